@@ -1,0 +1,197 @@
+//! One input file: its display name, its text and a line index.
+//!
+//! Implements miette's `SourceCode` through the line index, because miette's default
+//! implementation for `str` scans from offset 0 for every span (O(diagnostics x file size)).
+
+use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
+use std::sync::Arc;
+
+/// A byte range in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown in diagnostics (a path, or the `--stdin-filename`).
+    pub name: String,
+    pub text: String,
+    /// Byte offset of the first character of every line.
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: String) -> Arc<Self> {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    /// Line and column (both 1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let column = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// 0-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset of the start of 0-based line `line`.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte offset just past the end of 0-based line `line`, without its line break.
+    pub fn line_end(&self, line: usize) -> usize {
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map(|s| s - 1)
+            .unwrap_or(self.text.len());
+        if end > 0 && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A span's contents as miette wants them: the span widened to whole lines, plus context lines.
+struct Contents<'a> {
+    data: &'a [u8],
+    span: SourceSpan,
+    line: usize,
+    column: usize,
+    line_count: usize,
+    name: &'a str,
+}
+
+impl<'a> SpanContents<'a> for Contents<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.data
+    }
+    fn span(&self) -> &SourceSpan {
+        &self.span
+    }
+    fn line(&self) -> usize {
+        self.line
+    }
+    fn column(&self) -> usize {
+        self.column
+    }
+    fn line_count(&self) -> usize {
+        self.line_count
+    }
+    fn name(&self) -> Option<&str> {
+        Some(self.name)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_of(start).saturating_sub(context_lines_before);
+        let last_of_span = self.line_of(if end > start { end - 1 } else { end });
+        let last = (last_of_span + context_lines_after).min(self.line_count() - 1);
+        let from = self.line_start(first);
+        let to = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Ok(Box::new(Contents {
+            data: &self.text.as_bytes()[from..to],
+            span: SourceSpan::new(from.into(), to - from),
+            line: first,
+            column: 0,
+            line_count: last - first + 1,
+            name: &self.name,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new("t.yaml", "a: 1\nnäme: x\n".to_string());
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        let x = f.text.find('x').unwrap();
+        // "näme: " is 6 characters but 7 bytes.
+        assert_eq!(f.line_col(x), LineCol { line: 2, column: 7 });
+        assert_eq!(f.line_col(f.text.len()), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn read_span_returns_whole_lines_with_context() {
+        let f = SourceFile::new("t.yaml", "a\nbb\nccc\ndddd\n".to_string());
+        let start = f.text.find("ccc").unwrap();
+        let c = f.read_span(&SourceSpan::new(start.into(), 3), 1, 1).unwrap();
+        assert_eq!(std::str::from_utf8(c.data()).unwrap(), "bb\nccc\ndddd\n");
+        assert_eq!(c.line(), 1);
+    }
+}

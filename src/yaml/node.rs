@@ -1,0 +1,285 @@
+//! The document tree: JSON-shaped values (as Kubernetes sees a manifest after YAML-to-JSON
+//! conversion) where every node and every mapping key keeps its span in the file.
+
+use crate::source::Span;
+use std::fmt::Write as _;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// Whole numbers; YAML floats with an integral value below 1e21 become integers too,
+    /// as they do after Kubernetes' YAML -> JSON -> unstructured round trip.
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// The value under `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Map(entries) => entries
+                .iter_mut()
+                .find(|e| e.key == key)
+                .map(|e| &mut e.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// A copy of this tree with every span replaced by `span` (used for defaults, which come
+    /// from the CRD but are reported inside the resource).
+    pub fn respanned(&self, span: Span) -> Node {
+        let value = match &self.value {
+            Value::Seq(items) => Value::Seq(items.iter().map(|n| n.respanned(span)).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|e| Entry {
+                        key: e.key.clone(),
+                        key_span: span,
+                        value: e.value.respanned(span),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node { value, span }
+    }
+
+    /// The JSON type name the API server's validators use for this value.
+    pub fn type_name(&self) -> &'static str {
+        self.value.type_name()
+    }
+
+    /// Compact JSON, with object keys sorted as Go's `json.Marshal` sorts map keys.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_json(&self.value, &mut out);
+        out
+    }
+
+    /// A serde_json value (object keys sorted).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_serde).collect()),
+            Value::Map(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_serde()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        }
+    }
+
+    /// Deep equality as the API server compares JSON values (integers and floats are different
+    /// Go types there, so `1` and `1.5` differ but so would `1` and `1.0`; we never hold the
+    /// latter as a float, see [`Value::Int`]). Mapping key order does not matter.
+    pub fn json_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter().all(|ea| {
+                        b.iter()
+                            .any(|eb| eb.key == ea.key && ea.value.value.json_eq(&eb.value.value))
+                    })
+            }
+            (Value::Seq(a), Value::Seq(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.value.json_eq(&y.value))
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` as `encoding/json` uses it (with its switch to
+/// exponent form below 1e-6 and from 1e21).
+pub fn format_go_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        // Rust prints e.g. "1e21"; Go's JSON encoder prints "1e+21".
+        let s = format!("{f:e}");
+        match s.split_once('e') {
+            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
+            Some((m, e)) => {
+                let digits = e.trim_start_matches('-');
+                let e = if digits.len() < 2 {
+                    format!("-0{digits}")
+                } else {
+                    format!("-{digits}")
+                };
+                format!("{m}e{e}")
+            }
+            None => s,
+        }
+    } else {
+        let s = format!("{f}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    }
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&format_go_float(*f)),
+        Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, n) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(&n.value, out);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            let mut sorted: Vec<&Entry> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            out.push('{');
+            for (i, e) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(&e.key).unwrap_or_default());
+                out.push(':');
+                write_json(&e.value.value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(v: Value) -> Node {
+        Node::new(v, Span::default())
+    }
+
+    #[test]
+    fn json_sorts_keys_like_go() {
+        let m = n(Value::Map(vec![
+            Entry {
+                key: "protocol".into(),
+                key_span: Span::default(),
+                value: n(Value::String("TCP".into())),
+            },
+            Entry {
+                key: "containerPort".into(),
+                key_span: Span::default(),
+                value: n(Value::Int(88)),
+            },
+        ]));
+        assert_eq!(m.to_json(), r#"{"containerPort":88,"protocol":"TCP"}"#);
+    }
+
+    #[test]
+    fn go_float_formatting() {
+        assert_eq!(format_go_float(1.5), "1.5");
+        assert_eq!(format_go_float(100.0), "100");
+        assert_eq!(format_go_float(1e21), "1e+21");
+        assert_eq!(format_go_float(1e-7), "1e-07");
+    }
+}
