@@ -1,0 +1,373 @@
+//! `crdlint check`: read every input, index the CRDs found (and those given with `--crds`),
+//! validate every resource against them, and collect diagnostics in a deterministic order.
+
+use crate::diagnostics::{Diagnostic, ResourceRef, Severity, Summary};
+use crate::discover::{self, Input};
+use crate::model::{self, crd, CrdIndex, DocKind};
+use crate::rules;
+use crate::source::{SourceFile, Span};
+use crate::validate::{self, field_error::FieldError, prune};
+use crate::yaml::{self, Node, ProblemKind};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub crds: Vec<PathBuf>,
+    pub stdin_name: String,
+    /// Text of standard input when `-` is among the paths.
+    pub stdin_text: Option<Vec<u8>>,
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            paths: vec![PathBuf::from(".")],
+            crds: Vec::new(),
+            stdin_name: "<stdin>".into(),
+            stdin_text: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    /// Some input could not be read at all (exit status 2).
+    pub unreadable: bool,
+}
+
+/// One input, read and parsed.
+struct Loaded {
+    source: Arc<SourceFile>,
+    docs: Vec<yaml::Document>,
+    /// CRDs read from this file, with their document index.
+    crds: Vec<(usize, Arc<model::Crd>)>,
+    diagnostics: Vec<Diagnostic>,
+    unreadable: bool,
+}
+
+fn diag(rule: &'static str, message: impl Into<String>, source: &Arc<SourceFile>, span: Option<Span>) -> Diagnostic {
+    Diagnostic::new(rule, rules::severity(rule), message, source, span)
+}
+
+fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
+    match input {
+        Input::Stdin { .. } => Ok(opts.stdin_text.clone().unwrap_or_default()),
+        Input::File(p) => {
+            let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
+            if meta.is_dir() {
+                return Err("is a directory".into());
+            }
+            if meta.len() > opts.max_file_size {
+                return Err(format!(
+                    "file is {} bytes, larger than the limit of {} bytes",
+                    meta.len(),
+                    opts.max_file_size
+                ));
+            }
+            std::fs::read(p).map_err(|e| discover::io_reason(&e))
+        }
+    }
+}
+
+fn load(input: &Input, opts: &Options) -> Loaded {
+    let name = input.display_name();
+    let loaded = |text: String| Loaded {
+        source: SourceFile::new(name.clone(), text),
+        docs: Vec::new(),
+        crds: Vec::new(),
+        diagnostics: Vec::new(),
+        unreadable: false,
+    };
+    let bytes = match read_input(input, opts) {
+        Ok(b) => b,
+        Err(reason) => {
+            let mut l = loaded(String::new());
+            let d = diag("input/unreadable", format!("cannot read {name}: {reason}"), &l.source, None);
+            l.diagnostics.push(d);
+            l.unreadable = true;
+            return l;
+        }
+    };
+    if bytes.len() as u64 > opts.max_file_size {
+        let mut l = loaded(String::new());
+        let d = diag(
+            "input/unreadable",
+            format!(
+                "cannot read {name}: input is {} bytes, larger than the limit of {} bytes",
+                bytes.len(),
+                opts.max_file_size
+            ),
+            &l.source,
+            None,
+        );
+        l.diagnostics.push(d);
+        l.unreadable = true;
+        return l;
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        let mut l = loaded(String::new());
+        let d = diag("input/encoding", format!("{name} is a binary file, not YAML or JSON"), &l.source, None);
+        l.diagnostics.push(d);
+        return l;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let mut l = loaded(text);
+            let d = diag(
+                "input/encoding",
+                format!("{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"),
+                &l.source,
+                Some(Span::new(at, (at + 1).min(l.source.text.len()))),
+            );
+            l.diagnostics.push(d);
+            return l;
+        }
+    };
+    let mut l = loaded(text);
+    l.docs = yaml::parse_stream(&l.source.text);
+    for doc in &l.docs {
+        if let Some(root) = &doc.root {
+            if model::classify(root) == DocKind::Crd {
+                let (crd, _) = crd::read_crd(root, &name);
+                if let Some(c) = crd {
+                    l.crds.push((doc.index, Arc::new(c)));
+                }
+            }
+        }
+    }
+    l
+}
+
+/// Run a check. Never panics on bad input; a panic inside one file's processing is reported
+/// as an internal error for that file.
+pub fn run(opts: &Options) -> Report {
+    let (inputs, discover_errors) = discover::discover(&opts.paths, &opts.stdin_name);
+    let (crd_inputs, crd_errors) = discover::discover(&opts.crds, &opts.stdin_name);
+    let checked: std::collections::HashSet<&Input> = inputs.iter().collect();
+    let crd_only: Vec<&Input> = crd_inputs.iter().filter(|i| !checked.contains(i)).collect();
+
+    let mut report = Report::default();
+    for e in discover_errors.iter().chain(&crd_errors) {
+        let src = SourceFile::new(e.path.clone(), String::new());
+        report.diagnostics.push(diag(
+            "input/unreadable",
+            format!("cannot read {}: {}", e.path, e.message),
+            &src,
+            None,
+        ));
+        report.unreadable = true;
+    }
+
+    let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts)).collect();
+    let crd_files: Vec<Loaded> = crd_only.par_iter().map(|i| load(i, opts)).collect();
+
+    let mut index = CrdIndex::default();
+    for f in files.iter().chain(&crd_files) {
+        for (_, c) in &f.crds {
+            index.insert(Arc::clone(c));
+        }
+    }
+    for f in &crd_files {
+        // CRD sources are not reported on, but one that cannot be read at all still matters.
+        report
+            .diagnostics
+            .extend(f.diagnostics.iter().filter(|d| d.rule == "input/unreadable").cloned());
+        report.unreadable |= f.unreadable;
+    }
+
+    let per_file: Vec<(Vec<Diagnostic>, usize, usize, bool)> = files
+        .par_iter()
+        .map(|f| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, &index)))
+                .unwrap_or_else(|_| {
+                    let d = diag(
+                        "internal/panic",
+                        format!("internal error while checking {}; please report it", f.source.name),
+                        &f.source,
+                        None,
+                    );
+                    (vec![d], f.docs.len(), 0, true)
+                })
+        })
+        .collect();
+    report.summary.files = files.len();
+    for (diags, docs, resources, unreadable) in per_file {
+        report.diagnostics.extend(diags);
+        report.summary.documents += docs;
+        report.summary.resources += resources;
+        report.unreadable |= unreadable;
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.summary.count(&report.diagnostics);
+    report
+}
+
+/// All diagnostics of one file: (diagnostics, documents, resources, unreadable).
+fn check_file(f: &Loaded, index: &CrdIndex) -> (Vec<Diagnostic>, usize, usize, bool) {
+    let mut out = f.diagnostics.clone();
+    let mut resources = 0;
+    for doc in &f.docs {
+        for p in &doc.problems {
+            let rule = match p.kind {
+                ProblemKind::Syntax => "yaml/syntax",
+                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
+                ProblemKind::Limit => "yaml/limit",
+            };
+            let mut d = diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
+            if let ProblemKind::DuplicateKey { first } = p.kind {
+                d = d.with_related(first, "first defined here");
+            }
+            out.push(d);
+        }
+        let Some(root) = &doc.root else {
+            continue;
+        };
+        if root.as_map().is_none() {
+            continue;
+        }
+        match model::classify(root) {
+            DocKind::Other => {}
+            DocKind::Crd => {
+                let (_, problems) = crd::read_crd(root, &f.source.name);
+                for p in problems {
+                    out.push(diag(p.rule, p.message, &f.source, Some(p.span)).with_document(doc.index));
+                }
+            }
+            DocKind::LegacyCrd => {
+                let span = root.get("apiVersion").map(|n| n.span);
+                out.push(
+                    diag(
+                        "crd/v1beta1-removed",
+                        "apiextensions.k8s.io/v1beta1 CustomResourceDefinition was removed in Kubernetes 1.22",
+                        &f.source,
+                        span,
+                    )
+                    .with_document(doc.index)
+                    .with_help("migrate the CRD to apiextensions.k8s.io/v1: move the schema under spec.versions[*].schema.openAPIV3Schema"),
+                );
+            }
+            DocKind::List => {
+                for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
+                    if item.as_map().is_some() && model::classify(item) != DocKind::Other {
+                        resources += 1;
+                        check_resource(item, doc.index, f, index, &mut out);
+                    }
+                }
+            }
+            DocKind::Resource => {
+                resources += 1;
+                check_resource(root, doc.index, f, index, &mut out);
+            }
+        }
+    }
+    (out, f.docs.len(), resources, f.unreadable)
+}
+
+fn resource_ref(node: &Node) -> ResourceRef {
+    let meta = node.get("metadata");
+    let s = |k: &str| meta.and_then(|m| m.get(k)).and_then(Node::as_str).map(str::to_string);
+    ResourceRef {
+        api_version: node.get("apiVersion").and_then(Node::as_str).unwrap_or_default().to_string(),
+        kind: node.get("kind").and_then(Node::as_str).unwrap_or_default().to_string(),
+        name: s("name").or_else(|| s("generateName")),
+        namespace: s("namespace"),
+    }
+}
+
+fn check_resource(node: &Node, doc: usize, f: &Loaded, index: &CrdIndex, out: &mut Vec<Diagnostic>) {
+    let r = Arc::new(resource_ref(node));
+    let (group, version) = model::split_api_version(&r.api_version);
+    if model::is_client_side_config(group) {
+        return;
+    }
+    let at_type = node
+        .get("kind")
+        .map(|n| n.span)
+        .or_else(|| node.get("apiVersion").map(|n| n.span));
+    let with_resource = |mut d: Diagnostic| {
+        d.document = Some(doc);
+        d.resource = Some(Arc::clone(&r));
+        d
+    };
+    let Some(crd) = index.get(group, &r.kind) else {
+        let d = if model::is_builtin_group(group) {
+            diag(
+                "resource/builtin-skipped",
+                format!("{} {} is a built-in type; its schema is not checked yet", r.api_version, r.kind),
+                &f.source,
+                at_type,
+            )
+        } else {
+            diag(
+                "resource/missing-crd",
+                format!(
+                    "no CustomResourceDefinition found for {}, Kind={}: the resource was not validated",
+                    r.api_version, r.kind
+                ),
+                &f.source,
+                at_type,
+            )
+            .with_help(format!(
+                "pass the CRD that defines kind {} in group {} with --crds PATH (a file or directory)",
+                r.kind, group
+            ))
+        };
+        out.push(with_resource(d));
+        return;
+    };
+    let Some(v) = crd.version(version).filter(|v| v.served) else {
+        let defined = crd.version(version).is_some();
+        let served: Vec<&str> = crd.versions.iter().filter(|v| v.served).map(|v| v.name.as_str()).collect();
+        let (rule, why) = if defined {
+            ("resource/version-not-served", format!("version {version} of {} is not served", crd.name))
+        } else {
+            ("resource/unknown-version", format!("{} does not define version {version}", crd.name))
+        };
+        let d = diag(
+            rule,
+            format!("no matches for kind {:?} in version {:?}: {why}", r.kind, r.api_version),
+            &f.source,
+            node.get("apiVersion").map(|n| n.span),
+        )
+        .with_help(format!("served versions: {}", served.join(", ")));
+        out.push(with_resource(d));
+        return;
+    };
+    for e in validate::validate_resource(node, crd, v.schema.as_deref()) {
+        out.push(with_resource(field_diagnostic(e, &f.source)));
+    }
+}
+
+fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
+    let message = if e.rule == prune::RULE {
+        format!("unknown field {}", validate::field_error::go_quote(&e.path))
+    } else {
+        e.message()
+    };
+    let mut d = diag(e.rule, message, source, Some(e.span));
+    d.field = Some(e.field().to_string());
+    d.reason = Some(e.kind.reason());
+    if e.rule == prune::RULE {
+        d.help = Some("the schema does not declare this field; the API server rejects it under strict field validation (and drops it otherwise)".into());
+    }
+    d
+}
+
+/// Whether a report should fail a run (any error-severity diagnostic).
+pub fn has_errors(report: &Report) -> bool {
+    report.diagnostics.iter().any(|d| d.severity == Severity::Error)
+}

@@ -1,0 +1,109 @@
+//! Command line: `crdlint check [PATH]...` and `crdlint rule [ID]`.
+//! Exit status: 0 no error diagnostics, 1 at least one, 2 usage error or unreadable input.
+
+use crate::check::{self, Options};
+use crate::report::{self, Format};
+use crate::rules;
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "crdlint", version, about = "Validate Kubernetes custom resources against their CRDs, offline, as the API server would")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check manifests: validate custom resources against the CRDs found, and the CRDs themselves.
+    Check(CheckArgs),
+    /// Print the documentation of a rule, or list all rules.
+    Rule {
+        /// A rule id such as `schema/type`; omit to list every rule.
+        id: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked, honouring .gitignore); `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// CRD files or directories used for validation but not reported on (repeatable).
+    #[arg(long = "crds", value_name = "PATH")]
+    pub crds: Vec<PathBuf>,
+    /// The file name used for stdin in diagnostics.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Largest input file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Rule { id } => rule(id.as_deref()),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn rule(id: Option<&str>) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match id {
+        None => {
+            for d in rules::RULES.values() {
+                let _ = writeln!(out, "{:<32} {:<8} {}", d.id, d.severity.as_str(), d.summary);
+            }
+            0
+        }
+        Some(id) => match rules::get(id) {
+            Some(d) => {
+                let _ = out.write_all(d.text.as_bytes());
+                0
+            }
+            None => {
+                eprintln!("crdlint: unknown rule {id:?}; `crdlint rule` lists them");
+                2
+            }
+        },
+    }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let stdin_text = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut buf = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
+            eprintln!("crdlint: cannot read standard input: {e}");
+            return 2;
+        }
+        Some(buf)
+    } else {
+        None
+    };
+    let opts = Options {
+        paths: args.paths,
+        crds: args.crds,
+        stdin_name: args.stdin_filename,
+        stdin_text,
+        max_file_size: args.max_file_size,
+    };
+    let report = check::run(&opts);
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = report::render(args.format, &report.diagnostics, &report.summary, color);
+    let mut lock = stdout.lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+    if report.unreadable {
+        2
+    } else if check::has_errors(&report) {
+        1
+    } else {
+        0
+    }
+}

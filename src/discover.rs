@@ -1,0 +1,102 @@
+//! Which files to read: explicit files as given (what pre-commit passes), directories walked
+//! with `ignore` (honouring .gitignore) for `*.yaml`, `*.yml` and `*.json`, and `-` for stdin.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    File(PathBuf),
+    Stdin { name: String },
+}
+
+impl Input {
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::File(p) => display_path(p),
+            Input::Stdin { name } => name.clone(),
+        }
+    }
+}
+
+/// A path as users expect to see it: relative paths as given, without a leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").map(str::to_string).unwrap_or_else(|| s.into_owned())
+}
+
+fn is_manifest(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// A path that could not be used, with a one-line reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Expand the given paths into inputs, sorted and without duplicates within each path.
+pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<DiscoverError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input::Stdin {
+                name: stdin_name.to_string(),
+            });
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => errors.push(DiscoverError {
+                path: display_path(p),
+                message: io_reason(&e),
+            }),
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                for entry in ignore::WalkBuilder::new(p)
+                    .hidden(true)
+                    .follow_links(false)
+                    .require_git(false)
+                    .build()
+                {
+                    match entry {
+                        Ok(e) => {
+                            if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) {
+                                found.push(Input::File(e.into_path()));
+                            }
+                        }
+                        Err(e) => errors.push(DiscoverError {
+                            path: display_path(p),
+                            message: e.to_string(),
+                        }),
+                    }
+                }
+                found.sort();
+                inputs.extend(found);
+            }
+            Ok(_) => inputs.push(Input::File(p.clone())),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|i| seen.insert(i.clone()));
+    (inputs, errors)
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => {
+            // Drop Rust's " (os error N)" suffix: users want the reason, not the errno.
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

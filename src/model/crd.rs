@@ -1,0 +1,151 @@
+//! Reading a CustomResourceDefinition document into what validation needs.
+
+use super::schema::{Schema, SchemaProblem};
+use crate::source::Span;
+use crate::yaml::Node;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub struct CrdVersion {
+    pub name: String,
+    pub served: bool,
+    pub storage: bool,
+    pub schema: Option<Arc<Schema>>,
+}
+
+#[derive(Debug)]
+pub struct Crd {
+    /// `metadata.name`, e.g. `widgets.demo.example.com`.
+    pub name: String,
+    pub group: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+    pub versions: Vec<CrdVersion>,
+    /// Where the CRD was read from (for messages).
+    pub origin: String,
+}
+
+impl Crd {
+    pub fn version(&self, name: &str) -> Option<&CrdVersion> {
+        self.versions.iter().find(|v| v.name == name)
+    }
+}
+
+/// A problem that stops a CRD from being used, with the API server's wording where it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrdProblem {
+    pub rule: &'static str,
+    pub message: String,
+    pub span: Span,
+}
+
+fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
+    let mut n = node;
+    for k in path {
+        n = n.get(k)?;
+    }
+    n.as_str()
+}
+
+/// Read a v1 CRD. Returns the CRD when it is usable for validation, plus the problems found.
+pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
+    let mut problems = Vec::new();
+    let spec = root.get("spec");
+    let required = |field: &str, at: Span| CrdProblem {
+        rule: "crd/invalid",
+        message: format!("{field}: Required value"),
+        span: at,
+    };
+    let Some(spec) = spec.filter(|s| s.as_map().is_some()) else {
+        problems.push(required("spec", root.span));
+        return (None, problems);
+    };
+    let group = str_at(spec, &["group"]);
+    let kind = str_at(spec, &["names", "kind"]);
+    let plural = str_at(spec, &["names", "plural"]);
+    if group.is_none() {
+        problems.push(required("spec.group", spec.span));
+    }
+    if kind.is_none() {
+        problems.push(required("spec.names.kind", spec.span));
+    }
+    let versions_node = spec.get("versions").and_then(Node::as_seq);
+    if versions_node.is_none_or(|v| v.is_empty()) {
+        problems.push(CrdProblem {
+            rule: "crd/invalid",
+            message: "spec.versions: Invalid value: null: must have exactly one version marked as storage version".into(),
+            span: spec.get("versions").map(|n| n.span).unwrap_or(spec.span),
+        });
+    }
+    let (Some(group), Some(kind), Some(versions_node)) = (group, kind, versions_node) else {
+        return (None, problems);
+    };
+    let mut schema_problems: Vec<SchemaProblem> = Vec::new();
+    let mut versions = Vec::new();
+    for (i, v) in versions_node.iter().enumerate() {
+        let Some(name) = str_at(v, &["name"]) else {
+            problems.push(required(&format!("spec.versions[{i}].name"), v.span));
+            continue;
+        };
+        let schema = v
+            .get("schema")
+            .and_then(|s| s.get("openAPIV3Schema"))
+            .map(|s| {
+                Arc::new(Schema::compile(
+                    s,
+                    &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                    &mut schema_problems,
+                ))
+            });
+        versions.push(CrdVersion {
+            name: name.to_string(),
+            served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
+            storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
+            schema,
+        });
+    }
+    problems.extend(schema_problems.into_iter().map(|p| CrdProblem {
+        rule: p.rule,
+        message: p.message,
+        span: p.span,
+    }));
+    let name = str_at(root, &["metadata", "name"]).unwrap_or_default();
+    let crd = Crd {
+        name: name.to_string(),
+        group: group.to_string(),
+        kind: kind.to_string(),
+        plural: plural.unwrap_or_default().to_string(),
+        namespaced: str_at(spec, &["scope"]) != Some("Cluster"),
+        versions,
+        origin: origin.to_string(),
+    };
+    (Some(crd), problems)
+}
+
+/// CRDs by group and kind. The first CRD read for a group/kind wins.
+#[derive(Debug, Default)]
+pub struct CrdIndex {
+    by_group_kind: HashMap<(String, String), Arc<Crd>>,
+}
+
+impl CrdIndex {
+    pub fn insert(&mut self, crd: Arc<Crd>) {
+        self.by_group_kind
+            .entry((crd.group.clone(), crd.kind.clone()))
+            .or_insert(crd);
+    }
+
+    pub fn get(&self, group: &str, kind: &str) -> Option<&Arc<Crd>> {
+        self.by_group_kind.get(&(group.to_string(), kind.to_string()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_group_kind.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_group_kind.is_empty()
+    }
+}

@@ -1,0 +1,240 @@
+//! A CRD version's `openAPIV3Schema`, compiled once into the structural form validation walks:
+//! resolved types, compiled patterns, enum values, list-map keys, defaults.
+
+use super::regex::compile_go_regex;
+use crate::source::Span;
+use crate::yaml::{Node, Value};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListType {
+    Atomic,
+    Set,
+    Map,
+}
+
+#[derive(Debug, Clone)]
+pub enum AdditionalProperties {
+    Allowed(bool),
+    Schema(Box<Schema>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: regex::Regex,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// `type`, empty when absent.
+    pub type_: String,
+    pub format: String,
+    pub description: Option<String>,
+    pub nullable: bool,
+    pub properties: BTreeMap<String, Schema>,
+    pub additional_properties: Option<AdditionalProperties>,
+    pub items: Option<Box<Schema>>,
+    pub required: Vec<String>,
+    pub enum_: Option<Vec<Value>>,
+    pub pattern: Option<Pattern>,
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub min_items: Option<i64>,
+    pub max_items: Option<i64>,
+    pub min_properties: Option<i64>,
+    pub max_properties: Option<i64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub all_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    pub not: Option<Box<Schema>>,
+    pub default: Option<Node>,
+    pub preserve_unknown_fields: bool,
+    pub int_or_string: bool,
+    pub embedded_resource: bool,
+    pub list_type: Option<ListType>,
+    pub list_map_keys: Vec<String>,
+    /// `x-kubernetes-validations`, kept for the CEL stage.
+    pub validations: Option<Node>,
+    /// The schema node in the CRD file.
+    pub span: Span,
+}
+
+/// Something in a schema that cannot be compiled (the API server would refuse the CRD).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaProblem {
+    pub rule: &'static str,
+    pub path: String,
+    pub message: String,
+    pub span: Span,
+}
+
+fn number(n: &Node) -> Option<f64> {
+    match n.value {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+impl Schema {
+    /// Compile a schema node. `path` is the schema's own path in the CRD
+    /// (`spec.versions[0].schema.openAPIV3Schema`) for problems found on the way.
+    pub fn compile(node: &Node, path: &str, problems: &mut Vec<SchemaProblem>) -> Schema {
+        let mut s = Schema {
+            span: node.span,
+            ..Schema::default()
+        };
+        let Some(entries) = node.as_map() else {
+            return s;
+        };
+        for e in entries {
+            let v = &e.value;
+            let child = |k: &str| format!("{path}.{k}");
+            match e.key.as_str() {
+                "type" => s.type_ = v.as_str().unwrap_or_default().to_string(),
+                "format" => s.format = v.as_str().unwrap_or_default().to_string(),
+                "description" => s.description = v.as_str().map(str::to_string),
+                "nullable" => s.nullable = v.as_bool().unwrap_or(false),
+                "properties" => {
+                    for p in v.as_map().unwrap_or_default() {
+                        let pp = format!("{path}.properties[{}]", p.key);
+                        s.properties
+                            .insert(p.key.clone(), Schema::compile(&p.value, &pp, problems));
+                    }
+                }
+                "additionalProperties" => {
+                    s.additional_properties = Some(match &v.value {
+                        Value::Bool(b) => AdditionalProperties::Allowed(*b),
+                        _ => AdditionalProperties::Schema(Box::new(Schema::compile(
+                            v,
+                            &child("additionalProperties"),
+                            problems,
+                        ))),
+                    })
+                }
+                "items" => {
+                    if v.as_map().is_some() {
+                        s.items = Some(Box::new(Schema::compile(v, &child("items"), problems)));
+                    }
+                }
+                "required" => {
+                    s.required = v
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                }
+                "enum" => {
+                    s.enum_ = Some(
+                        v.as_seq()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|n| n.value.clone())
+                            .collect(),
+                    )
+                }
+                "pattern" => {
+                    if let Some(p) = v.as_str() {
+                        match compile_go_regex(p) {
+                            Ok(regex) => {
+                                s.pattern = Some(Pattern {
+                                    source: p.to_string(),
+                                    regex,
+                                })
+                            }
+                            Err(err) => problems.push(SchemaProblem {
+                                rule: "crd/invalid-pattern",
+                                path: child("pattern"),
+                                message: format!(
+                                    "{}: Invalid value: {}: must be a valid regular expression, but isn't: {err}",
+                                    child("pattern"),
+                                    crate::validate::field_error::go_quote(p)
+                                ),
+                                span: v.span,
+                            }),
+                        }
+                    }
+                }
+                "minLength" => s.min_length = v.as_i64(),
+                "maxLength" => s.max_length = v.as_i64(),
+                "minItems" => s.min_items = v.as_i64(),
+                "maxItems" => s.max_items = v.as_i64(),
+                "minProperties" => s.min_properties = v.as_i64(),
+                "maxProperties" => s.max_properties = v.as_i64(),
+                "minimum" => s.minimum = number(v),
+                "maximum" => s.maximum = number(v),
+                "exclusiveMinimum" => s.exclusive_minimum = v.as_bool().unwrap_or(false),
+                "exclusiveMaximum" => s.exclusive_maximum = v.as_bool().unwrap_or(false),
+                "multipleOf" => s.multiple_of = number(v),
+                "allOf" | "anyOf" | "oneOf" => {
+                    let list: Vec<Schema> = v
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| Schema::compile(n, &format!("{path}.{}[{i}]", e.key), problems))
+                        .collect();
+                    match e.key.as_str() {
+                        "allOf" => s.all_of = list,
+                        "anyOf" => s.any_of = list,
+                        _ => s.one_of = list,
+                    }
+                }
+                "not" => s.not = Some(Box::new(Schema::compile(v, &child("not"), problems))),
+                "default" => s.default = Some(v.clone()),
+                "x-kubernetes-preserve-unknown-fields" => {
+                    s.preserve_unknown_fields = v.as_bool().unwrap_or(false)
+                }
+                "x-kubernetes-int-or-string" => s.int_or_string = v.as_bool().unwrap_or(false),
+                "x-kubernetes-embedded-resource" => {
+                    s.embedded_resource = v.as_bool().unwrap_or(false)
+                }
+                "x-kubernetes-list-type" => {
+                    s.list_type = match v.as_str() {
+                        Some("set") => Some(ListType::Set),
+                        Some("map") => Some(ListType::Map),
+                        Some("atomic") => Some(ListType::Atomic),
+                        _ => None,
+                    }
+                }
+                "x-kubernetes-list-map-keys" => {
+                    s.list_map_keys = v
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                }
+                "x-kubernetes-validations" => s.validations = Some(v.clone()),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// The schema that applies to the value under `key` of an object, if any.
+    pub fn property_schema(&self, key: &str) -> Option<&Schema> {
+        self.properties.get(key).or(match &self.additional_properties {
+            Some(AdditionalProperties::Schema(s)) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The type list kube-openapi checks against: int-or-string nodes are `integer,string`.
+    pub fn type_list(&self) -> Vec<&str> {
+        if self.int_or_string {
+            vec!["integer", "string"]
+        } else if self.type_.is_empty() {
+            Vec::new()
+        } else {
+            vec![self.type_.as_str()]
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Validation of one custom resource against its CRD version, in the API server's order:
+//! metadata decoding, pruning (unknown fields), defaulting, ObjectMeta, schema, embedded
+//! resources, list types, then CEL (not yet evaluated; see `cel`).
+
+pub mod cel;
+pub mod defaults;
+pub mod embedded;
+pub mod field_error;
+pub mod formats;
+pub mod k8s_names;
+pub mod list_types;
+pub mod object_meta;
+pub mod path;
+pub mod prune;
+pub mod schema_check;
+
+use crate::model::{schema::Schema, Crd};
+use crate::yaml::Node;
+use field_error::{BadValue, ErrorType, FieldError};
+
+/// All field errors for one resource, in the order the stages produce them.
+pub fn validate_resource(resource: &Node, crd: &Crd, schema: Option<&Schema>) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let mut obj = resource.clone();
+    let meta_ok = match obj.get("metadata") {
+        Some(m) => object_meta::decode(m, "metadata", &mut out),
+        None => true,
+    };
+    if let Some(s) = schema {
+        prune::prune_root(&mut obj, s, &mut out);
+        defaults::apply(&mut obj, s);
+    }
+    if meta_ok {
+        object_meta::validate(
+            obj.get("metadata"),
+            "metadata",
+            true,
+            crd.namespaced,
+            obj.span,
+            &mut out,
+        );
+        if !crd.namespaced {
+            if let Some(ns) = obj
+                .get("metadata")
+                .and_then(|m| m.get("namespace"))
+                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+            {
+                out.push(FieldError::new(
+                    "metadata/namespace-ignored",
+                    ErrorType::Forbidden,
+                    "metadata.namespace",
+                    BadValue::Omit,
+                    "not allowed on this type",
+                    ns.span,
+                ));
+            }
+        }
+    }
+    let Some(s) = schema else {
+        return out;
+    };
+    schema_check::validate(&obj, s, "", &mut out);
+    embedded::validate(&obj, s, "", true, &mut out);
+    list_types::validate(&obj, s, "", &mut out);
+    if cel::has_blocking_error(&out) {
+        if has_cel_rules(s) {
+            out.push(FieldError::new(
+                "cel/skipped",
+                ErrorType::Invalid,
+                "",
+                BadValue::Value(crate::yaml::Value::Null),
+                cel::SKIPPED_NOTE,
+                obj.span,
+            ));
+        }
+    } else {
+        cel::validate(&obj, s, &mut out);
+    }
+    out
+}
+
+fn has_cel_rules(s: &Schema) -> bool {
+    s.validations.is_some()
+        || s.properties.values().any(has_cel_rules)
+        || s.items.as_deref().is_some_and(has_cel_rules)
+        || matches!(&s.additional_properties, Some(crate::model::schema::AdditionalProperties::Schema(a)) if has_cel_rules(a))
+}

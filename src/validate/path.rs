@@ -1,0 +1,17 @@
+//! Field paths as the API server prints them: `spec.ports[1].name`.
+
+pub fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        let mut s = String::with_capacity(path.len() + 1 + key.len());
+        s.push_str(path);
+        s.push('.');
+        s.push_str(key);
+        s
+    }
+}
+
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}

@@ -1,0 +1,96 @@
+//! Unknown fields: structural pruning (apiextensions-apiserver
+//! `pkg/apiserver/schema/pruning/algorithm.go`) reports every field the schema does not know, and
+//! removes it, so that later stages see what the server would store. Under strict field
+//! validation each one is an error.
+
+use super::field_error::{BadValue, ErrorType, FieldError};
+use super::path;
+use crate::model::schema::{AdditionalProperties, Schema};
+use crate::yaml::{Node, Value};
+
+pub const RULE: &str = "schema/unknown-field";
+
+const META_FIELDS: [&str; 3] = ["apiVersion", "kind", "metadata"];
+
+/// Prune a resource from its root (where apiVersion, kind and metadata are implicit).
+pub fn prune_root(node: &mut Node, schema: &Schema, out: &mut Vec<FieldError>) {
+    prune(node, Some(schema), true, "", out);
+}
+
+fn unknown(path: String, span: crate::source::Span) -> FieldError {
+    FieldError::new(RULE, ErrorType::Invalid, path, BadValue::Omit, "", span)
+}
+
+fn additional(s: &Schema) -> Option<Option<&Schema>> {
+    match &s.additional_properties {
+        Some(AdditionalProperties::Schema(a)) => Some(Some(a)),
+        Some(AdditionalProperties::Allowed(true)) => Some(None),
+        _ => None,
+    }
+}
+
+fn prune(node: &mut Node, s: Option<&Schema>, embedded: bool, at: &str, out: &mut Vec<FieldError>) {
+    if let Some(s) = s.filter(|s| s.preserve_unknown_fields) {
+        skip_prune(node, s, embedded, at, out);
+        return;
+    }
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain_mut(|e| {
+                if embedded && META_FIELDS.contains(&e.key.as_str()) {
+                    return true;
+                }
+                let p = path::child(at, &e.key);
+                let Some(s) = s else {
+                    out.push(unknown(p, e.key_span));
+                    return false;
+                };
+                if let Some(prop) = s.properties.get(&e.key) {
+                    prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
+                    true
+                } else if let Some(add) = additional(s) {
+                    let emb = add.is_some_and(|a| a.embedded_resource);
+                    prune(&mut e.value, add, emb, &p, out);
+                    true
+                } else {
+                    out.push(unknown(p, e.key_span));
+                    false
+                }
+            });
+        }
+        Value::Seq(items) => {
+            let item_schema = s.and_then(|s| s.items.as_deref());
+            let emb = item_schema.is_some_and(|i| i.embedded_resource);
+            for (i, item) in items.iter_mut().enumerate() {
+                prune(item, item_schema, emb, &path::index(at, i), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn skip_prune(node: &mut Node, s: &Schema, embedded: bool, at: &str, out: &mut Vec<FieldError>) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            for e in entries.iter_mut() {
+                if embedded && META_FIELDS.contains(&e.key.as_str()) {
+                    continue;
+                }
+                let p = path::child(at, &e.key);
+                if let Some(prop) = s.properties.get(&e.key) {
+                    prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
+                } else if let Some(Some(add)) = additional(s) {
+                    prune(&mut e.value, Some(add), add.embedded_resource, &p, out);
+                }
+            }
+        }
+        Value::Seq(items) => {
+            if let Some(item_schema) = s.items.as_deref() {
+                for (i, item) in items.iter_mut().enumerate() {
+                    skip_prune(item, item_schema, item_schema.embedded_resource, &path::index(at, i), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
