@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Diagnostic, ResourceRef, Severity, Summary};
 use crate::discover::{self, Input};
-use crate::model::{self, crd, CrdIndex, DocKind};
+use crate::model::{self, CrdIndex, DocKind, crd};
 use crate::rules;
 use crate::source::{SourceFile, Span};
 use crate::validate::{self, field_error::FieldError, prune};
@@ -48,13 +48,21 @@ pub struct Report {
 struct Loaded {
     source: Arc<SourceFile>,
     docs: Vec<yaml::Document>,
-    /// CRDs read from this file, with their document index.
-    crds: Vec<(usize, Arc<model::Crd>)>,
+    /// CRDs read from this file.
+    crds: Vec<Arc<model::Crd>>,
+    /// Per CRD document (by index): the problems found reading it. CRD trees are dropped
+    /// once read, so only these remain.
+    crd_docs: Vec<(usize, Vec<crd::CrdProblem>)>,
     diagnostics: Vec<Diagnostic>,
     unreadable: bool,
 }
 
-fn diag(rule: &'static str, message: impl Into<String>, source: &Arc<SourceFile>, span: Option<Span>) -> Diagnostic {
+fn diag(
+    rule: &'static str,
+    message: impl Into<String>,
+    source: &Arc<SourceFile>,
+    span: Option<Span>,
+) -> Diagnostic {
     Diagnostic::new(rule, rules::severity(rule), message, source, span)
 }
 
@@ -84,6 +92,7 @@ fn load(input: &Input, opts: &Options) -> Loaded {
         source: SourceFile::new(name.clone(), text),
         docs: Vec::new(),
         crds: Vec::new(),
+        crd_docs: Vec::new(),
         diagnostics: Vec::new(),
         unreadable: false,
     };
@@ -91,7 +100,12 @@ fn load(input: &Input, opts: &Options) -> Loaded {
         Ok(b) => b,
         Err(reason) => {
             let mut l = loaded(String::new());
-            let d = diag("input/unreadable", format!("cannot read {name}: {reason}"), &l.source, None);
+            let d = diag(
+                "input/unreadable",
+                format!("cannot read {name}: {reason}"),
+                &l.source,
+                None,
+            );
             l.diagnostics.push(d);
             l.unreadable = true;
             return l;
@@ -115,7 +129,12 @@ fn load(input: &Input, opts: &Options) -> Loaded {
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         let mut l = loaded(String::new());
-        let d = diag("input/encoding", format!("{name} is a binary file, not YAML or JSON"), &l.source, None);
+        let d = diag(
+            "input/encoding",
+            format!("{name} is a binary file, not YAML or JSON"),
+            &l.source,
+            None,
+        );
         l.diagnostics.push(d);
         return l;
     }
@@ -127,7 +146,9 @@ fn load(input: &Input, opts: &Options) -> Loaded {
             let mut l = loaded(text);
             let d = diag(
                 "input/encoding",
-                format!("{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"),
+                format!(
+                    "{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"
+                ),
                 &l.source,
                 Some(Span::new(at, (at + 1).min(l.source.text.len()))),
             );
@@ -137,14 +158,19 @@ fn load(input: &Input, opts: &Options) -> Loaded {
     };
     let mut l = loaded(text);
     l.docs = yaml::parse_stream(&l.source.text);
-    for doc in &l.docs {
-        if let Some(root) = &doc.root {
-            if model::classify(root) == DocKind::Crd {
-                let (crd, _) = crd::read_crd(root, &name);
-                if let Some(c) = crd {
-                    l.crds.push((doc.index, Arc::new(c)));
-                }
-            }
+    for doc in &mut l.docs {
+        if doc
+            .root
+            .as_ref()
+            .is_some_and(|r| model::classify(r) == DocKind::Crd)
+        {
+            let root = doc
+                .root
+                .take()
+                .unwrap_or_else(|| Node::new(yaml::Value::Null, doc.span));
+            let (crd, problems) = crd::read_crd(&root, &name);
+            l.crds.extend(crd.map(Arc::new));
+            l.crd_docs.push((doc.index, problems));
         }
     }
     l
@@ -175,39 +201,51 @@ pub fn run(opts: &Options) -> Report {
 
     let mut index = CrdIndex::default();
     for f in files.iter().chain(&crd_files) {
-        for (_, c) in &f.crds {
+        for c in &f.crds {
             index.insert(Arc::clone(c));
         }
     }
     for f in &crd_files {
         // CRD sources are not reported on, but one that cannot be read at all still matters.
-        report
-            .diagnostics
-            .extend(f.diagnostics.iter().filter(|d| d.rule == "input/unreadable").cloned());
+        report.diagnostics.extend(
+            f.diagnostics
+                .iter()
+                .filter(|d| d.rule == "input/unreadable")
+                .cloned(),
+        );
         report.unreadable |= f.unreadable;
     }
 
-    let per_file: Vec<(Vec<Diagnostic>, usize, usize, bool)> = files
+    let per_file: Vec<FileOutcome> = files
         .par_iter()
         .map(|f| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, &index)))
                 .unwrap_or_else(|_| {
                     let d = diag(
                         "internal/panic",
-                        format!("internal error while checking {}; please report it", f.source.name),
+                        format!(
+                            "internal error while checking {}; please report it",
+                            f.source.name
+                        ),
                         &f.source,
                         None,
                     );
-                    (vec![d], f.docs.len(), 0, true)
+                    FileOutcome {
+                        diagnostics: vec![d],
+                        documents: f.docs.len(),
+                        unreadable: true,
+                        ..FileOutcome::default()
+                    }
                 })
         })
         .collect();
     report.summary.files = files.len();
-    for (diags, docs, resources, unreadable) in per_file {
-        report.diagnostics.extend(diags);
-        report.summary.documents += docs;
-        report.summary.resources += resources;
-        report.unreadable |= unreadable;
+    for o in per_file {
+        report.diagnostics.extend(o.diagnostics);
+        report.summary.documents += o.documents;
+        report.summary.resources += o.resources;
+        report.summary.crds += o.crds;
+        report.unreadable |= o.unreadable;
     }
     report
         .diagnostics
@@ -216,10 +254,20 @@ pub fn run(opts: &Options) -> Report {
     report
 }
 
-/// All diagnostics of one file: (diagnostics, documents, resources, unreadable).
-fn check_file(f: &Loaded, index: &CrdIndex) -> (Vec<Diagnostic>, usize, usize, bool) {
+#[derive(Default)]
+struct FileOutcome {
+    diagnostics: Vec<Diagnostic>,
+    documents: usize,
+    resources: usize,
+    crds: usize,
+    unreadable: bool,
+}
+
+/// All diagnostics of one file, with its counts.
+fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
     let mut out = f.diagnostics.clone();
     let mut resources = 0;
+    let mut crds = 0;
     for doc in &f.docs {
         for p in &doc.problems {
             let rule = match p.kind {
@@ -227,11 +275,22 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> (Vec<Diagnostic>, usize, usize, b
                 ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
                 ProblemKind::Limit => "yaml/limit",
             };
-            let mut d = diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
+            let mut d =
+                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
             if let ProblemKind::DuplicateKey { first } = p.kind {
                 d = d.with_related(first, "first defined here");
             }
             out.push(d);
+        }
+        if let Some((_, problems)) = f.crd_docs.iter().find(|(i, _)| *i == doc.index) {
+            crds += 1;
+            for p in problems {
+                out.push(
+                    diag(p.rule, p.message.clone(), &f.source, Some(p.span))
+                        .with_document(doc.index),
+                );
+            }
+            continue;
         }
         let Some(root) = &doc.root else {
             continue;
@@ -240,13 +299,7 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> (Vec<Diagnostic>, usize, usize, b
             continue;
         }
         match model::classify(root) {
-            DocKind::Other => {}
-            DocKind::Crd => {
-                let (_, problems) = crd::read_crd(root, &f.source.name);
-                for p in problems {
-                    out.push(diag(p.rule, p.message, &f.source, Some(p.span)).with_document(doc.index));
-                }
-            }
+            DocKind::Other | DocKind::Crd => {}
             DocKind::LegacyCrd => {
                 let span = root.get("apiVersion").map(|n| n.span);
                 out.push(
@@ -274,21 +327,45 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> (Vec<Diagnostic>, usize, usize, b
             }
         }
     }
-    (out, f.docs.len(), resources, f.unreadable)
+    FileOutcome {
+        diagnostics: out,
+        documents: f.docs.len(),
+        resources,
+        crds,
+        unreadable: f.unreadable,
+    }
 }
 
 fn resource_ref(node: &Node) -> ResourceRef {
     let meta = node.get("metadata");
-    let s = |k: &str| meta.and_then(|m| m.get(k)).and_then(Node::as_str).map(str::to_string);
+    let s = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
     ResourceRef {
-        api_version: node.get("apiVersion").and_then(Node::as_str).unwrap_or_default().to_string(),
-        kind: node.get("kind").and_then(Node::as_str).unwrap_or_default().to_string(),
+        api_version: node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        kind: node
+            .get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
         name: s("name").or_else(|| s("generateName")),
         namespace: s("namespace"),
     }
 }
 
-fn check_resource(node: &Node, doc: usize, f: &Loaded, index: &CrdIndex, out: &mut Vec<Diagnostic>) {
+fn check_resource(
+    node: &Node,
+    doc: usize,
+    f: &Loaded,
+    index: &CrdIndex,
+    out: &mut Vec<Diagnostic>,
+) {
     let r = Arc::new(resource_ref(node));
     let (group, version) = model::split_api_version(&r.api_version);
     if model::is_client_side_config(group) {
@@ -307,7 +384,10 @@ fn check_resource(node: &Node, doc: usize, f: &Loaded, index: &CrdIndex, out: &m
         let d = if model::is_builtin_group(group) {
             diag(
                 "resource/builtin-skipped",
-                format!("{} {} is a built-in type; its schema is not checked yet", r.api_version, r.kind),
+                format!(
+                    "{} {} is a built-in type; its schema is not checked yet",
+                    r.api_version, r.kind
+                ),
                 &f.source,
                 at_type,
             )
@@ -331,15 +411,29 @@ fn check_resource(node: &Node, doc: usize, f: &Loaded, index: &CrdIndex, out: &m
     };
     let Some(v) = crd.version(version).filter(|v| v.served) else {
         let defined = crd.version(version).is_some();
-        let served: Vec<&str> = crd.versions.iter().filter(|v| v.served).map(|v| v.name.as_str()).collect();
+        let served: Vec<&str> = crd
+            .versions
+            .iter()
+            .filter(|v| v.served)
+            .map(|v| v.name.as_str())
+            .collect();
         let (rule, why) = if defined {
-            ("resource/version-not-served", format!("version {version} of {} is not served", crd.name))
+            (
+                "resource/version-not-served",
+                format!("version {version} of {} is not served", crd.name),
+            )
         } else {
-            ("resource/unknown-version", format!("{} does not define version {version}", crd.name))
+            (
+                "resource/unknown-version",
+                format!("{} does not define version {version}", crd.name),
+            )
         };
         let d = diag(
             rule,
-            format!("no matches for kind {:?} in version {:?}: {why}", r.kind, r.api_version),
+            format!(
+                "no matches for kind {:?} in version {:?}: {why}",
+                r.kind, r.api_version
+            ),
             &f.source,
             node.get("apiVersion").map(|n| n.span),
         )
@@ -369,5 +463,8 @@ fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
 
 /// Whether a report should fail a run (any error-severity diagnostic).
 pub fn has_errors(report: &Report) -> bool {
-    report.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
 }

@@ -9,7 +9,11 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "crdlint", version, about = "Validate Kubernetes custom resources against their CRDs, offline, as the API server would")]
+#[command(
+    name = "crdlint",
+    version,
+    about = "Validate Kubernetes custom resources against their CRDs, offline, as the API server would"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

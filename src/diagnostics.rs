@@ -112,6 +112,8 @@ pub struct Summary {
     pub files: usize,
     pub documents: usize,
     pub resources: usize,
+    /// CRDs read from the checked files.
+    pub crds: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,

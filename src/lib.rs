@@ -1,13 +1,13 @@
 //! crdlint: validate Kubernetes custom resources against their CRDs, offline, as the API
 //! server would, and lint the CRDs themselves.
 
+pub mod check;
+pub mod cli;
 pub mod diagnostics;
+pub mod discover;
 pub mod model;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod validate;
 pub mod yaml;
-pub mod check;
-pub mod cli;
-pub mod discover;
-pub mod report;
-pub mod rules;

@@ -190,7 +190,9 @@ mod tests {
     fn read_span_returns_whole_lines_with_context() {
         let f = SourceFile::new("t.yaml", "a\nbb\nccc\ndddd\n".to_string());
         let start = f.text.find("ccc").unwrap();
-        let c = f.read_span(&SourceSpan::new(start.into(), 3), 1, 1).unwrap();
+        let c = f
+            .read_span(&SourceSpan::new(start.into(), 3), 1, 1)
+            .unwrap();
         assert_eq!(std::str::from_utf8(c.data()).unwrap(), "bb\nccc\ndddd\n");
         assert_eq!(c.line(), 1);
     }

@@ -138,7 +138,8 @@ impl CrdIndex {
     }
 
     pub fn get(&self, group: &str, kind: &str) -> Option<&Arc<Crd>> {
-        self.by_group_kind.get(&(group.to_string(), kind.to_string()))
+        self.by_group_kind
+            .get(&(group.to_string(), kind.to_string()))
     }
 
     pub fn len(&self) -> usize {

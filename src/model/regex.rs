@@ -31,7 +31,12 @@ fn translate(p: &str) -> String {
                     'D' => Some(("0-9", "[0-9]", "[^0-9]", true)),
                     'w' => Some(("0-9A-Za-z_", "[0-9A-Za-z_]", "[^0-9A-Za-z_]", false)),
                     'W' => Some(("0-9A-Za-z_", "[0-9A-Za-z_]", "[^0-9A-Za-z_]", true)),
-                    's' => Some(("\\t\\n\\f\\r ", "[\\t\\n\\f\\r ]", "[^\\t\\n\\f\\r ]", false)),
+                    's' => Some((
+                        "\\t\\n\\f\\r ",
+                        "[\\t\\n\\f\\r ]",
+                        "[^\\t\\n\\f\\r ]",
+                        false,
+                    )),
                     'S' => Some(("\\t\\n\\f\\r ", "[\\t\\n\\f\\r ]", "[^\\t\\n\\f\\r ]", true)),
                     _ => None,
                 };

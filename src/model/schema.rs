@@ -179,7 +179,9 @@ impl Schema {
                         .unwrap_or_default()
                         .iter()
                         .enumerate()
-                        .map(|(i, n)| Schema::compile(n, &format!("{path}.{}[{i}]", e.key), problems))
+                        .map(|(i, n)| {
+                            Schema::compile(n, &format!("{path}.{}[{i}]", e.key), problems)
+                        })
                         .collect();
                     match e.key.as_str() {
                         "allOf" => s.all_of = list,
@@ -221,10 +223,12 @@ impl Schema {
 
     /// The schema that applies to the value under `key` of an object, if any.
     pub fn property_schema(&self, key: &str) -> Option<&Schema> {
-        self.properties.get(key).or(match &self.additional_properties {
-            Some(AdditionalProperties::Schema(s)) => Some(s),
-            _ => None,
-        })
+        self.properties
+            .get(key)
+            .or(match &self.additional_properties {
+                Some(AdditionalProperties::Schema(s)) => Some(s),
+                _ => None,
+            })
     }
 
     /// The type list kube-openapi checks against: int-or-string nodes are `integer,string`.

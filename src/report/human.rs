@@ -51,7 +51,9 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.span.map(|_| &*self.0.source as &dyn miette::SourceCode)
+        self.0
+            .span
+            .map(|_| &*self.0.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -59,10 +61,16 @@ impl miette::Diagnostic for Shown<'_> {
         let src: &Arc<SourceFile> = &self.0.source;
         let main = first_line(src, span);
         let text = self.0.field.clone().filter(|f| f != "<nil>");
-        let mut labels = vec![LabeledSpan::new_primary_with_span(text, (main.start, main.len()))];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            text,
+            (main.start, main.len()),
+        )];
         for r in &self.0.related {
             let s = first_line(src, r.span);
-            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), (s.start, s.len())));
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                (s.start, s.len()),
+            ));
         }
         Some(Box::new(labels.into_iter()))
     }

@@ -2,7 +2,7 @@
 //! README as a public contract).
 
 use crate::diagnostics::{Diagnostic, Summary};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub fn diagnostic_json(d: &Diagnostic) -> Value {
     let (start, end) = match d.span {
@@ -36,6 +36,7 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
             "files": summary.files,
             "documents": summary.documents,
             "resources": summary.resources,
+            "crds": summary.crds,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "infos": summary.infos,

@@ -11,7 +11,12 @@ pub enum Format {
     Json,
 }
 
-pub fn render(format: Format, diagnostics: &[Diagnostic], summary: &Summary, color: bool) -> String {
+pub fn render(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    color: bool,
+) -> String {
     match format {
         Format::Human => human::render(diagnostics, summary, color),
         Format::Json => json::render(diagnostics, summary),

@@ -38,7 +38,11 @@ fn validate_embedded(node: &Node, at: &str, out: &mut Vec<FieldError>) {
     if !matches!(node.value, Value::Map(_)) {
         return;
     }
-    match node.get("apiVersion").and_then(Node::as_str).filter(|s| !s.is_empty()) {
+    match node
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .filter(|s| !s.is_empty())
+    {
         None => out.push(FieldError::required(
             "schema/embedded-resource",
             path::child(at, "apiVersion"),
@@ -55,7 +59,11 @@ fn validate_embedded(node: &Node, at: &str, out: &mut Vec<FieldError>) {
         )),
         Some(_) => {}
     }
-    match node.get("kind").and_then(Node::as_str).filter(|s| !s.is_empty()) {
+    match node
+        .get("kind")
+        .and_then(Node::as_str)
+        .filter(|s| !s.is_empty())
+    {
         None => out.push(FieldError::required(
             "schema/embedded-resource",
             path::child(at, "kind"),

@@ -3,7 +3,7 @@
 //! Kubernetes 1.36 wording.
 
 use crate::source::Span;
-use crate::yaml::node::{format_go_float, Value};
+use crate::yaml::node::{Value, format_go_float};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorType {
@@ -110,13 +110,23 @@ impl FieldError {
     }
 
     pub fn required(rule: &'static str, path: impl Into<String>, detail: &str, span: Span) -> Self {
-        Self::new(rule, ErrorType::Required, path, BadValue::Omit, detail, span)
+        Self::new(
+            rule,
+            ErrorType::Required,
+            path,
+            BadValue::Omit,
+            detail,
+            span,
+        )
     }
 
     /// `field.TooMany(path, actual, max)`.
     pub fn too_many(rule: &'static str, path: String, actual: i64, max: i64, span: Span) -> Self {
         let detail = if max >= 0 {
-            format!("must have at most {max} item{}", if max == 1 { "" } else { "s" })
+            format!(
+                "must have at most {max} item{}",
+                if max == 1 { "" } else { "s" }
+            )
         } else {
             "has too many items".to_string()
         };
@@ -183,7 +193,9 @@ pub fn print_value(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_go_float(*f),
         Value::String(s) => go_quote(s),
-        Value::Seq(_) | Value::Map(_) => crate::yaml::Node::new(v.clone(), Span::default()).to_json(),
+        Value::Seq(_) | Value::Map(_) => {
+            crate::yaml::Node::new(v.clone(), Span::default()).to_json()
+        }
     }
 }
 

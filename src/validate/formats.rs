@@ -1,1 +1,3 @@
-pub fn check_format(_format: &str, _value: &str) -> Option<bool> { None }
+pub fn check_format(_format: &str, _value: &str) -> Option<bool> {
+    None
+}

@@ -81,9 +81,7 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
         }
     }
     let key_values = |item: &Node| -> Vec<Entry> {
-        keys.iter()
-            .filter_map(|k| item.entry(k).cloned())
-            .collect()
+        keys.iter().filter_map(|k| item.entry(k).cloned()).collect()
     };
     let mut seen: Vec<Vec<Entry>> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {

@@ -14,7 +14,7 @@ pub mod path;
 pub mod prune;
 pub mod schema_check;
 
-use crate::model::{schema::Schema, Crd};
+use crate::model::{Crd, schema::Schema};
 use crate::yaml::Node;
 use field_error::{BadValue, ErrorType, FieldError};
 

@@ -87,7 +87,13 @@ fn skip_prune(node: &mut Node, s: &Schema, embedded: bool, at: &str, out: &mut V
         Value::Seq(items) => {
             if let Some(item_schema) = s.items.as_deref() {
                 for (i, item) in items.iter_mut().enumerate() {
-                    skip_prune(item, item_schema, item_schema.embedded_resource, &path::index(at, i), out);
+                    skip_prune(
+                        item,
+                        item_schema,
+                        item_schema.embedded_resource,
+                        &path::index(at, i),
+                        out,
+                    );
                 }
             }
         }

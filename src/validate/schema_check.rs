@@ -3,7 +3,7 @@
 //! object validators, in that order), with errors turned into field errors as
 //! apiextensions-apiserver `pkg/apiserver/validation/validation.go` (ValidateCustomResource) does.
 
-use super::field_error::{go_quote, BadValue, ErrorType, FieldError};
+use super::field_error::{BadValue, ErrorType, FieldError, go_quote};
 use super::formats;
 use super::path;
 use crate::model::schema::{AdditionalProperties, Schema};
@@ -16,7 +16,13 @@ fn in_body(path: &str) -> String {
     format!("{path} in body")
 }
 
-fn invalid(rule: &'static str, path: &str, value: impl Into<BadValue>, msg: String, span: Span) -> FieldError {
+fn invalid(
+    rule: &'static str,
+    path: &str,
+    value: impl Into<BadValue>,
+    msg: String,
+    span: Span,
+) -> FieldError {
     FieldError::new(rule, ErrorType::Invalid, path, value, msg, span)
 }
 
@@ -27,7 +33,11 @@ fn invalid_type(path: &str, expected: &str, got: &str, span: Span) -> FieldError
         ErrorType::TypeInvalid,
         path,
         got,
-        format!("{} must be of type {expected}: {}", in_body(path), go_quote(got)),
+        format!(
+            "{} must be of type {expected}: {}",
+            in_body(path),
+            go_quote(got)
+        ),
         span,
     )
 }
@@ -35,7 +45,14 @@ fn invalid_type(path: &str, expected: &str, got: &str, span: Span) -> FieldError
 /// A junctor failure: not a kube-openapi `Validation` error, so the server reports it at the
 /// root (`<nil>`) with an empty value, naming the path inside the message.
 fn composite(rule: &'static str, path: &str, msg: String, span: Span) -> FieldError {
-    FieldError::new(rule, ErrorType::Invalid, "", "", format!("{} {msg}", go_quote(path)), span)
+    FieldError::new(
+        rule,
+        ErrorType::Invalid,
+        "",
+        "",
+        format!("{} {msg}", go_quote(path)),
+        span,
+    )
 }
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
@@ -55,7 +72,12 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
                 ErrorType::TypeInvalid,
                 at,
                 text.as_str(),
-                format!("{} must be of type {}: {}", in_body(at), s.format, go_quote(text)),
+                format!(
+                    "{} must be of type {}: {}",
+                    in_body(at),
+                    s.format,
+                    go_quote(text)
+                ),
                 node.span,
             ));
         }
@@ -266,13 +288,21 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
                 "schema/multiple-of",
                 at,
                 value.clone(),
-                format!("{} should be a multiple of {}", in_body(at), format_go_float(m)),
+                format!(
+                    "{} should be a multiple of {}",
+                    in_body(at),
+                    format_go_float(m)
+                ),
                 node.span,
             ));
         }
     }
     if let Some(max) = s.maximum {
-        let bad = if s.exclusive_maximum { x >= max } else { x > max };
+        let bad = if s.exclusive_maximum {
+            x >= max
+        } else {
+            x > max
+        };
         if bad {
             let rel = if s.exclusive_maximum {
                 "less than"
@@ -289,7 +319,11 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         }
     }
     if let Some(min) = s.minimum {
-        let bad = if s.exclusive_minimum { x <= min } else { x < min };
+        let bad = if s.exclusive_minimum {
+            x <= min
+        } else {
+            x < min
+        };
         if bad {
             let rel = if s.exclusive_minimum {
                 "greater than"
@@ -322,7 +356,13 @@ fn slice_checks(node: &Node, items: &[Node], s: &Schema, at: &str, out: &mut Vec
     }
     if let Some(max) = s.max_items {
         if size > max {
-            out.push(FieldError::too_many("schema/max-items", at.to_string(), size, max, node.span));
+            out.push(FieldError::too_many(
+                "schema/max-items",
+                at.to_string(),
+                size,
+                max,
+                node.span,
+            ));
         }
     }
     if let Some(item_schema) = &s.items {

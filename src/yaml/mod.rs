@@ -76,10 +76,7 @@ impl<'a> Offsets<'a> {
         let checkpoints = if ascii {
             Vec::new()
         } else {
-            text.char_indices()
-                .step_by(64)
-                .map(|(b, _)| b)
-                .collect()
+            text.char_indices().step_by(64).map(|(b, _)| b).collect()
         };
         Offsets {
             text,
@@ -158,7 +155,12 @@ impl<'a> Builder<'a> {
         self.fatal = true;
     }
 
-    fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>) -> Resolved {
+    fn scalar(
+        &self,
+        value: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+    ) -> Resolved {
         if let Some(tag) = tag {
             let core = tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:";
             if core {
@@ -244,8 +246,11 @@ impl<'a> Builder<'a> {
                 if let Some(ix) = index {
                     ix.insert(key.clone(), entries.len());
                 } else if entries.len() >= 16 {
-                    let mut ix: HashMap<String, usize> =
-                        entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
+                    let mut ix: HashMap<String, usize> = entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (e.key.clone(), i))
+                        .collect();
                     ix.insert(key.clone(), entries.len());
                     *index = Some(ix);
                 }
@@ -310,8 +315,7 @@ impl<'a> Builder<'a> {
                 if in_map_key_position {
                     if anchor != 0 {
                         if let Resolved::Value(v) = &resolved {
-                            self.anchors
-                                .insert(anchor, (Node::new(v.clone(), span), 1));
+                            self.anchors.insert(anchor, (Node::new(v.clone(), span), 1));
                         }
                     }
                     self.map_value_or_key(Node::new(Value::Null, span), Some(resolved));
@@ -388,7 +392,8 @@ impl<'a> Builder<'a> {
                         anchor,
                     } => {
                         let last = items.last().map(|n| n.span.end);
-                        let node = Node::new(Value::Seq(items), Self::close_span(start, last, span));
+                        let node =
+                            Node::new(Value::Seq(items), Self::close_span(start, last, span));
                         self.push_node(node, anchor);
                     }
                     Frame::Map {
@@ -512,7 +517,9 @@ mod tests {
         let d = one("a: 1\nb: 2\na: 3\n");
         assert_eq!(d.problems.len(), 1);
         assert_eq!(d.problems[0].message, "key \"a\" already set in map");
-        assert!(matches!(d.problems[0].kind, ProblemKind::DuplicateKey { first } if first.start == 0));
+        assert!(
+            matches!(d.problems[0].kind, ProblemKind::DuplicateKey { first } if first.start == 0)
+        );
     }
 
     #[test]

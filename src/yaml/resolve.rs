@@ -187,7 +187,10 @@ mod tests {
         assert_eq!(v("1.5"), Value::Float(1.5));
         assert_eq!(v(".5"), Value::Float(0.5));
         assert_eq!(v("1e21"), Value::Float(1e21));
-        assert_eq!(v("18446744073709551615"), Value::Float(18446744073709551615.0));
+        assert_eq!(
+            v("18446744073709551615"),
+            Value::Float(18446744073709551615.0)
+        );
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut doc_start = 0;
     let mut pos = 0;
     while pos < text.len() {
-        let line_end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let line_end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         let line = &text[pos..line_end];
         if let Some(rest) = line.strip_prefix("---") {
             let rest = rest.trim();
@@ -73,6 +76,12 @@ mod tests {
     #[test]
     fn marker_with_content_opens_the_next_document() {
         let c = split_documents("a: 1\n--- b: 2\n");
-        assert_eq!(c[1], Chunk { start: 5, text: "--- b: 2\n" });
+        assert_eq!(
+            c[1],
+            Chunk {
+                start: 5,
+                text: "--- b: 2\n"
+            }
+        );
     }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Wall time and peak memory of crdlint on the shared corpus. Not a test: prints figures.
+# Usage: bench/run.sh [RUNS]   (needs ../shared/corpus; uses /usr/bin/time when present)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=../shared/corpus
+runs=${1:-5}
+[ -d "$corpus" ] || { echo "no $corpus: nothing to measure"; exit 0; }
+cargo build --release -q
+bin=target/release/crdlint
+
+measure() { # label, then the command
+  local label=$1; shift
+  local best=999999 rss=0
+  for _ in $(seq "$runs"); do
+    local start end ms
+    start=$(date +%s%N)
+    if [ -x /usr/bin/time ]; then
+      /usr/bin/time -f '%M' -o /tmp/crdlint-bench-rss "$@" >/dev/null 2>&1 || true
+      rss=$(tail -n 1 /tmp/crdlint-bench-rss)
+    else
+      "$@" >/dev/null 2>&1 || true
+    fi
+    end=$(date +%s%N)
+    ms=$(( (end - start) / 1000000 ))
+    [ "$ms" -lt "$best" ] && best=$ms
+  done
+  printf '%-52s best of %s: %6d ms   peak RSS %s KiB\n' "$label" "$runs" "$best" "$rss"
+}
+
+w=$corpus/bench/widgets
+measure "widgets crs/ (2,000 files) vs crd.yaml" $bin check --format json --crds $w/crd.yaml $w/crs
+measure "widgets all.yaml (2,000 documents, one file)" $bin check --format json --crds $w/crd.yaml $w/all.yaml
+measure "load + check all CRDs in crds/ (103 CRDs, 18 MB)" $bin check --format json $corpus/crds
+measure "one resource with all corpus CRDs in scope" $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml

@@ -1,0 +1,329 @@
+//! The built binary, run the way users, pre-commit and CI run it.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const GADGET_CRD: &str = "fixtures/crds/gadget/crd.yaml";
+
+fn crdlint(args: &[&str], cwd: Option<&Path>, stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crdlint"));
+    cmd.args(args).env("NO_COLOR", "1");
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "crdlint panicked: {stderr}");
+    out
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn rules(v: &serde_json::Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const GADGET_OK: &str =
+    "apiVersion: fixtures.crdlint.dev/v1\nkind: Gadget\nmetadata:\n  name: ok\nspec:\n  size: 2\n";
+const GADGET_BAD: &str = "apiVersion: fixtures.crdlint.dev/v1\nkind: Gadget\nmetadata:\n  name: bad\nspec:\n  size: 99\n";
+
+#[test]
+fn exit_status_is_0_clean_1_errors_2_unreadable() {
+    let ok = crdlint(
+        &["check", "--crds", GADGET_CRD, "fixtures/crds/gadget/valid"],
+        None,
+        None,
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = crdlint(
+        &[
+            "check",
+            "--crds",
+            GADGET_CRD,
+            "fixtures/crds/gadget/invalid/bounds.yaml",
+        ],
+        None,
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let missing = crdlint(&["check", "no/such/path.yaml"], None, None);
+    assert_eq!(missing.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&missing.stdout);
+    assert!(
+        text.contains("cannot read no/such/path.yaml: no such file or directory"),
+        "{text}"
+    );
+    let usage = crdlint(&["check", "--format", "xml"], None, None);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--crds",
+            GADGET_CRD,
+            "fixtures/crds/gadget/invalid/bounds.yaml",
+        ],
+        None,
+        None,
+    );
+    let v = json(&out);
+    let d = &v["diagnostics"][0];
+    for key in [
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "rule",
+        "message",
+        "field",
+        "document",
+        "resource",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert_eq!(d["file"], "fixtures/crds/gadget/invalid/bounds.yaml");
+    assert_eq!(d["line"], 6);
+    assert_eq!(d["column"], 9);
+    assert_eq!(d["end_column"], 11);
+    assert_eq!(d["rule"], "schema/maximum");
+    assert_eq!(d["field"], "spec.size");
+    assert_eq!(d["document"], 0);
+    assert_eq!(d["resource"]["kind"], "Gadget");
+    assert_eq!(d["resource"]["name"], "bounds");
+    let s = &v["summary"];
+    assert_eq!(s["files"], 1);
+    assert_eq!(s["documents"], 3);
+    assert_eq!(s["resources"], 3);
+    assert!(s["errors"].as_u64().unwrap() >= 5);
+    assert_eq!(s["warnings"], 0);
+}
+
+#[test]
+fn stdin_diagnostics_carry_the_stdin_filename() {
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--crds",
+            GADGET_CRD,
+            "-",
+            "--stdin-filename",
+            "config/samples/g.yaml",
+        ],
+        None,
+        Some(GADGET_BAD.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["diagnostics"][0]["file"], "config/samples/g.yaml");
+    assert_eq!(v["diagnostics"][0]["rule"], "schema/maximum");
+}
+
+#[test]
+fn human_output_has_code_frame_help_and_summary() {
+    let out = crdlint(
+        &[
+            "check",
+            "--crds",
+            GADGET_CRD,
+            "fixtures/crds/gadget/invalid/unknown-fields.yaml",
+        ],
+        None,
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("schema/unknown-field"), "{text}");
+    assert!(text.contains("unknown field \"spec.colour\""), "{text}");
+    assert!(
+        text.contains("[fixtures/crds/gadget/invalid/unknown-fields.yaml:8:"),
+        "{text}"
+    );
+    assert!(text.contains("  colour: red"), "{text}");
+    assert!(text.contains("help:"), "{text}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("6 errors, 0 warnings"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+}
+
+#[test]
+fn kubebuilder_layout_works_with_a_bare_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("config/crd/bases")).unwrap();
+    std::fs::create_dir_all(root.join("config/samples")).unwrap();
+    std::fs::create_dir_all(root.join("ignored")).unwrap();
+    std::fs::copy(GADGET_CRD, root.join("config/crd/bases/gadgets.yaml")).unwrap();
+    std::fs::write(root.join("config/samples/ok.yaml"), GADGET_OK).unwrap();
+    std::fs::write(root.join("config/samples/bad.yml"), GADGET_BAD).unwrap();
+    std::fs::write(root.join("config/samples/notes.txt"), GADGET_BAD).unwrap();
+    std::fs::write(root.join("ignored/bad.yaml"), GADGET_BAD).unwrap();
+    std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+    let out = crdlint(&["check", "--format", "json"], Some(root), None);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, vec!["config/samples/bad.yml"]);
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["summary"]["crds"], 1);
+}
+
+#[test]
+fn bad_inputs_get_clear_diagnostics_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("a-utf8.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("b-binary.yaml"), b"\x7fELF\x00\x00\x01\x02").unwrap();
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..100 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    std::fs::write(d.join("c-bomb.yaml"), bomb).unwrap();
+    std::fs::write(
+        d.join("d-deep.yaml"),
+        "[".repeat(10_000) + &"]".repeat(10_000),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("e-three.yaml"),
+        format!(
+            "{GADGET_BAD}---\nspec: {{size: 2\n---\n{}",
+            GADGET_BAD.replace("name: bad", "name: bad2")
+        ),
+    )
+    .unwrap();
+    let bad_pattern = std::fs::read_to_string(GADGET_CRD)
+        .unwrap()
+        .replace("pattern: '^[a-z]+$'", "pattern: 'a(b'");
+    std::fs::write(d.join("f-crd-bad-pattern.yaml"), bad_pattern).unwrap();
+    std::fs::write(d.join("g-empty.yaml"), "").unwrap();
+    let gadget_crd = std::fs::canonicalize(GADGET_CRD).unwrap();
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--crds",
+            gadget_crd.to_str().unwrap(),
+            ".",
+        ],
+        Some(d),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let found: Vec<(String, String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["file"].as_str().unwrap().to_string(),
+                x["rule"].as_str().unwrap().to_string(),
+                x["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |file: &str, rule: &str, text: &str| {
+        assert!(
+            found
+                .iter()
+                .any(|(f, r, m)| f == file && r == rule && m.contains(text)),
+            "no {rule} for {file} containing {text:?} in {found:#?}"
+        )
+    };
+    has("a-utf8.yaml", "input/encoding", "not valid UTF-8");
+    has("b-binary.yaml", "input/encoding", "binary file");
+    has("c-bomb.yaml", "yaml/limit", "excessive aliasing");
+    has("d-deep.yaml", "yaml/limit", "nesting");
+    has("e-three.yaml", "yaml/syntax", "");
+    // The documents around the broken one are still validated.
+    let e_errors: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["file"] == "e-three.yaml" && x["rule"] == "schema/maximum")
+        .map(|x| x["document"].as_u64().unwrap())
+        .collect();
+    assert_eq!(e_errors, vec![0, 2]);
+    has(
+        "f-crd-bad-pattern.yaml",
+        "crd/invalid-pattern",
+        "must be a valid regular expression",
+    );
+    assert_eq!(v["summary"]["files"], 7);
+}
+
+#[test]
+fn rule_lists_and_unknown_rule_is_a_usage_error() {
+    let out = crdlint(&["rule"], None, None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("schema/type ") && l.contains("error")),
+        "{text}"
+    );
+    assert_eq!(
+        crdlint(&["rule", "no/such-rule"], None, None).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn v1beta1_crd_is_refused_with_a_clear_error() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1beta1\nkind: CustomResourceDefinition\nmetadata:\n  name: olds.example.com\nspec:\n  group: example.com\n  version: v1\n  names: {kind: Old, plural: olds}\n";
+    let out = crdlint(
+        &["check", "--format", "json", "-"],
+        None,
+        Some(crd.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(rules(&json(&out)), vec!["crd/v1beta1-removed"]);
+}

@@ -1,0 +1,30 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use crdlint::check::{self, Options, Report};
+use std::path::{Path, PathBuf};
+
+/// Check one in-memory YAML stream as if it were the file `name`.
+pub fn check_text(name: &str, text: &str) -> Report {
+    check::run(&Options {
+        paths: vec![PathBuf::from("-")],
+        stdin_name: name.to_string(),
+        stdin_text: Some(text.as_bytes().to_vec()),
+        ..Options::default()
+    })
+}
+
+pub fn rules_of(report: &Report) -> Vec<&'static str> {
+    report.diagnostics.iter().map(|d| d.rule).collect()
+}
+
+/// `../shared/corpus` beside the project, when present.
+pub fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: ../shared/corpus is not present next to the project");
+        None
+    }
+}

@@ -1,0 +1,206 @@
+//! Conformance against `../shared/corpus` (skipped, with a message, when it is absent):
+//! kubectl-validate's recorded API-server verdicts, the widget benchmark set with known
+//! verdicts, and the real CRDs, which all install on a real API server.
+
+mod common;
+
+use crdlint::check::{self, Options, Report};
+use crdlint::diagnostics::Severity;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+fn run(paths: Vec<PathBuf>, crds: Vec<PathBuf>) -> Report {
+    check::run(&Options {
+        paths,
+        crds,
+        ..Options::default()
+    })
+}
+
+fn errors_by_doc(report: &Report) -> BTreeMap<usize, Vec<(String, String, String)>> {
+    let mut m: BTreeMap<usize, Vec<_>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        if d.severity == Severity::Error {
+            m.entry(d.document.unwrap_or(0)).or_default().push((
+                d.field.clone().unwrap_or_default(),
+                d.reason.unwrap_or_default().to_string(),
+                d.message.clone(),
+            ));
+        }
+    }
+    m
+}
+
+/// Cases that need CEL evaluation, which is a separate issue.
+const NEEDS_CEL: [&str; 2] = ["error_cel_basic.yaml", "error_cel_basic_multiple.yaml"];
+
+#[test]
+fn kubectl_validate_custom_resource_and_yaml_cases() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let kv = corpus.join("kubectl-validate");
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(kv.join("expected_index.json")).unwrap())
+            .unwrap();
+    // Groups served by the CRDs the harness loads.
+    let crd_dir = kv.join("testcases/crds");
+    let crd_report = run(vec![crd_dir.clone()], vec![]);
+    assert!(
+        !crd_report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error),
+        "the harness CRDs load without errors: {:?}",
+        crd_report
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let cr_groups: HashSet<&str> = [
+        "stable.example.com",
+        "batch.x-k8s.io",
+        "cert-manager.io",
+        "acme.cert-manager.io",
+    ]
+    .into();
+
+    let mut compared = 0;
+    for case in index.as_array().unwrap() {
+        let file = case["file"].as_str().unwrap();
+        let name = file.rsplit('/').next().unwrap();
+        if !case["active"].as_bool().unwrap() || NEEDS_CEL.contains(&name) {
+            continue;
+        }
+        let report = run(vec![kv.join(file)], vec![crd_dir.clone()]);
+        let ours = errors_by_doc(&report);
+        for doc in case["documents"].as_array().unwrap() {
+            let i = doc["index"].as_u64().unwrap() as usize;
+            let expected = &doc["expected"];
+            let api_version = doc["apiVersion"].as_str().unwrap_or("");
+            let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+            let is_cr = cr_groups.contains(group);
+            let is_empty = doc["apiVersion"].is_null();
+            let is_decode = expected["code"].as_u64() == Some(400);
+            if !(is_cr || is_empty || is_decode) {
+                continue; // built-in types need built-in schemas (later)
+            }
+            compared += 1;
+            let got = ours.get(&i).cloned().unwrap_or_default();
+            if expected["status"] == "Success" {
+                assert!(got.is_empty(), "{name}[{i}]: expected Success, got {got:?}");
+                continue;
+            }
+            if is_decode {
+                let cause = expected["details"]["causes"][0]["message"]
+                    .as_str()
+                    .unwrap();
+                let key_msg = cause.split_once(": ").map(|(_, m)| m).unwrap_or(cause);
+                assert!(
+                    got.iter().any(|(_, _, m)| m == key_msg),
+                    "{name}[{i}]: expected {key_msg:?}, got {got:?}"
+                );
+                continue;
+            }
+            let mut want: Vec<(String, String, String)> = expected["details"]["causes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let field = c["field"].as_str().unwrap().to_string();
+                    let msg = format!("{}: {}", field, c["message"].as_str().unwrap());
+                    (field, c["reason"].as_str().unwrap().to_string(), msg)
+                })
+                .collect();
+            let mut got = got;
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{name}[{i}]");
+        }
+    }
+    assert!(compared >= 9, "compared only {compared} documents");
+}
+
+#[test]
+fn widgets_every_non_cel_invalid_file_is_caught_and_no_valid_one() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let w = corpus.join("bench/widgets");
+    let manifest: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(w.join("manifest.json")).unwrap()).unwrap();
+    let report = run(vec![w.join("crs")], vec![w.join("crd.yaml")]);
+    let failing: HashSet<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.source.name.rsplit('/').next().unwrap().to_string())
+        .collect();
+    let mut missed = Vec::new();
+    let mut false_positives = Vec::new();
+    let mut caught = 0;
+    for (file, category) in &manifest {
+        let valid = category.starts_with("ok");
+        let flagged = failing.contains(file);
+        if valid && flagged {
+            false_positives.push(file.clone());
+        } else if !valid && category != "cel" && !flagged {
+            missed.push(format!("{file} ({category})"));
+        } else if !valid && flagged {
+            caught += 1;
+        }
+    }
+    assert!(
+        false_positives.is_empty(),
+        "valid files flagged: {false_positives:?}"
+    );
+    assert!(missed.is_empty(), "invalid files missed: {missed:?}");
+    assert!(caught >= 950, "caught {caught}");
+    assert_eq!(report.summary.resources, 2000);
+}
+
+#[test]
+fn widgets_all_yaml_stream_has_the_same_verdicts() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let w = corpus.join("bench/widgets");
+    let manifest: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(w.join("manifest.json")).unwrap()).unwrap();
+    // all.yaml holds the same documents in the order of the sorted file names.
+    let categories: Vec<&String> = manifest.values().collect();
+    let report = run(vec![w.join("all.yaml")], vec![w.join("crd.yaml")]);
+    assert_eq!(report.summary.documents, manifest.len());
+    let flagged: HashSet<usize> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.document)
+        .collect();
+    for (i, category) in categories.iter().enumerate() {
+        let valid = category.starts_with("ok");
+        if valid {
+            assert!(!flagged.contains(&i), "document {i} ({category}) flagged");
+        } else if category.as_str() != "cel" {
+            assert!(flagged.contains(&i), "document {i} ({category}) missed");
+        }
+    }
+}
+
+#[test]
+fn real_crds_load_without_errors() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let report = run(vec![corpus.join("crds")], vec![]);
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {} {}", d.source.name, d.rule, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_eq!(report.summary.crds, 103, "the corpus holds 103 CRDs");
+}

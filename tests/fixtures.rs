@@ -1,0 +1,99 @@
+//! Hand-written fixtures: `fixtures/crds/<name>/crd.yaml` with `valid/` files that must produce
+//! no error and `invalid/` files whose full human and JSON output is snapshotted beside them
+//! (`invalid/snapshots/`), so a change in any message, span or rule shows up in review.
+
+use crdlint::check::{self, Options};
+use crdlint::diagnostics::Severity;
+use crdlint::report::{self, Format};
+use std::path::{Path, PathBuf};
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "yaml"));
+    v.sort();
+    v
+}
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/crds")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("crd.yaml").is_file())
+        .collect();
+    v.sort();
+    assert!(!v.is_empty());
+    v
+}
+
+fn run(file: &Path, crd: &Path) -> check::Report {
+    check::run(&Options {
+        paths: vec![file.to_path_buf()],
+        crds: vec![crd.to_path_buf()],
+        ..Options::default()
+    })
+}
+
+#[test]
+fn valid_fixtures_have_no_errors() {
+    for dir in fixture_dirs() {
+        let crd = dir.join("crd.yaml");
+        // The CRD itself is clean too.
+        let own = check::run(&Options {
+            paths: vec![crd.clone()],
+            ..Options::default()
+        });
+        assert!(
+            own.diagnostics.is_empty(),
+            "{}: {:?}",
+            crd.display(),
+            own.diagnostics
+        );
+        for f in yaml_files(&dir.join("valid")) {
+            let r = run(&f, &crd);
+            let errors: Vec<&str> = r
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.message.as_str())
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", f.display());
+            assert!(
+                r.summary.resources > 0,
+                "{}: no resource checked",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_fixtures_match_their_snapshots() {
+    for dir in fixture_dirs() {
+        let crd = dir.join("crd.yaml");
+        let snapshots = std::fs::canonicalize(dir.join("invalid"))
+            .unwrap()
+            .join("snapshots");
+        for f in yaml_files(&dir.join("invalid")) {
+            let r = run(&f, &crd);
+            assert!(
+                r.diagnostics.iter().any(|d| d.severity == Severity::Error),
+                "{}: expected errors",
+                f.display()
+            );
+            let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+            let human = report::render(Format::Human, &r.diagnostics, &r.summary, false);
+            let json = report::render(Format::Json, &r.diagnostics, &r.summary, false);
+            insta::with_settings!({
+                snapshot_path => &snapshots,
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{stem}.human"), human);
+                insta::assert_snapshot!(format!("{stem}.json"), json);
+            });
+        }
+    }
+}
