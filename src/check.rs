@@ -441,7 +441,7 @@ fn check_resource(
         out.push(with_resource(d));
         return;
     };
-    for e in validate::validate_resource(node, crd, v.schema.as_deref()) {
+    for e in validate::validate_resource(node, crd, v) {
         out.push(with_resource(field_diagnostic(e, &f.source)));
     }
 }
@@ -455,7 +455,10 @@ fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
     let mut d = diag(e.rule, message, source, Some(e.span));
     d.field = Some(e.field().to_string());
     d.reason = Some(e.kind.reason());
-    if e.rule == prune::RULE {
+    if e.status_dropped {
+        d.severity = Severity::Warning;
+        d.help = Some("the status subresource is enabled, so the API server drops `status` on create and update without validating it; a status update with this value would be rejected".into());
+    } else if e.rule == prune::RULE {
         d.help = Some("the schema does not declare this field; the API server rejects it under strict field validation (and drops it otherwise)".into());
     }
     d

@@ -11,6 +11,8 @@ pub struct CrdVersion {
     pub name: String,
     pub served: bool,
     pub storage: bool,
+    /// With the status subresource, the server drops `status` on create and update.
+    pub status_subresource: bool,
     pub schema: Option<Arc<Schema>>,
 }
 
@@ -103,6 +105,10 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             name: name.to_string(),
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
             storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
+            status_subresource: v
+                .get("subresources")
+                .and_then(|s| s.get("status"))
+                .is_some_and(|s| !s.is_null()),
             schema,
         });
     }

@@ -118,10 +118,8 @@ impl Schema {
                         ))),
                     })
                 }
-                "items" => {
-                    if v.as_map().is_some() {
-                        s.items = Some(Box::new(Schema::compile(v, &child("items"), problems)));
-                    }
+                "items" if v.as_map().is_some() => {
+                    s.items = Some(Box::new(Schema::compile(v, &child("items"), problems)));
                 }
                 "required" => {
                     s.required = v

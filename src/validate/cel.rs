@@ -14,7 +14,7 @@ pub fn has_blocking_error(errors: &[FieldError]) -> bool {
     use super::field_error::ErrorType::{NotSupported, TypeInvalid};
     errors
         .iter()
-        .any(|e| matches!(e.kind, TypeInvalid | NotSupported))
+        .any(|e| !e.status_dropped && matches!(e.kind, TypeInvalid | NotSupported))
 }
 
 /// The server's note when it skips the rules.

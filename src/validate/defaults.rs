@@ -42,10 +42,10 @@ pub fn apply(node: &mut Node, s: &Schema) {
                 return;
             };
             for item in items.iter_mut() {
-                if is_non_nullable_null(item, item_schema) {
-                    if let Some(d) = &item_schema.default {
-                        *item = d.respanned(item.span);
-                    }
+                if is_non_nullable_null(item, item_schema)
+                    && let Some(d) = &item_schema.default
+                {
+                    *item = d.respanned(item.span);
                 }
                 apply(item, item_schema);
             }

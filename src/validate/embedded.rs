@@ -85,9 +85,9 @@ fn validate_embedded(node: &Node, at: &str, out: &mut Vec<FieldError>) {
         }
     }
     let meta_path = path::child(at, "metadata");
-    if let Some(meta) = node.get("metadata") {
-        if object_meta::decode(meta, &meta_path, out) {
-            object_meta::validate(Some(meta), &meta_path, false, true, node.span, out);
-        }
+    if let Some(meta) = node.get("metadata")
+        && object_meta::decode(meta, &meta_path, out)
+    {
+        object_meta::validate(Some(meta), &meta_path, false, true, node.span, out);
     }
 }

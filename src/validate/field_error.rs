@@ -88,6 +88,9 @@ pub struct FieldError {
     pub span: Span,
     /// Which of our rules reports it.
     pub rule: &'static str,
+    /// Found in `status`, which the server drops on create and update when the status
+    /// subresource is enabled: reported as a warning, not an error.
+    pub status_dropped: bool,
 }
 
 impl FieldError {
@@ -106,6 +109,7 @@ impl FieldError {
             detail: detail.into(),
             span,
             rule,
+            status_dropped: false,
         }
     }
 

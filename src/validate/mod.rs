@@ -14,12 +14,13 @@ pub mod path;
 pub mod prune;
 pub mod schema_check;
 
-use crate::model::{Crd, schema::Schema};
+use crate::model::{Crd, CrdVersion, schema::Schema};
 use crate::yaml::Node;
 use field_error::{BadValue, ErrorType, FieldError};
 
 /// All field errors for one resource, in the order the stages produce them.
-pub fn validate_resource(resource: &Node, crd: &Crd, schema: Option<&Schema>) -> Vec<FieldError> {
+pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Vec<FieldError> {
+    let schema = version.schema.as_deref();
     let mut out = Vec::new();
     let mut obj = resource.clone();
     let meta_ok = match obj.get("metadata") {
@@ -28,6 +29,21 @@ pub fn validate_resource(resource: &Node, crd: &Crd, schema: Option<&Schema>) ->
     };
     if let Some(s) = schema {
         prune::prune_root(&mut obj, s, &mut out);
+    }
+    if version.status_subresource {
+        // customResourceStrategy.PrepareForCreate/PrepareForUpdate: "create cannot set status":
+        // with the status subresource the server drops `status` before validating, so what is
+        // wrong in it is reported apart, as advice (see `status_errors`).
+        if let crate::yaml::Value::Map(entries) = &mut obj.value
+            && let Some(i) = entries.iter().position(|e| e.key == "status")
+        {
+            let status = entries.remove(i).value;
+            if let Some(ss) = schema.and_then(|s| s.properties.get("status")) {
+                out.extend(status_errors(status, ss));
+            }
+        }
+    }
+    if let Some(s) = schema {
         defaults::apply(&mut obj, s);
     }
     if meta_ok {
@@ -39,21 +55,20 @@ pub fn validate_resource(resource: &Node, crd: &Crd, schema: Option<&Schema>) ->
             obj.span,
             &mut out,
         );
-        if !crd.namespaced {
-            if let Some(ns) = obj
+        if !crd.namespaced
+            && let Some(ns) = obj
                 .get("metadata")
                 .and_then(|m| m.get("namespace"))
                 .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
-            {
-                out.push(FieldError::new(
-                    "metadata/namespace-ignored",
-                    ErrorType::Forbidden,
-                    "metadata.namespace",
-                    BadValue::Omit,
-                    "not allowed on this type",
-                    ns.span,
-                ));
-            }
+        {
+            out.push(FieldError::new(
+                "metadata/namespace-ignored",
+                ErrorType::Forbidden,
+                "metadata.namespace",
+                BadValue::Omit,
+                "not allowed on this type",
+                ns.span,
+            ));
         }
     }
     let Some(s) = schema else {
@@ -84,4 +99,18 @@ fn has_cel_rules(s: &Schema) -> bool {
         || s.properties.values().any(has_cel_rules)
         || s.items.as_deref().is_some_and(has_cel_rules)
         || matches!(&s.additional_properties, Some(crate::model::schema::AdditionalProperties::Schema(a)) if has_cel_rules(a))
+}
+
+/// What the status subresource would reject in `status` (a status update validates it), marked
+/// so that it is reported as a warning: on create and update the server drops it unchecked.
+fn status_errors(mut status: Node, s: &Schema) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    defaults::apply(&mut status, s);
+    schema_check::validate(&status, s, "status", &mut errs);
+    embedded::validate(&status, s, "status", false, &mut errs);
+    list_types::validate(&status, s, "status", &mut errs);
+    for e in &mut errs {
+        e.status_dropped = true;
+    }
+    errs
 }

@@ -4,7 +4,7 @@
 //! 1. decoding into ObjectMeta (apiextensions-apiserver `pkg/apiserver/schema/objectmeta/coerce.go`):
 //!    a field of the wrong JSON type fails the decode, an unknown field is an unknown field;
 //! 2. apimachinery `pkg/api/validation/objectmeta.go` ValidateObjectMetaAccessor with
-//!    NameIsDNSSubdomain: name or generateName, labels, annotations, finalizers, generation.
+//!    NameIsDNSSubdomain: name or generateName, labels, annotations, finalizers.
 
 use super::field_error::{BadValue, ErrorType, FieldError};
 use super::k8s_names;
@@ -37,59 +37,43 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// The first value under `node` (itself or an element) whose JSON kind does not fit `ty`.
-fn mismatch<'a>(node: &'a Node, ty: &str) -> Option<(&'a Node, &'static str)> {
-    let ok = |n: &Node, want: &str| -> bool {
-        match (&n.value, want) {
-            (Value::Null, _) => true,
-            (Value::String(_), "string" | "v1.Time") => true,
-            (Value::Int(_), "int64") => true,
-            (Value::Map(_), "object") => true,
-            _ => false,
-        }
-    };
-    match ty {
-        "map[string]string" => match &node.value {
-            Value::Null => None,
-            Value::Map(entries) => entries
-                .iter()
-                .find(|e| !ok(&e.value, "string"))
-                .map(|e| (&e.value, "string")),
-            _ => Some((node, "map[string]string")),
-        },
-        "[]string" | "[]v1.OwnerReference" | "[]v1.ManagedFieldsEntry" => {
-            let elem = if ty == "[]string" { "string" } else { "object" };
-            let elem_go = &ty[2..];
-            match &node.value {
-                Value::Null => None,
-                Value::Seq(items) => items.iter().find(|i| !ok(i, elem)).map(|i| {
-                    (
-                        i,
-                        if elem_go == "string" {
-                            "string"
-                        } else if elem_go == "v1.OwnerReference" {
-                            "v1.OwnerReference"
-                        } else {
-                            "v1.ManagedFieldsEntry"
-                        },
-                    )
-                }),
-                _ => Some((node, static_ty(ty))),
-            }
-        }
-        other => (!ok(node, other)).then_some((node, static_ty(other))),
-    }
+/// Whether a JSON value decodes into the Go type `want` (null decodes into anything).
+fn fits(n: &Node, want: &str) -> bool {
+    matches!(
+        (&n.value, want),
+        (Value::Null, _)
+            | (Value::String(_), "string" | "v1.Time")
+            | (Value::Int(_), "int64")
+            | (Value::Map(_), "object")
+    )
 }
 
-fn static_ty(t: &str) -> &'static str {
-    match t {
-        "string" => "string",
-        "int64" => "int64",
-        "v1.Time" => "v1.Time",
-        "[]string" => "[]string",
-        "[]v1.OwnerReference" => "[]v1.OwnerReference",
-        "[]v1.ManagedFieldsEntry" => "[]v1.ManagedFieldsEntry",
-        _ => "map[string]string",
+/// The first value under `node` (itself or an element) that does not decode into Go type
+/// `ty`, with the Go type it should have been.
+fn mismatch<'a>(node: &'a Node, ty: &'static str) -> Option<(&'a Node, &'static str)> {
+    let elem = match ty {
+        "map[string]string" => {
+            return match &node.value {
+                Value::Null => None,
+                Value::Map(entries) => entries
+                    .iter()
+                    .find(|e| !fits(&e.value, "string"))
+                    .map(|e| (&e.value, "string")),
+                _ => Some((node, ty)),
+            };
+        }
+        "[]string" => Some(("string", "string")),
+        "[]v1.OwnerReference" => Some(("object", "v1.OwnerReference")),
+        "[]v1.ManagedFieldsEntry" => Some(("object", "v1.ManagedFieldsEntry")),
+        _ => None,
+    };
+    match (elem, &node.value) {
+        (Some(_), Value::Null) => None,
+        (Some((json, go)), Value::Seq(items)) => {
+            items.iter().find(|i| !fits(i, json)).map(|i| (i, go))
+        }
+        (Some(_), _) => Some((node, ty)),
+        (None, _) => (!fits(node, ty)).then_some((node, ty)),
     }
 }
 
@@ -126,11 +110,7 @@ pub fn decode(meta: &Node, at: &str, out: &mut Vec<FieldError>) -> bool {
             )),
             Some(ty) => {
                 if let Some((bad, want)) = mismatch(&e.value, ty) {
-                    let field = if let Value::Int(_) | Value::Float(_) = bad.value {
-                        json_kind(&bad.value)
-                    } else {
-                        json_kind(&bad.value)
-                    };
+                    let field = json_kind(&bad.value);
                     out.push(FieldError::new(
                         "metadata/decode",
                         ErrorType::Invalid,
@@ -150,6 +130,27 @@ pub fn decode(meta: &Node, at: &str, out: &mut Vec<FieldError>) -> bool {
     ok
 }
 
+/// One `field.Invalid(path, value, msg)` per message of a name validator.
+fn push_invalid(
+    out: &mut Vec<FieldError>,
+    rule: &'static str,
+    path: &str,
+    value: &str,
+    messages: Vec<String>,
+    span: Span,
+) {
+    for msg in messages {
+        out.push(FieldError::new(
+            rule,
+            ErrorType::Invalid,
+            path,
+            value,
+            msg,
+            span,
+        ));
+    }
+}
+
 fn str_field<'a>(meta: &'a Node, key: &str) -> Option<(&'a str, Span)> {
     meta.get(key).and_then(|n| n.as_str().map(|s| (s, n.span)))
 }
@@ -166,27 +167,29 @@ pub fn validate(
 ) {
     let empty = Node::new(Value::Map(Vec::new()), anchor);
     let meta = meta.unwrap_or(&empty);
-    let invalid = |field: &str, value: &str, msg: String, span: Span| {
-        FieldError::new(
-            "metadata/name",
-            ErrorType::Invalid,
-            path::child(at, field),
-            value,
-            msg,
-            span,
-        )
-    };
     let generate_name = str_field(meta, "generateName").filter(|(s, _)| !s.is_empty());
     if let Some((g, span)) = generate_name {
-        for msg in k8s_names::name_is_dns_subdomain(g, true) {
-            out.push(invalid("generateName", g, msg, span));
-        }
+        let errors = k8s_names::name_is_dns_subdomain(g, true);
+        push_invalid(
+            out,
+            "metadata/name",
+            &path::child(at, "generateName"),
+            g,
+            errors,
+            span,
+        );
     }
     match str_field(meta, "name").filter(|(s, _)| !s.is_empty()) {
         Some((name, span)) => {
-            for msg in k8s_names::name_is_dns_subdomain(name, false) {
-                out.push(invalid("name", name, msg, span));
-            }
+            let errors = k8s_names::name_is_dns_subdomain(name, false);
+            push_invalid(
+                out,
+                "metadata/name",
+                &path::child(at, "name"),
+                name,
+                errors,
+                span,
+            );
         }
         None if require_name && generate_name.is_none() => out.push(FieldError::required(
             "metadata/name",
@@ -196,71 +199,43 @@ pub fn validate(
         )),
         None => {}
     }
-    if let Some((ns, span)) = str_field(meta, "namespace").filter(|(s, _)| !s.is_empty()) {
-        if namespaced {
-            for msg in k8s_names::name_is_dns_label(ns, false) {
-                out.push(FieldError::new(
-                    "metadata/namespace",
-                    ErrorType::Invalid,
-                    path::child(at, "namespace"),
-                    ns,
-                    msg,
-                    span,
-                ));
-            }
-        }
+    if let Some((ns, span)) = str_field(meta, "namespace").filter(|(s, _)| !s.is_empty())
+        && namespaced
+    {
+        let errors = k8s_names::name_is_dns_label(ns, false);
+        push_invalid(
+            out,
+            "metadata/namespace",
+            &path::child(at, "namespace"),
+            ns,
+            errors,
+            span,
+        );
     }
-    if let Some(g) = meta.get("generation").and_then(Node::as_i64) {
-        if g < 0 {
-            out.push(FieldError::new(
-                "metadata/generation",
-                ErrorType::Invalid,
-                path::child(at, "generation"),
-                g,
-                k8s_names::IS_NEGATIVE_ERROR_MSG,
-                meta.get("generation").map(|n| n.span).unwrap_or(anchor),
-            ));
-        }
-    }
+    // `generation` is not checked: the server sets it to 1 on create (PrepareForCreate) and
+    // manages it on update, so a value in a manifest is never validated.
     if let Some(labels) = meta.get("labels").and_then(Node::as_map) {
         let p = path::child(at, "labels");
         for e in labels {
-            for msg in k8s_names::is_qualified_name(&e.key) {
-                out.push(FieldError::new(
-                    "metadata/labels",
-                    ErrorType::Invalid,
-                    p.clone(),
-                    e.key.as_str(),
-                    msg,
-                    e.key_span,
-                ));
-            }
+            let key_errors = k8s_names::is_qualified_name(&e.key);
+            push_invalid(out, "metadata/labels", &p, &e.key, key_errors, e.key_span);
             let v = e.value.as_str().unwrap_or_default();
-            for msg in k8s_names::is_valid_label_value(v) {
-                out.push(FieldError::new(
-                    "metadata/labels",
-                    ErrorType::Invalid,
-                    p.clone(),
-                    v,
-                    msg,
-                    e.value.span,
-                ));
-            }
+            let value_errors = k8s_names::is_valid_label_value(v);
+            push_invalid(out, "metadata/labels", &p, v, value_errors, e.value.span);
         }
     }
     if let Some(annotations) = meta.get("annotations").and_then(Node::as_map) {
         let p = path::child(at, "annotations");
         for e in annotations {
-            for msg in k8s_names::annotation_key_errors(&e.key) {
-                out.push(FieldError::new(
-                    "metadata/annotations",
-                    ErrorType::Invalid,
-                    p.clone(),
-                    e.key.as_str(),
-                    msg,
-                    e.key_span,
-                ));
-            }
+            let key_errors = k8s_names::annotation_key_errors(&e.key);
+            push_invalid(
+                out,
+                "metadata/annotations",
+                &p,
+                &e.key,
+                key_errors,
+                e.key_span,
+            );
         }
         let size = k8s_names::annotations_size(
             annotations
@@ -282,16 +257,14 @@ pub fn validate(
         let p = path::child(at, "finalizers");
         for f in finalizers {
             let v = f.as_str().unwrap_or_default();
-            for msg in k8s_names::is_qualified_name(v) {
-                out.push(FieldError::new(
-                    "metadata/finalizers",
-                    ErrorType::Invalid,
-                    p.clone(),
-                    v,
-                    msg,
-                    f.span,
-                ));
-            }
+            push_invalid(
+                out,
+                "metadata/finalizers",
+                &p,
+                v,
+                k8s_names::is_qualified_name(v),
+                f.span,
+            );
         }
     }
 }

@@ -94,6 +94,8 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     }
 }
 
+// The conditions keep kube-openapi's typeValidator shape so they can be compared with it.
+#[allow(clippy::nonminimal_bool)]
 fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let types = s.type_list();
     if types.is_empty() {
@@ -220,53 +222,53 @@ fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             ));
         }
     }
-    if let Some(not) = &s.not {
-        if branch_errors(node, not, at).is_empty() {
-            out.push(composite(
-                "schema/not",
-                at,
-                "must not validate the schema (not)".into(),
-                node.span,
-            ));
-        }
+    if let Some(not) = &s.not
+        && branch_errors(node, not, at).is_empty()
+    {
+        out.push(composite(
+            "schema/not",
+            at,
+            "must not validate the schema (not)".into(),
+            node.span,
+        ));
     }
 }
 
 fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let len = || text.chars().count() as i64;
-    if let Some(max) = s.max_length {
-        if len() > max {
-            out.push(FieldError::new(
-                "schema/max-length",
-                ErrorType::TooLong,
-                at,
-                text,
-                format!("may not be more than {max} bytes"),
-                node.span,
-            ));
-        }
+    if let Some(max) = s.max_length
+        && len() > max
+    {
+        out.push(FieldError::new(
+            "schema/max-length",
+            ErrorType::TooLong,
+            at,
+            text,
+            format!("may not be more than {max} bytes"),
+            node.span,
+        ));
     }
-    if let Some(min) = s.min_length {
-        if len() < min {
-            out.push(invalid(
-                "schema/min-length",
-                at,
-                text,
-                format!("{} should be at least {min} chars long", in_body(at)),
-                node.span,
-            ));
-        }
+    if let Some(min) = s.min_length
+        && len() < min
+    {
+        out.push(invalid(
+            "schema/min-length",
+            at,
+            text,
+            format!("{} should be at least {min} chars long", in_body(at)),
+            node.span,
+        ));
     }
-    if let Some(p) = &s.pattern {
-        if !p.regex.is_match(text) {
-            out.push(invalid(
-                "schema/pattern",
-                at,
-                text,
-                format!("{} should match '{}'", in_body(at), p.source),
-                node.span,
-            ));
-        }
+    if let Some(p) = &s.pattern
+        && !p.regex.is_match(text)
+    {
+        out.push(invalid(
+            "schema/pattern",
+            at,
+            text,
+            format!("{} should match '{}'", in_body(at), p.source),
+            node.span,
+        ));
     }
 }
 
@@ -343,27 +345,27 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
 
 fn slice_checks(node: &Node, items: &[Node], s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let size = items.len() as i64;
-    if let Some(min) = s.min_items {
-        if size < min {
-            out.push(invalid(
-                "schema/min-items",
-                at,
-                size,
-                format!("{} should have at least {min} items", in_body(at)),
-                node.span,
-            ));
-        }
+    if let Some(min) = s.min_items
+        && size < min
+    {
+        out.push(invalid(
+            "schema/min-items",
+            at,
+            size,
+            format!("{} should have at least {min} items", in_body(at)),
+            node.span,
+        ));
     }
-    if let Some(max) = s.max_items {
-        if size > max {
-            out.push(FieldError::too_many(
-                "schema/max-items",
-                at.to_string(),
-                size,
-                max,
-                node.span,
-            ));
-        }
+    if let Some(max) = s.max_items
+        && size > max
+    {
+        out.push(FieldError::too_many(
+            "schema/max-items",
+            at.to_string(),
+            size,
+            max,
+            node.span,
+        ));
     }
     if let Some(item_schema) = &s.items {
         for (i, item) in items.iter().enumerate() {
@@ -416,27 +418,27 @@ fn object_checks(
     out: &mut Vec<FieldError>,
 ) {
     let n = entries.len() as i64;
-    if let Some(min) = s.min_properties {
-        if n < min {
-            out.push(invalid(
-                "schema/min-properties",
-                at,
-                n,
-                format!("{} should have at least {min} properties", in_body(at)),
-                node.span,
-            ));
-        }
+    if let Some(min) = s.min_properties
+        && n < min
+    {
+        out.push(invalid(
+            "schema/min-properties",
+            at,
+            n,
+            format!("{} should have at least {min} properties", in_body(at)),
+            node.span,
+        ));
     }
-    if let Some(max) = s.max_properties {
-        if n > max {
-            out.push(FieldError::too_many(
-                "schema/max-properties",
-                at.to_string(),
-                n,
-                max,
-                node.span,
-            ));
-        }
+    if let Some(max) = s.max_properties
+        && n > max
+    {
+        out.push(FieldError::too_many(
+            "schema/max-properties",
+            at.to_string(),
+            n,
+            max,
+            node.span,
+        ));
     }
     for e in entries {
         let p = path::child(at, &e.key);

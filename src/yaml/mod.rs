@@ -313,10 +313,10 @@ impl<'a> Builder<'a> {
                     })
                 );
                 if in_map_key_position {
-                    if anchor != 0 {
-                        if let Resolved::Value(v) = &resolved {
-                            self.anchors.insert(anchor, (Node::new(v.clone(), span), 1));
-                        }
+                    if anchor != 0
+                        && let Resolved::Value(v) = &resolved
+                    {
+                        self.anchors.insert(anchor, (Node::new(v.clone(), span), 1));
                     }
                     self.map_value_or_key(Node::new(Value::Null, span), Some(resolved));
                     return;

@@ -46,10 +46,10 @@ pub fn resolve_plain(s: &str) -> Resolved {
         // A uint64 beyond int64: JSON keeps the digits, unstructured decoding falls back to float64.
         return Resolved::Value(Value::Float(u as f64));
     }
-    if YAML_STYLE_FLOAT.is_match(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Resolved::Value(float_value(f));
-        }
+    if YAML_STYLE_FLOAT.is_match(&plain)
+        && let Ok(f) = plain.parse::<f64>()
+    {
+        return Resolved::Value(float_value(f));
     }
     // go-yaml v2 reads 0b/-0b binary itself, after Go's ParseInt (which also accepts it).
     Resolved::Value(Value::String(s.to_string()))
