@@ -442,7 +442,15 @@ fn check_resource(
         return;
     };
     for e in validate::validate_resource(node, crd, v) {
-        out.push(with_resource(field_diagnostic(e, &f.source)));
+        let mut d = field_diagnostic(e, &f.source);
+        if d.rule == "metadata/namespace-ignored" {
+            d.message = format!(
+                "metadata.namespace: ignored: {} is cluster-scoped, so the API server clears the namespace",
+                crd.kind
+            );
+            d.help = Some("remove metadata.namespace from this resource".into());
+        }
+        out.push(with_resource(d));
     }
 }
 

@@ -188,11 +188,11 @@ impl FieldError {
     }
 }
 
-/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings,
-/// `null`, and JSON for everything else.
+/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings (a nil
+/// value becomes the string "null" first, so it prints quoted), and JSON for everything else.
 pub fn print_value(v: &Value) -> String {
     match v {
-        Value::Null => "null".into(),
+        Value::Null => "\"null\"".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_go_float(*f),
