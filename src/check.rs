@@ -274,6 +274,7 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
                 ProblemKind::Syntax => "yaml/syntax",
                 ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
                 ProblemKind::Limit => "yaml/limit",
+                ProblemKind::ImplicitType => "yaml/implicit-type",
             };
             let mut d =
                 diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);

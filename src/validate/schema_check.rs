@@ -56,6 +56,11 @@ fn composite(rule: &'static str, path: &str, msg: String, span: Span) -> FieldEr
 }
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+    validate_at(node, s, at, node.span, out);
+}
+
+/// `owner` is what a missing field is blamed on: the key of the object that lacks it.
+fn validate_at(node: &Node, s: &Schema, at: &str, owner: Span, out: &mut Vec<FieldError>) {
     if node.is_null() {
         // kube-openapi's early exit for nil: only the type and common (enum) validators run.
         type_check(node, s, at, out);
@@ -90,7 +95,7 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     }
     enum_check(node, s, at, out);
     if let Value::Map(entries) = &node.value {
-        object_checks(node, entries, s, at, out);
+        object_checks(node, entries, s, at, owner, out);
     }
 }
 
@@ -415,6 +420,7 @@ fn object_checks(
     entries: &[crate::yaml::Entry],
     s: &Schema,
     at: &str,
+    owner: Span,
     out: &mut Vec<FieldError>,
 ) {
     let n = entries.len() as i64;
@@ -443,9 +449,9 @@ fn object_checks(
     for e in entries {
         let p = path::child(at, &e.key);
         if let Some(prop) = s.properties.get(&e.key) {
-            validate(&e.value, prop, &p, out);
+            validate_at(&e.value, prop, &p, e.key_span, out);
         } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
-            validate(&e.value, add, &p, out);
+            validate_at(&e.value, add, &p, e.key_span, out);
         }
     }
     for r in &s.required {
@@ -454,7 +460,7 @@ fn object_checks(
                 "schema/required",
                 path::child(at, r),
                 "",
-                node.span,
+                owner,
             ));
         }
     }

@@ -22,8 +22,12 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemKind {
     Syntax,
-    DuplicateKey { first: Span },
+    DuplicateKey {
+        first: Span,
+    },
     Limit,
+    /// A plain scalar that YAML 1.1 (Kubernetes) and YAML 1.2 read differently.
+    ImplicitType,
 }
 
 /// Something wrong with the YAML itself, found while reading a document.
@@ -153,6 +157,29 @@ impl<'a> Builder<'a> {
             span,
         });
         self.fatal = true;
+    }
+
+    /// Note plain scalars whose meaning differs between YAML 1.1 and 1.2 (not an error).
+    fn note_implicit(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        tagged: bool,
+        resolved: &Resolved,
+        span: Span,
+    ) {
+        if style != ScalarStyle::Plain || tagged {
+            return;
+        }
+        if let Resolved::Value(v) = resolved
+            && let Some(note) = resolve::yaml12_difference(value, v)
+        {
+            self.problems.push(Problem {
+                kind: ProblemKind::ImplicitType,
+                message: note,
+                span,
+            });
+        }
     }
 
     fn scalar(
@@ -305,6 +332,7 @@ impl<'a> Builder<'a> {
         match ev {
             Event::Scalar(value, style, anchor, tag) => {
                 let resolved = self.scalar(&value, style, tag.as_deref());
+                self.note_implicit(&value, style, tag.is_some(), &resolved, span);
                 let in_map_key_position = matches!(
                     self.stack.last(),
                     Some(Frame::Map {

@@ -108,6 +108,34 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
     u64::from_str_radix(digits, radix).ok()
 }
 
+/// When a plain scalar means something else to a YAML 1.2 reader than to Kubernetes (YAML 1.1),
+/// say how: `yes`/`on`/`y` booleans, `010` octal, `0b1` binary, `1_000` with underscores.
+pub fn yaml12_difference(text: &str, resolved: &Value) -> Option<String> {
+    let as_12 = match resolved {
+        Value::Bool(b) if !matches!(text.to_ascii_lowercase().as_str(), "true" | "false") => {
+            format!(
+                "Kubernetes reads the plain scalar {text:?} as the boolean {b} (YAML 1.1); YAML 1.2 tools read the string {text:?}"
+            )
+        }
+        Value::Int(i) => {
+            let digits = text.trim_start_matches(['-', '+']);
+            let octal = digits.len() > 1
+                && digits.starts_with('0')
+                && digits[1..].bytes().all(|b| b.is_ascii_digit());
+            let binary = digits.starts_with("0b") || digits.starts_with("0B");
+            if octal || binary || text.contains('_') {
+                format!(
+                    "Kubernetes reads the plain scalar {text:?} as the number {i} (YAML 1.1); YAML 1.2 tools read it differently"
+                )
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    Some(as_12)
+}
+
 /// Resolve a scalar that carries an explicit core-schema tag (`!!str`, `!!int`, ...).
 pub fn resolve_tagged(tag_suffix: &str, s: &str) -> Option<Resolved> {
     match tag_suffix {
@@ -207,6 +235,24 @@ mod tests {
         assert!(matches!(resolve_plain(".inf"), Resolved::NotJson(_)));
         assert!(matches!(resolve_plain(".NaN"), Resolved::NotJson(_)));
         assert_eq!(resolve_plain("<<"), Resolved::Merge);
+    }
+
+    #[test]
+    fn yaml12_differences_are_named() {
+        assert!(
+            yaml12_difference("yes", &Value::Bool(true))
+                .unwrap()
+                .contains("boolean true")
+        );
+        assert!(
+            yaml12_difference("0777", &Value::Int(511))
+                .unwrap()
+                .contains("511")
+        );
+        assert!(yaml12_difference("1_000", &Value::Int(1000)).is_some());
+        assert_eq!(yaml12_difference("true", &Value::Bool(true)), None);
+        assert_eq!(yaml12_difference("10", &Value::Int(10)), None);
+        assert_eq!(yaml12_difference("0", &Value::Int(0)), None);
     }
 
     #[test]
