@@ -26,6 +26,13 @@ pub fn display_path(p: &Path) -> String {
         .unwrap_or_else(|| s.into_owned())
 }
 
+/// A Helm chart's `templates/` folder holds Go templates, not manifests: a walk skips it (its
+/// `crds/` folder is plain YAML and is read). Templates passed as files are still read.
+fn is_helm_templates(p: &Path) -> bool {
+    p.file_name().is_some_and(|n| n == "templates")
+        && p.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file())
+}
+
 fn is_manifest(p: &Path) -> bool {
     matches!(
         p.extension()
@@ -65,6 +72,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                     .hidden(true)
                     .follow_links(false)
                     .require_git(false)
+                    .filter_entry(|e| !is_helm_templates(e.path()))
                     .build()
                 {
                     match entry {

@@ -193,6 +193,11 @@ fn kubebuilder_layout_works_with_a_bare_check() {
     std::fs::write(root.join("config/samples/notes.txt"), GADGET_BAD).unwrap();
     std::fs::write(root.join("ignored/bad.yaml"), GADGET_BAD).unwrap();
     std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+    // A Helm chart: templates/ is skipped by the walk, crds/ is read.
+    std::fs::create_dir_all(root.join("chart/templates")).unwrap();
+    std::fs::create_dir_all(root.join("chart/crds")).unwrap();
+    std::fs::write(root.join("chart/Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n").unwrap();
+    std::fs::write(root.join("chart/templates/widget.yaml"), "spec: {{ .Values.spec }}\n").unwrap();
     let out = crdlint(&["check", "--format", "json"], Some(root), None);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
@@ -203,7 +208,7 @@ fn kubebuilder_layout_works_with_a_bare_check() {
         .map(|d| d["file"].as_str().unwrap())
         .collect();
     assert_eq!(files, vec!["config/samples/bad.yml"]);
-    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["summary"]["files"], 4);
     assert_eq!(v["summary"]["crds"], 1);
 }
 
