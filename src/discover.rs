@@ -30,7 +30,8 @@ pub fn display_path(p: &Path) -> String {
 /// `crds/` folder is plain YAML and is read). Templates passed as files are still read.
 fn is_helm_templates(p: &Path) -> bool {
     p.file_name().is_some_and(|n| n == "templates")
-        && p.parent().is_some_and(|chart| chart.join("Chart.yaml").is_file())
+        && p.parent()
+            .is_some_and(|chart| chart.join("Chart.yaml").is_file())
 }
 
 fn is_manifest(p: &Path) -> bool {

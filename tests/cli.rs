@@ -196,8 +196,16 @@ fn kubebuilder_layout_works_with_a_bare_check() {
     // A Helm chart: templates/ is skipped by the walk, crds/ is read.
     std::fs::create_dir_all(root.join("chart/templates")).unwrap();
     std::fs::create_dir_all(root.join("chart/crds")).unwrap();
-    std::fs::write(root.join("chart/Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n").unwrap();
-    std::fs::write(root.join("chart/templates/widget.yaml"), "spec: {{ .Values.spec }}\n").unwrap();
+    std::fs::write(
+        root.join("chart/Chart.yaml"),
+        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("chart/templates/widget.yaml"),
+        "spec: {{ .Values.spec }}\n",
+    )
+    .unwrap();
     let out = crdlint(&["check", "--format", "json"], Some(root), None);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
