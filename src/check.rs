@@ -66,98 +66,85 @@ fn diag(
     Diagnostic::new(rule, rules::severity(rule), message, source, span)
 }
 
+fn too_large(len: u64, limit: u64) -> String {
+    format!("input is {len} bytes, larger than the limit of {limit} bytes")
+}
+
 fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
-    match input {
-        Input::Stdin { .. } => Ok(opts.stdin_text.clone().unwrap_or_default()),
+    let bytes = match input {
+        Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
         Input::File(p) => {
             let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
             if meta.is_dir() {
                 return Err("is a directory".into());
             }
+            // Checked before reading, so a huge file is never loaded.
             if meta.len() > opts.max_file_size {
-                return Err(format!(
-                    "file is {} bytes, larger than the limit of {} bytes",
-                    meta.len(),
-                    opts.max_file_size
-                ));
+                return Err(too_large(meta.len(), opts.max_file_size));
             }
-            std::fs::read(p).map_err(|e| discover::io_reason(&e))
+            std::fs::read(p).map_err(|e| discover::io_reason(&e))?
         }
+    };
+    if bytes.len() as u64 > opts.max_file_size {
+        return Err(too_large(bytes.len() as u64, opts.max_file_size));
+    }
+    Ok(bytes)
+}
+
+/// A file that yields one diagnostic about itself and nothing else.
+fn failed(
+    name: &str,
+    text: String,
+    rule: &'static str,
+    message: String,
+    span: Option<Span>,
+) -> Loaded {
+    let source = SourceFile::new(name, text);
+    let d = diag(rule, message, &source, span);
+    Loaded {
+        source,
+        docs: Vec::new(),
+        crds: Vec::new(),
+        crd_docs: Vec::new(),
+        diagnostics: vec![d],
+        unreadable: rule == "input/unreadable",
     }
 }
 
 fn load(input: &Input, opts: &Options) -> Loaded {
     let name = input.display_name();
-    let loaded = |text: String| Loaded {
-        source: SourceFile::new(name.clone(), text),
-        docs: Vec::new(),
-        crds: Vec::new(),
-        crd_docs: Vec::new(),
-        diagnostics: Vec::new(),
-        unreadable: false,
-    };
     let bytes = match read_input(input, opts) {
         Ok(b) => b,
         Err(reason) => {
-            let mut l = loaded(String::new());
-            let d = diag(
-                "input/unreadable",
-                format!("cannot read {name}: {reason}"),
-                &l.source,
-                None,
-            );
-            l.diagnostics.push(d);
-            l.unreadable = true;
-            return l;
+            let message = format!("cannot read {name}: {reason}");
+            return failed(&name, String::new(), "input/unreadable", message, None);
         }
     };
-    if bytes.len() as u64 > opts.max_file_size {
-        let mut l = loaded(String::new());
-        let d = diag(
-            "input/unreadable",
-            format!(
-                "cannot read {name}: input is {} bytes, larger than the limit of {} bytes",
-                bytes.len(),
-                opts.max_file_size
-            ),
-            &l.source,
-            None,
-        );
-        l.diagnostics.push(d);
-        l.unreadable = true;
-        return l;
-    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
-        let mut l = loaded(String::new());
-        let d = diag(
-            "input/encoding",
-            format!("{name} is a binary file, not YAML or JSON"),
-            &l.source,
-            None,
-        );
-        l.diagnostics.push(d);
-        return l;
+        let message = format!("{name} is a binary file, not YAML or JSON");
+        return failed(&name, String::new(), "input/encoding", message, None);
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let mut l = loaded(text);
-            let d = diag(
-                "input/encoding",
-                format!(
-                    "{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"
-                ),
-                &l.source,
-                Some(Span::new(at, (at + 1).min(l.source.text.len()))),
+            let span = Span::new(at, (at + 1).min(text.len()));
+            let message = format!(
+                "{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"
             );
-            l.diagnostics.push(d);
-            return l;
+            return failed(&name, text, "input/encoding", message, Some(span));
         }
     };
-    let mut l = loaded(text);
-    l.docs = yaml::parse_stream(&l.source.text);
+    let docs = yaml::parse_stream(&text);
+    let mut l = Loaded {
+        source: SourceFile::new(name.clone(), text),
+        docs,
+        crds: Vec::new(),
+        crd_docs: Vec::new(),
+        diagnostics: Vec::new(),
+        unreadable: false,
+    };
     for doc in &mut l.docs {
         if doc
             .root

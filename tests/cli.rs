@@ -340,3 +340,24 @@ fn v1beta1_crd_is_refused_with_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(rules(&json(&out)), vec!["crd/v1beta1-removed"]);
 }
+
+#[test]
+fn files_over_the_size_limit_are_reported_not_read() {
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-file-size",
+            "10",
+            GADGET_CRD,
+        ],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let m = v["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(m.contains("larger than the limit of 10 bytes"), "{m}");
+    assert_eq!(v["diagnostics"][0]["rule"], "input/unreadable");
+}
