@@ -445,6 +445,9 @@ fn check_resource(
 fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
     let message = if e.rule == prune::RULE {
         format!("unknown field {}", validate::field_error::go_quote(&e.path))
+    } else if e.rule == "cel/unsupported" {
+        // Our own finding, not an API-server error: no "Invalid value" wording.
+        format!("{}: {}", e.field(), e.detail)
     } else {
         e.message()
     };

@@ -32,9 +32,6 @@ fn errors_by_doc(report: &Report) -> BTreeMap<usize, Vec<(String, String, String
     m
 }
 
-/// Cases that need CEL evaluation, which is a separate issue.
-const NEEDS_CEL: [&str; 2] = ["error_cel_basic.yaml", "error_cel_basic_multiple.yaml"];
-
 #[test]
 fn kubectl_validate_custom_resource_and_yaml_cases() {
     let Some(corpus) = common::corpus() else {
@@ -71,7 +68,7 @@ fn kubectl_validate_custom_resource_and_yaml_cases() {
     for case in index.as_array().unwrap() {
         let file = case["file"].as_str().unwrap();
         let name = file.rsplit('/').next().unwrap();
-        if !case["active"].as_bool().unwrap() || NEEDS_CEL.contains(&name) {
+        if !case["active"].as_bool().unwrap() {
             continue;
         }
         let report = run(vec![kv.join(file)], vec![crd_dir.clone()]);
@@ -120,11 +117,11 @@ fn kubectl_validate_custom_resource_and_yaml_cases() {
             assert_eq!(got, want, "{name}[{i}]");
         }
     }
-    assert_eq!(compared, 7, "documents compared");
+    assert_eq!(compared, 9, "documents compared");
 }
 
 #[test]
-fn widgets_every_non_cel_invalid_file_is_caught_and_no_valid_one() {
+fn widgets_every_invalid_file_is_caught_and_no_valid_one() {
     let Some(corpus) = common::corpus() else {
         return;
     };
@@ -166,7 +163,7 @@ fn widgets_every_non_cel_invalid_file_is_caught_and_no_valid_one() {
                     "{file} (date: expected a status warning, no error)"
                 ));
             }
-        } else if !valid && category != "cel" && !flagged {
+        } else if !valid && !flagged {
             missed.push(format!("{file} ({category})"));
         } else if !valid && flagged {
             caught += 1;
@@ -177,7 +174,7 @@ fn widgets_every_non_cel_invalid_file_is_caught_and_no_valid_one() {
         "valid files flagged: {false_positives:?}"
     );
     assert!(missed.is_empty(), "invalid files missed: {missed:?}");
-    assert!(caught >= 950, "caught {caught}");
+    assert_eq!(caught, 1000);
     assert_eq!(report.summary.resources, 2000);
 }
 
@@ -208,7 +205,7 @@ fn widgets_all_yaml_stream_has_the_same_verdicts() {
                 !flagged.contains(&i),
                 "document {i}: status is dropped by the server"
             );
-        } else if category.as_str() != "cel" {
+        } else {
             assert!(flagged.contains(&i), "document {i} ({category}) missed");
         }
     }

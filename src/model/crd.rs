@@ -1,12 +1,12 @@
 //! Reading a CustomResourceDefinition document into what validation needs.
 
+use super::cel_escaping;
 use super::schema::{Schema, SchemaProblem};
 use crate::source::Span;
 use crate::yaml::Node;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-#[derive(Debug)]
 pub struct CrdVersion {
     pub name: String,
     pub served: bool,
@@ -14,6 +14,39 @@ pub struct CrdVersion {
     /// With the status subresource, the server drops `status` on create and update.
     pub status_subresource: bool,
     pub schema: Option<Arc<Schema>>,
+    /// The schema as JSON, kept only when it holds `x-kubernetes-validations`.
+    cel_source: Option<serde_json::Value>,
+    /// The CEL rules, compiled on first use (most CRDs in scope never validate a resource).
+    cel: OnceLock<kube_cel::CompiledSchema>,
+}
+
+impl std::fmt::Debug for CrdVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CrdVersion")
+            .field("name", &self.name)
+            .field("served", &self.served)
+            .field("storage", &self.storage)
+            .field("has_cel_rules", &self.cel_source.is_some())
+            .finish()
+    }
+}
+
+impl CrdVersion {
+    /// The compiled CEL rules of this version's schema, if it has any.
+    pub fn cel_rules(&self) -> Option<&kube_cel::CompiledSchema> {
+        let source = self.cel_source.as_ref()?;
+        Some(self.cel.get_or_init(|| kube_cel::compile_schema(source)))
+    }
+}
+
+fn has_cel_rules(n: &Node) -> bool {
+    match &n.value {
+        crate::yaml::Value::Map(entries) => entries
+            .iter()
+            .any(|e| e.key == "x-kubernetes-validations" || has_cel_rules(&e.value)),
+        crate::yaml::Value::Seq(items) => items.iter().any(has_cel_rules),
+        _ => false,
+    }
 }
 
 #[derive(Debug)]
@@ -91,16 +124,17 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             problems.push(required(&format!("spec.versions[{i}].name"), v.span));
             continue;
         };
-        let schema = v
-            .get("schema")
-            .and_then(|s| s.get("openAPIV3Schema"))
-            .map(|s| {
-                Arc::new(Schema::compile(
-                    s,
-                    &format!("spec.versions[{i}].schema.openAPIV3Schema"),
-                    &mut schema_problems,
-                ))
-            });
+        let schema_node = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
+        let cel_source = schema_node
+            .filter(|n| has_cel_rules(n))
+            .map(|n| cel_escaping::adapt_schema(n.to_serde()));
+        let schema = schema_node.map(|s| {
+            Arc::new(Schema::compile(
+                s,
+                &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                &mut schema_problems,
+            ))
+        });
         versions.push(CrdVersion {
             name: name.to_string(),
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
@@ -110,6 +144,8 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
                 .and_then(|s| s.get("status"))
                 .is_some_and(|s| !s.is_null()),
             schema,
+            cel_source,
+            cel: OnceLock::new(),
         });
     }
     problems.extend(schema_problems.into_iter().map(|p| CrdProblem {

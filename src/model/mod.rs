@@ -1,6 +1,7 @@
 //! What each document is (CRD, list, resource, other), and the CRDs indexed by group and kind
 //! with each version's schema compiled once.
 
+pub mod cel_escaping;
 pub mod crd;
 pub mod regex;
 pub mod schema;

@@ -88,8 +88,8 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
                 obj.span,
             ));
         }
-    } else {
-        cel::validate(&obj, s, &mut out);
+    } else if let Some(rules) = version.cel_rules() {
+        cel::validate(&obj, rules, &mut out);
     }
     out
 }
