@@ -36,10 +36,20 @@ impl Default for Options {
     }
 }
 
+/// A checked file and the resources found in it (for reports that list what passed too).
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    pub name: String,
+    /// Document index and resource, in file order.
+    pub resources: Vec<(usize, Arc<ResourceRef>)>,
+}
+
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// Every checked file, sorted by name.
+    pub files: Vec<CheckedFile>,
     /// Some input could not be read at all (exit status 2).
     pub unreadable: bool,
 }
@@ -227,16 +237,21 @@ pub fn run(opts: &Options) -> Report {
         })
         .collect();
     report.summary.files = files.len();
-    for o in per_file {
+    for (o, f) in per_file.into_iter().zip(&files) {
         report.diagnostics.extend(o.diagnostics);
         report.summary.documents += o.documents;
-        report.summary.resources += o.resources;
+        report.summary.resources += o.resources.len();
+        report.files.push(CheckedFile {
+            name: f.source.name.clone(),
+            resources: o.resources,
+        });
         report.summary.crds += o.crds;
         report.unreadable |= o.unreadable;
     }
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.files.sort_by(|a, b| a.name.cmp(&b.name));
     report.summary.count(&report.diagnostics);
     report
 }
@@ -245,7 +260,7 @@ pub fn run(opts: &Options) -> Report {
 struct FileOutcome {
     diagnostics: Vec<Diagnostic>,
     documents: usize,
-    resources: usize,
+    resources: Vec<(usize, Arc<ResourceRef>)>,
     crds: usize,
     unreadable: bool,
 }
@@ -253,7 +268,7 @@ struct FileOutcome {
 /// All diagnostics of one file, with its counts.
 fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
     let mut out = f.diagnostics.clone();
-    let mut resources = 0;
+    let mut resources = Vec::new();
     let mut crds = 0;
     for doc in &f.docs {
         for p in &doc.problems {
@@ -304,14 +319,16 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
             DocKind::List => {
                 for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
                     if item.as_map().is_some() && model::classify(item) != DocKind::Other {
-                        resources += 1;
-                        check_resource(item, doc.index, f, index, &mut out);
+                        let r = Arc::new(resource_ref(item));
+                        resources.push((doc.index, Arc::clone(&r)));
+                        check_resource(item, r, doc.index, f, index, &mut out);
                     }
                 }
             }
             DocKind::Resource => {
-                resources += 1;
-                check_resource(root, doc.index, f, index, &mut out);
+                let r = Arc::new(resource_ref(root));
+                resources.push((doc.index, Arc::clone(&r)));
+                check_resource(root, r, doc.index, f, index, &mut out);
             }
         }
     }
@@ -349,12 +366,12 @@ fn resource_ref(node: &Node) -> ResourceRef {
 
 fn check_resource(
     node: &Node,
+    r: Arc<ResourceRef>,
     doc: usize,
     f: &Loaded,
     index: &CrdIndex,
     out: &mut Vec<Diagnostic>,
 ) {
-    let r = Arc::new(resource_ref(node));
     let (group, version) = model::split_api_version(&r.api_version);
     if model::is_client_side_config(group) {
         return;

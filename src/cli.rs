@@ -28,6 +28,18 @@ pub enum Command {
         /// A rule id such as `schema/type`; omit to list every rule.
         id: Option<String>,
     },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args, Debug)]
@@ -44,6 +56,15 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only errors (warnings and infos are left out; the summary still counts them).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
     /// Largest input file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -53,6 +74,11 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rule { id } => rule(id.as_deref()),
         Command::Check(args) => check(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "crdlint", &mut std::io::stdout());
+            0
+        }
     }
 }
 
@@ -96,18 +122,41 @@ fn check(args: CheckArgs) -> i32 {
         stdin_text,
         max_file_size: args.max_file_size,
     };
-    let report = check::run(&opts);
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = report::render(args.format, &report.diagnostics, &report.summary, color);
-    let mut lock = stdout.lock();
-    let _ = lock.write_all(text.as_bytes());
-    let _ = lock.flush();
-    if report.unreadable {
+    let mut report = check::run(&opts);
+    let failed = if report.unreadable {
         2
     } else if check::has_errors(&report) {
         1
     } else {
         0
+    };
+    if args.quiet {
+        report
+            .diagnostics
+            .retain(|d| d.severity == crate::diagnostics::Severity::Error);
     }
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let text = report::render(args.format, &report, color);
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, text.as_bytes()),
+        None => {
+            let mut lock = std::io::stdout().lock();
+            lock.write_all(text.as_bytes()).and_then(|()| lock.flush())
+        }
+    };
+    if let Err(e) = written {
+        let target = args
+            .output
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or("standard output".into());
+        eprintln!("crdlint: cannot write the report to {target}: {e}");
+        return 2;
+    }
+    failed
 }

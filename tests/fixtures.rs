@@ -84,8 +84,8 @@ fn invalid_fixtures_match_their_snapshots() {
                 f.display()
             );
             let stem = f.file_stem().unwrap().to_string_lossy().to_string();
-            let human = report::render(Format::Human, &r.diagnostics, &r.summary, false);
-            let json = report::render(Format::Json, &r.diagnostics, &r.summary, false);
+            let human = report::render(Format::Human, &r, false);
+            let json = report::render(Format::Json, &r, false);
             insta::with_settings!({
                 snapshot_path => &snapshots,
                 prepend_module_to_snapshot => false,
