@@ -6,7 +6,7 @@ use crate::report::{self, Format};
 use crate::rules;
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +56,12 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Settings file; by default the nearest `crdlint.toml` is used.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no `crdlint.toml`.
+    #[arg(long)]
+    pub no_config: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -115,9 +121,36 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         None
     };
+    let config_path = if args.no_config {
+        None
+    } else if let Some(p) = &args.config {
+        Some(p.clone())
+    } else {
+        // For stdin, settings are found as for the file it stands for.
+        let from = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+            Path::new(&args.stdin_filename)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf()
+        } else {
+            PathBuf::from(".")
+        };
+        crate::config::find(&from)
+    };
+    let mut crds = args.crds;
+    if let Some(path) = config_path {
+        match crate::config::load(&path) {
+            Ok(c) => crds.extend(c.crds),
+            Err(e) => {
+                eprintln!("crdlint: {e}");
+                return 2;
+            }
+        }
+    }
     let opts = Options {
         paths: args.paths,
-        crds: args.crds,
+        crds,
         stdin_name: args.stdin_filename,
         stdin_text,
         max_file_size: args.max_file_size,

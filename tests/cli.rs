@@ -361,3 +361,97 @@ fn files_over_the_size_limit_are_reported_not_read() {
     assert!(m.contains("larger than the limit of 10 bytes"), "{m}");
     assert_eq!(v["diagnostics"][0]["rule"], "input/unreadable");
 }
+
+/// The hook's `entry` from `.pre-commit-hooks.yaml`, split as pre-commit splits it.
+fn precommit_entry() -> Vec<String> {
+    let text = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    assert!(text.contains("- id: crdlint"));
+    assert!(text.contains("language: rust"));
+    assert!(text.contains("types: [yaml]"));
+    let entry = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .unwrap();
+    entry.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn precommit_hook_checks_changed_files_against_crds_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("config/crd/bases")).unwrap();
+    std::fs::create_dir_all(root.join("config/samples")).unwrap();
+    std::fs::copy(GADGET_CRD, root.join("config/crd/bases/gadgets.yaml")).unwrap();
+    std::fs::write(root.join("config/samples/bad.yaml"), GADGET_BAD).unwrap();
+    std::fs::write(root.join("config/samples/ok.yaml"), GADGET_OK).unwrap();
+    std::fs::write(root.join("crdlint.toml"), "crds = [\"config/crd/bases\"]\n").unwrap();
+    let entry = precommit_entry();
+    assert_eq!(entry[0], "crdlint");
+    // Exactly as pre-commit runs it: the entry, then only the changed files.
+    let mut args: Vec<&str> = entry[1..].iter().map(String::as_str).collect();
+    args.extend([
+        "--format",
+        "json",
+        "config/samples/bad.yaml",
+        "config/samples/ok.yaml",
+    ]);
+    let out = crdlint(&args, Some(root), None);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(rules(&v), vec!["schema/maximum"]);
+    assert_eq!(
+        v["summary"]["files"], 2,
+        "the CRD is loaded but not reported on"
+    );
+    // Without the config, the CRD is not known: a warning, not a validation.
+    let out = crdlint(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "config/samples/bad.yaml",
+        ],
+        Some(root),
+        None,
+    );
+    assert_eq!(rules(&json(&out)), vec!["resource/missing-crd"]);
+    // stdin finds the config as for the path it stands for.
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "config/samples/edited.yaml",
+        ],
+        Some(&root.join("config")),
+        Some(GADGET_BAD.as_bytes()),
+    );
+    assert_eq!(
+        rules(&json(&out)),
+        vec!["resource/missing-crd"],
+        "from config/, the path config/samples/edited.yaml does not exist, so no crdlint.toml applies"
+    );
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "-",
+            "--stdin-filename",
+            "config/samples/edited.yaml",
+        ],
+        Some(root),
+        Some(GADGET_BAD.as_bytes()),
+    );
+    let v = json(&out);
+    assert_eq!(rules(&v), vec!["schema/maximum"]);
+    assert_eq!(v["diagnostics"][0]["file"], "config/samples/edited.yaml");
+    // A broken config is a usage error.
+    std::fs::write(root.join("crdlint.toml"), "crd = 1\n").unwrap();
+    let out = crdlint(&["check", "config/samples/ok.yaml"], Some(root), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid"));
+}

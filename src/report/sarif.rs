@@ -72,7 +72,6 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             "tool": {"driver": {
                 "name": "crdlint",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/crdlint/crdlint",
                 "rules": rules_json,
             }},
             "columnKind": "unicodeCodePoints",
