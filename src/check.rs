@@ -213,10 +213,70 @@ pub fn run(opts: &Options) -> Report {
         report.unreadable |= f.unreadable;
     }
 
+    check_files(&files, &index, &mut report);
+    report
+}
+
+/// The CRDs found in `paths` (files or directories), indexed, for checks that reuse them.
+pub fn load_crd_index(paths: &[PathBuf]) -> CrdIndex {
+    let (inputs, _) = discover::discover(paths, "");
+    let opts = Options::default();
+    let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, &opts)).collect();
+    let mut index = CrdIndex::default();
+    for c in files.iter().flat_map(|f| &f.crds) {
+        index.insert(Arc::clone(c));
+    }
+    index
+}
+
+/// The CRDs defined in an in-memory file.
+pub fn crd_index_of_text(name: &str, text: &str) -> CrdIndex {
+    let opts = Options {
+        stdin_text: Some(text.as_bytes().to_vec()),
+        ..Options::default()
+    };
+    let file = load(
+        &Input::Stdin {
+            name: name.to_string(),
+        },
+        &opts,
+    );
+    let mut index = CrdIndex::default();
+    for c in &file.crds {
+        index.insert(Arc::clone(c));
+    }
+    index
+}
+
+/// Check one in-memory file named `name` against the CRDs of `base`; CRDs in the file itself
+/// take precedence (an edited CRD is used at once).
+pub fn check_source(name: &str, text: &str, base: &CrdIndex) -> Report {
+    let opts = Options {
+        stdin_text: Some(text.as_bytes().to_vec()),
+        ..Options::default()
+    };
+    let file = load(
+        &Input::Stdin {
+            name: name.to_string(),
+        },
+        &opts,
+    );
+    let mut index = CrdIndex::default();
+    for c in &file.crds {
+        index.insert(Arc::clone(c));
+    }
+    index.extend_from(base);
+    let mut report = Report::default();
+    check_files(std::slice::from_ref(&file), &index, &mut report);
+    report
+}
+
+/// Check loaded files against an index, adding to `report` (sorted, counted).
+fn check_files(files: &[Loaded], index: &CrdIndex, report: &mut Report) {
     let per_file: Vec<FileOutcome> = files
         .par_iter()
         .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, &index)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, index)))
                 .unwrap_or_else(|_| {
                     let d = diag(
                         "internal/panic",
@@ -236,8 +296,8 @@ pub fn run(opts: &Options) -> Report {
                 })
         })
         .collect();
-    report.summary.files = files.len();
-    for (o, f) in per_file.into_iter().zip(&files) {
+    report.summary.files += files.len();
+    for (o, f) in per_file.into_iter().zip(files) {
         report.diagnostics.extend(o.diagnostics);
         report.summary.documents += o.documents;
         report.summary.resources += o.resources.len();
@@ -253,7 +313,6 @@ pub fn run(opts: &Options) -> Report {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.files.sort_by(|a, b| a.name.cmp(&b.name));
     report.summary.count(&report.diagnostics);
-    report
 }
 
 #[derive(Default)]

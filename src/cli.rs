@@ -28,6 +28,8 @@ pub enum Command {
         /// A rule id such as `schema/type`; omit to list every rule.
         id: Option<String>,
     },
+    /// Run the language server (LSP over stdio) for editors.
+    Server,
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -80,6 +82,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rule { id } => rule(id.as_deref()),
         Command::Check(args) => check(args),
+        Command::Server => crate::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "crdlint", &mut std::io::stdout());

@@ -184,6 +184,13 @@ impl CrdIndex {
             .get(&(group.to_string(), kind.to_string()))
     }
 
+    /// Add every CRD of `other` that this index does not define yet.
+    pub fn extend_from(&mut self, other: &CrdIndex) {
+        for crd in other.by_group_kind.values() {
+            self.insert(Arc::clone(crd));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.by_group_kind.len()
     }
