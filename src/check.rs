@@ -196,12 +196,7 @@ pub fn run(opts: &Options) -> Report {
     let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts)).collect();
     let crd_files: Vec<Loaded> = crd_only.par_iter().map(|i| load(i, opts)).collect();
 
-    let mut index = CrdIndex::default();
-    for f in files.iter().chain(&crd_files) {
-        for c in &f.crds {
-            index.insert(Arc::clone(c));
-        }
-    }
+    let index = index_of(files.iter().chain(&crd_files));
     for f in &crd_files {
         // CRD sources are not reported on, but one that cannot be read at all still matters.
         report.diagnostics.extend(
@@ -217,54 +212,44 @@ pub fn run(opts: &Options) -> Report {
     report
 }
 
+/// An in-memory file, read as stdin is read.
+fn load_text(name: &str, text: &str) -> Loaded {
+    let opts = Options {
+        stdin_text: Some(text.as_bytes().to_vec()),
+        ..Options::default()
+    };
+    let input = Input::Stdin {
+        name: name.to_string(),
+    };
+    load(&input, &opts)
+}
+
+fn index_of<'a>(files: impl IntoIterator<Item = &'a Loaded>) -> CrdIndex {
+    let mut index = CrdIndex::default();
+    for c in files.into_iter().flat_map(|f| &f.crds) {
+        index.insert(Arc::clone(c));
+    }
+    index
+}
+
 /// The CRDs found in `paths` (files or directories), indexed, for checks that reuse them.
 pub fn load_crd_index(paths: &[PathBuf]) -> CrdIndex {
     let (inputs, _) = discover::discover(paths, "");
     let opts = Options::default();
     let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, &opts)).collect();
-    let mut index = CrdIndex::default();
-    for c in files.iter().flat_map(|f| &f.crds) {
-        index.insert(Arc::clone(c));
-    }
-    index
+    index_of(&files)
 }
 
 /// The CRDs defined in an in-memory file.
 pub fn crd_index_of_text(name: &str, text: &str) -> CrdIndex {
-    let opts = Options {
-        stdin_text: Some(text.as_bytes().to_vec()),
-        ..Options::default()
-    };
-    let file = load(
-        &Input::Stdin {
-            name: name.to_string(),
-        },
-        &opts,
-    );
-    let mut index = CrdIndex::default();
-    for c in &file.crds {
-        index.insert(Arc::clone(c));
-    }
-    index
+    index_of([&load_text(name, text)])
 }
 
 /// Check one in-memory file named `name` against the CRDs of `base`; CRDs in the file itself
 /// take precedence (an edited CRD is used at once).
 pub fn check_source(name: &str, text: &str, base: &CrdIndex) -> Report {
-    let opts = Options {
-        stdin_text: Some(text.as_bytes().to_vec()),
-        ..Options::default()
-    };
-    let file = load(
-        &Input::Stdin {
-            name: name.to_string(),
-        },
-        &opts,
-    );
-    let mut index = CrdIndex::default();
-    for c in &file.crds {
-        index.insert(Arc::clone(c));
-    }
+    let file = load_text(name, text);
+    let mut index = index_of([&file]);
     index.extend_from(base);
     let mut report = Report::default();
     check_files(std::slice::from_ref(&file), &index, &mut report);

@@ -71,6 +71,15 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// Replace the whole text of `uri` and return the diagnostics published for it.
+    fn change(&mut self, uri: &str, version: i64, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics_for(uri)
+    }
+
     fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
         loop {
             let m = self.recv();
@@ -160,11 +169,7 @@ fn diagnostics_hover_completion_and_shutdown() {
     let text2 = text
         .replace("mode: Active", "mode: \"Äctive😀\"")
         .replace("replicas: 99", "replicas: 3");
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text2}]}),
-    );
-    let diags = c.diagnostics_for(&uri);
+    let diags = c.change(&uri, 2, &text2);
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0]["code"], "schema/enum");
     assert_eq!(
@@ -174,11 +179,7 @@ fn diagnostics_hover_completion_and_shutdown() {
 
     // The fix: no diagnostics.
     let fixed = text.replace("replicas: 99", "replicas: 3");
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": fixed}]}),
-    );
-    assert!(c.diagnostics_for(&uri).is_empty());
+    assert!(c.change(&uri, 3, &fixed).is_empty());
 
     // Hover on the `replicas` key.
     let hover = c.request(
@@ -195,8 +196,7 @@ fn diagnostics_hover_completion_and_shutdown() {
 
     // Completion of enum values after `mode:`, and of the keys not yet written under spec.
     let with_blank = fixed.replace("  mode: Active\n", "  mode: \n");
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": with_blank}]}));
-    let _ = c.diagnostics_for(&uri);
+    let _ = c.change(&uri, 4, &with_blank);
     let items = c.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 8}}),
@@ -209,8 +209,7 @@ fn diagnostics_hover_completion_and_shutdown() {
         .collect();
     assert_eq!(labels, vec!["Active", "Passive"]);
     let with_new_line = fixed.replace("  replicas: 3 # 😀\n", "  \n");
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": with_new_line}]}));
-    let _ = c.diagnostics_for(&uri);
+    let _ = c.change(&uri, 5, &with_new_line);
     let items = c.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 2}}),
@@ -228,11 +227,7 @@ fn diagnostics_hover_completion_and_shutdown() {
     );
 
     // A CRD edited in the editor is used at once for the open resources.
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": fixed}]}),
-    );
-    assert!(c.diagnostics_for(&uri).is_empty());
+    assert!(c.change(&uri, 6, &fixed).is_empty());
     let crd_uri = format!("{root_uri}/crd.yaml");
     let stricter = CRD.replace("maximum: 10", "maximum: 2");
     c.notify("textDocument/didOpen", json!({"textDocument": {"uri": crd_uri, "languageId": "yaml", "version": 1, "text": stricter}}));
