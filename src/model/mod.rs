@@ -2,6 +2,7 @@
 //! with each version's schema compiled once.
 
 pub mod cel_escaping;
+pub mod cel_rules;
 pub mod crd;
 pub mod regex;
 pub mod schema;

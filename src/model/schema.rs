@@ -212,7 +212,10 @@ impl Schema {
                         .filter_map(|n| n.as_str().map(str::to_string))
                         .collect()
                 }
-                "x-kubernetes-validations" => s.validations = Some(v.clone()),
+                "x-kubernetes-validations" => {
+                    super::cel_rules::check(v, path, problems);
+                    s.validations = Some(v.clone());
+                }
                 _ => {}
             }
         }
