@@ -311,10 +311,32 @@ struct FileOutcome {
 
 /// All diagnostics of one file, with its counts.
 fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
-    let mut out = f.diagnostics.clone();
+    // Documents are independent: a long stream is checked in parallel, and the report is
+    // sorted afterwards, so the output does not depend on the schedule.
+    let per_doc: Vec<FileOutcome> = f
+        .docs
+        .par_iter()
+        .map(|doc| check_document(f, doc, index))
+        .collect();
+    let mut outcome = FileOutcome {
+        diagnostics: f.diagnostics.clone(),
+        documents: f.docs.len(),
+        unreadable: f.unreadable,
+        ..FileOutcome::default()
+    };
+    for o in per_doc {
+        outcome.diagnostics.extend(o.diagnostics);
+        outcome.resources.extend(o.resources);
+        outcome.crds += o.crds;
+    }
+    outcome
+}
+
+fn check_document(f: &Loaded, doc: &yaml::Document, index: &CrdIndex) -> FileOutcome {
+    let mut out = Vec::new();
     let mut resources = Vec::new();
     let mut crds = 0;
-    for doc in &f.docs {
+    'document: {
         for p in &doc.problems {
             let rule = match p.kind {
                 ProblemKind::Syntax => "yaml/syntax",
@@ -337,14 +359,11 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
                         .with_document(doc.index),
                 );
             }
-            continue;
+            break 'document;
         }
-        let Some(root) = &doc.root else {
-            continue;
+        let Some(root) = doc.root.as_ref().filter(|r| r.as_map().is_some()) else {
+            break 'document;
         };
-        if root.as_map().is_none() {
-            continue;
-        }
         match model::classify(root) {
             DocKind::Other | DocKind::Crd => {}
             DocKind::LegacyCrd => {
@@ -378,10 +397,9 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
     }
     FileOutcome {
         diagnostics: out,
-        documents: f.docs.len(),
         resources,
         crds,
-        unreadable: f.unreadable,
+        ..FileOutcome::default()
     }
 }
 

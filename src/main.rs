@@ -1,10 +1,17 @@
 use clap::Parser;
+use crdlint::cli::{Cli, Command};
 
 fn main() {
+    let cli = Cli::parse();
+    let threads = match &cli.command {
+        Command::Check(args) => args.threads,
+        _ => None,
+    };
     // Deep but legal documents recurse in validation; give worker threads room.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(32 << 20)
-        .build_global();
-    let cli = crdlint::cli::Cli::parse();
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(32 << 20);
+    if let Some(n) = threads.filter(|&n| n > 0) {
+        pool = pool.num_threads(n);
+    }
+    let _ = pool.build_global();
     std::process::exit(crdlint::cli::run(cli));
 }

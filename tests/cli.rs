@@ -455,3 +455,29 @@ fn precommit_hook_checks_changed_files_against_crds_from_the_config() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid"));
 }
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    for format in ["human", "json", "junit"] {
+        let args = |threads: &'static str| {
+            vec![
+                "check",
+                "--format",
+                format,
+                "--threads",
+                threads,
+                "--crds",
+                GADGET_CRD,
+                "fixtures/crds/gadget",
+            ]
+        };
+        let one = crdlint(&args("1"), None, None);
+        let four = crdlint(&args("4"), None, None);
+        assert_eq!(one.status.code(), Some(1));
+        assert!(!one.stdout.is_empty());
+        assert_eq!(
+            one.stdout, four.stdout,
+            "{format} output differs between 1 and 4 threads"
+        );
+    }
+}
