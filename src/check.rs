@@ -6,7 +6,7 @@ use crate::discover::{self, Input};
 use crate::model::{self, CrdIndex, DocKind, crd};
 use crate::rules;
 use crate::source::{SourceFile, Span};
-use crate::validate::{self, field_error::FieldError, prune};
+use crate::validate::{self, field_error::FieldError};
 use crate::yaml::{self, Node, ProblemKind};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -509,35 +509,17 @@ fn check_resource(
         return;
     };
     for e in validate::validate_resource(node, crd, v) {
-        let mut d = field_diagnostic(e, &f.source);
-        if d.rule == "metadata/namespace-ignored" {
-            d.message = format!(
-                "metadata.namespace: ignored: {} is cluster-scoped, so the API server clears the namespace",
-                crd.kind
-            );
-            d.help = Some("remove metadata.namespace from this resource".into());
-        }
-        out.push(with_resource(d));
+        out.push(with_resource(field_diagnostic(e, &f.source)));
     }
 }
 
 fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
-    let message = if e.rule == prune::RULE {
-        format!("unknown field {}", validate::field_error::go_quote(&e.path))
-    } else if e.rule == "cel/unsupported" {
-        // Our own finding, not an API-server error: no "Invalid value" wording.
-        format!("{}: {}", e.field(), e.detail)
-    } else {
-        e.message()
-    };
-    let mut d = diag(e.rule, message, source, Some(e.span));
+    let mut d = diag(e.rule, e.message(), source, Some(e.span));
     d.field = Some(e.field().to_string());
     d.reason = Some(e.kind.reason());
+    d.help = e.help;
     if e.status_dropped {
         d.severity = Severity::Warning;
-        d.help = Some("the status subresource is enabled, so the API server drops `status` on create and update without validating it; a status update with this value would be rejected".into());
-    } else if e.rule == prune::RULE {
-        d.help = Some("the schema does not declare this field; the API server rejects it under strict field validation (and drops it otherwise)".into());
     }
     d
 }

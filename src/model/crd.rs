@@ -32,6 +32,10 @@ impl std::fmt::Debug for CrdVersion {
 }
 
 impl CrdVersion {
+    pub fn has_cel_rules(&self) -> bool {
+        self.cel_source.is_some()
+    }
+
     /// The compiled CEL rules of this version's schema, if it has any.
     pub fn cel_rules(&self) -> Option<&kube_cel::CompiledSchema> {
         let source = self.cel_source.as_ref()?;

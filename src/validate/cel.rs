@@ -105,14 +105,21 @@ pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<Fie
         } else {
             // Not evaluated here (an unsupported function, a runtime error in our evaluator):
             // never an error the server might not give, but never a silent pass either.
-            out.push(FieldError::new(
+            let fe = FieldError::new(
                 "cel/unsupported",
                 ErrorType::Invalid,
                 e.field_path,
                 BadValue::Omit,
-                format!("rule {:?} was not checked: {}", e.rule, e.message),
+                "",
                 span,
-            ));
+            );
+            let message = format!(
+                "{}: rule {:?} was not checked: {}",
+                fe.field(),
+                e.rule,
+                e.message
+            );
+            out.push(fe.with_own_message(message));
         }
     }
 }

@@ -91,6 +91,11 @@ pub struct FieldError {
     /// Found in `status`, which the server drops on create and update when the status
     /// subresource is enabled: reported as a warning, not an error.
     pub status_dropped: bool,
+    /// Our own wording, for findings that are not API-server field errors (or that the server
+    /// words differently, like strict decoding's `unknown field "x"`).
+    pub own_message: Option<String>,
+    /// How to fix it, when the rule's doc is not enough.
+    pub help: Option<String>,
 }
 
 impl FieldError {
@@ -110,7 +115,19 @@ impl FieldError {
             span,
             rule,
             status_dropped: false,
+            own_message: None,
+            help: None,
         }
+    }
+
+    pub fn with_own_message(mut self, message: String) -> Self {
+        self.own_message = Some(message);
+        self
+    }
+
+    pub fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(help.to_string());
+        self
     }
 
     pub fn required(rule: &'static str, path: impl Into<String>, detail: &str, span: Span) -> Self {
@@ -182,9 +199,12 @@ impl FieldError {
         s
     }
 
-    /// `Error()`: `field: body`.
+    /// `Error()`: `field: body`, or our own wording when there is one.
     pub fn message(&self) -> String {
-        format!("{}: {}", self.field(), self.body())
+        match &self.own_message {
+            Some(m) => m.clone(),
+            None => format!("{}: {}", self.field(), self.body()),
+        }
     }
 }
 

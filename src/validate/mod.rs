@@ -78,7 +78,7 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     embedded::validate(&obj, s, "", true, &mut out);
     list_types::validate(&obj, s, "", &mut out);
     if cel::has_blocking_error(&out) {
-        if has_cel_rules(s) {
+        if version.has_cel_rules() {
             out.push(FieldError::new(
                 "cel/skipped",
                 ErrorType::Invalid,
@@ -94,13 +94,6 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     out
 }
 
-fn has_cel_rules(s: &Schema) -> bool {
-    s.validations.is_some()
-        || s.properties.values().any(has_cel_rules)
-        || s.items.as_deref().is_some_and(has_cel_rules)
-        || matches!(&s.additional_properties, Some(crate::model::schema::AdditionalProperties::Schema(a)) if has_cel_rules(a))
-}
-
 /// What the status subresource would reject in `status` (a status update validates it), marked
 /// so that it is reported as a warning: on create and update the server drops it unchecked.
 fn status_errors(mut status: Node, s: &Schema) -> Vec<FieldError> {
@@ -111,6 +104,7 @@ fn status_errors(mut status: Node, s: &Schema) -> Vec<FieldError> {
     list_types::validate(&status, s, "status", &mut errs);
     for e in &mut errs {
         e.status_dropped = true;
+        e.help = Some("the status subresource is enabled, so the API server drops `status` on create and update without validating it; a status update with this value would be rejected".into());
     }
     errs
 }

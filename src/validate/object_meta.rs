@@ -100,14 +100,7 @@ pub fn decode(meta: &Node, at: &str, out: &mut Vec<FieldError>) -> bool {
     let mut ok = true;
     for e in entries {
         match go_type(&e.key) {
-            None => out.push(FieldError::new(
-                super::prune::RULE,
-                ErrorType::Invalid,
-                path::child(at, &e.key),
-                BadValue::Omit,
-                "",
-                e.key_span,
-            )),
+            None => out.push(super::prune::unknown(path::child(at, &e.key), e.key_span)),
             Some(ty) => {
                 if let Some((bad, want)) = mismatch(&e.value, ty) {
                     let field = json_kind(&bad.value);

@@ -17,8 +17,12 @@ pub fn prune_root(node: &mut Node, schema: &Schema, out: &mut Vec<FieldError>) {
     prune(node, Some(schema), true, "", out);
 }
 
-fn unknown(path: String, span: crate::source::Span) -> FieldError {
+/// Strict field validation's error for a field the schema does not declare.
+pub fn unknown(path: String, span: crate::source::Span) -> FieldError {
+    let message = format!("unknown field {}", super::field_error::go_quote(&path));
     FieldError::new(RULE, ErrorType::Invalid, path, BadValue::Omit, "", span)
+        .with_own_message(message)
+        .with_help("the schema does not declare this field; the API server rejects it under strict field validation (and drops it otherwise)")
 }
 
 fn additional(s: &Schema) -> Option<Option<&Schema>> {
