@@ -101,6 +101,19 @@ fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+impl Loaded {
+    fn empty(source: Arc<SourceFile>) -> Self {
+        Loaded {
+            source,
+            docs: Vec::new(),
+            crds: Vec::new(),
+            crd_docs: Vec::new(),
+            diagnostics: Vec::new(),
+            unreadable: false,
+        }
+    }
+}
+
 /// A file that yields one diagnostic about itself and nothing else.
 fn failed(
     name: &str,
@@ -112,24 +125,77 @@ fn failed(
     let source = SourceFile::new(name, text);
     let d = diag(rule, message, &source, span);
     Loaded {
-        source,
-        docs: Vec::new(),
-        crds: Vec::new(),
-        crd_docs: Vec::new(),
         diagnostics: vec![d],
         unreadable: rule == "input/unreadable",
+        ..Loaded::empty(source)
+    }
+}
+
+/// Read an input and hand its bytes to `parse`; a read failure becomes the file's diagnostic.
+fn load_with(input: &Input, opts: &Options, parse: impl FnOnce(&str, Vec<u8>) -> Loaded) -> Loaded {
+    let name = input.display_name();
+    match read_input(input, opts) {
+        Ok(bytes) => parse(&name, bytes),
+        Err(reason) => {
+            let message = format!("cannot read {name}: {reason}");
+            failed(&name, String::new(), "input/unreadable", message, None)
+        }
     }
 }
 
 fn load(input: &Input, opts: &Options) -> Loaded {
-    let name = input.display_name();
-    let bytes = match read_input(input, opts) {
-        Ok(b) => b,
-        Err(reason) => {
-            let message = format!("cannot read {name}: {reason}");
-            return failed(&name, String::new(), "input/unreadable", message, None);
+    load_with(input, opts, parse_input)
+}
+
+/// A CRD source is parsed only when it mentions the group and kind of a resource being
+/// checked: a cheap scan that keeps a pre-commit or editor check of one file from parsing and
+/// compiling hundreds of CRDs it does not need.
+fn load_crd_source(input: &Input, opts: &Options, wanted: &[(String, String)]) -> Loaded {
+    load_with(input, opts, |name, bytes| {
+        let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
+        if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
+            parse_input(name, bytes)
+        } else {
+            Loaded::empty(SourceFile::new(name, String::new()))
+        }
+    })
+}
+
+/// The group and kind of every resource in the loaded files.
+fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
+    let mut wanted = std::collections::BTreeSet::new();
+    let mut add = |n: &Node| {
+        let api_version = n
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default();
+        if let Some(kind) = n.get("kind").and_then(Node::as_str) {
+            let (group, _) = model::split_api_version(api_version);
+            wanted.insert((group.to_string(), kind.to_string()));
         }
     };
+    for root in files
+        .iter()
+        .flat_map(|f| &f.docs)
+        .filter_map(|d| d.root.as_ref())
+    {
+        match model::classify(root) {
+            DocKind::Resource => add(root),
+            DocKind::List => root
+                .get("items")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .for_each(&mut add),
+            _ => {}
+        }
+    }
+    wanted.into_iter().collect()
+}
+
+/// Decode and parse the bytes of one input.
+fn parse_input(name: &str, bytes: Vec<u8>) -> Loaded {
+    let name = name.to_string();
     if bytes.iter().take(8192).any(|&b| b == 0) {
         let message = format!("{name} is a binary file, not YAML or JSON");
         return failed(&name, String::new(), "input/encoding", message, None);
@@ -148,12 +214,8 @@ fn load(input: &Input, opts: &Options) -> Loaded {
     };
     let docs = yaml::parse_stream(&text);
     let mut l = Loaded {
-        source: SourceFile::new(name.clone(), text),
         docs,
-        crds: Vec::new(),
-        crd_docs: Vec::new(),
-        diagnostics: Vec::new(),
-        unreadable: false,
+        ..Loaded::empty(SourceFile::new(name.clone(), text))
     };
     for doc in &mut l.docs {
         if doc
@@ -194,7 +256,11 @@ pub fn run(opts: &Options) -> Report {
     }
 
     let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts)).collect();
-    let crd_files: Vec<Loaded> = crd_only.par_iter().map(|i| load(i, opts)).collect();
+    let wanted = wanted_kinds(&files);
+    let crd_files: Vec<Loaded> = crd_only
+        .par_iter()
+        .map(|i| load_crd_source(i, opts, &wanted))
+        .collect();
 
     let index = index_of(files.iter().chain(&crd_files));
     for f in &crd_files {

@@ -60,6 +60,12 @@ fn valid_fixtures_have_no_errors() {
                 .map(|d| d.message.as_str())
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", f.display());
+            // Every resource found its CRD among the --crds sources (which are scanned lazily).
+            assert!(
+                !r.diagnostics.iter().any(|d| d.rule == "resource/missing-crd"),
+                "{}: a CRD was not loaded",
+                f.display()
+            );
             assert!(
                 r.summary.resources > 0,
                 "{}: no resource checked",
