@@ -33,3 +33,10 @@ measure "widgets crs/ (2,000 files) vs crd.yaml" $bin check --format json --crds
 measure "widgets all.yaml (2,000 documents, one file)" $bin check --format json --crds $w/crd.yaml $w/all.yaml
 measure "load + check all CRDs in crds/ (103 CRDs, 18 MB)" $bin check --format json $corpus/crds
 measure "one resource with all corpus CRDs in scope" $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml
+
+# The floor: only reading and parsing the same YAML with saphyr-parser's event parser.
+cargo build --release -q --example parse_floor
+floor=target/release/examples/parse_floor
+measure "floor: parse widgets crs/ + crd.yaml" $floor $w/crd.yaml $w/crs
+measure "floor: parse widgets all.yaml + crd.yaml" $floor $w/crd.yaml $w/all.yaml
+measure "floor: parse crds/" $floor $corpus/crds

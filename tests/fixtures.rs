@@ -62,7 +62,9 @@ fn valid_fixtures_have_no_errors() {
             assert!(errors.is_empty(), "{}: {errors:?}", f.display());
             // Every resource found its CRD among the --crds sources (which are scanned lazily).
             assert!(
-                !r.diagnostics.iter().any(|d| d.rule == "resource/missing-crd"),
+                !r.diagnostics
+                    .iter()
+                    .any(|d| d.rule == "resource/missing-crd"),
                 "{}: a CRD was not loaded",
                 f.display()
             );
