@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod lint;
 pub mod lsp;
 pub mod model;
 pub mod report;

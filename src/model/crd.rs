@@ -133,11 +133,10 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             .filter(|n| has_cel_rules(n))
             .map(|n| cel_escaping::adapt_schema(n.to_serde()));
         let schema = schema_node.map(|s| {
-            Arc::new(Schema::compile(
-                s,
-                &format!("spec.versions[{i}].schema.openAPIV3Schema"),
-                &mut schema_problems,
-            ))
+            let path = format!("spec.versions[{i}].schema.openAPIV3Schema");
+            let schema = Schema::compile(s, &path, &mut schema_problems);
+            crate::lint::check_schema(&schema, &path, &mut schema_problems);
+            Arc::new(schema)
         });
         versions.push(CrdVersion {
             name: name.to_string(),
