@@ -1,10 +1,20 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod crd_name;
+pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
 
+use crate::model::crd::CrdProblem;
 use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
+use crate::yaml::Node;
+
+/// Run every rule over a whole CRD document.
+pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
+    crd_name::check(root, problems);
+    crd_versions::check(root, problems);
+}
 
 /// Visit every schema node with its path as the API server prints it
 /// (`...openAPIV3Schema.properties[spec].items`).

@@ -91,6 +91,7 @@ fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
 /// Read a v1 CRD. Returns the CRD when it is usable for validation, plus the problems found.
 pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
     let mut problems = Vec::new();
+    crate::lint::check_crd(root, &mut problems);
     let spec = root.get("spec");
     let required = |field: &str, at: Span| CrdProblem {
         rule: "crd/invalid",
