@@ -481,3 +481,46 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         );
     }
 }
+
+#[test]
+fn crd_schema_paths_follow_the_servers_shared_or_per_version_form() {
+    let crd = |v2_extra: &str| {
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.demo.example.com\nspec:\n  group: demo.example.com\n  scope: Namespaced\n  names: {{kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {{type: object, properties: {{a: {{type: strin}}}}}}\n    - name: v2\n      served: true\n      storage: false\n      schema:\n        openAPIV3Schema: {{type: object, properties: {{a: {{type: strin}}{v2_extra}}}}}\n"
+        )
+    };
+    let fields = |text: String| -> Vec<String> {
+        let v = json(&crdlint(
+            &["check", "--format", "json", "-"],
+            None,
+            Some(text.as_bytes()),
+        ));
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // Identical schemas: held once as spec.validation, reported once.
+    assert_eq!(
+        fields(crd("")),
+        vec!["spec.validation.openAPIV3Schema.properties[a].type"]
+    );
+    // Different schemas: per version.
+    assert_eq!(
+        fields(crd(", b: {type: string}")),
+        vec![
+            "spec.versions[0].schema.openAPIV3Schema.properties[a].type",
+            "spec.versions[1].schema.openAPIV3Schema.properties[a].type"
+        ]
+    );
+}

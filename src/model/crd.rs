@@ -124,6 +124,22 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
     };
     let mut schema_problems: Vec<SchemaProblem> = Vec::new();
     let mut versions = Vec::new();
+    // When every version has the same schema, the API server holds it once, as the internal
+    // `spec.validation`, and words its errors with that path (and reports them once).
+    let schema_of = |v: &'_ Node| {
+        v.get("schema")
+            .and_then(|s| s.get("openAPIV3Schema"))
+            .cloned()
+    };
+    let first_schema = versions_node.first().and_then(schema_of);
+    let shared = first_schema.is_some()
+        && versions_node.iter().all(|v| {
+            schema_of(v).is_some_and(|s| {
+                first_schema
+                    .as_ref()
+                    .is_some_and(|f| f.value.json_eq(&s.value))
+            })
+        });
     for (i, v) in versions_node.iter().enumerate() {
         let Some(name) = str_at(v, &["name"]) else {
             problems.push(required(&format!("spec.versions[{i}].name"), v.span));
@@ -134,9 +150,17 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             .filter(|n| has_cel_rules(n))
             .map(|n| cel_escaping::adapt_schema(n.to_serde()));
         let schema = schema_node.map(|s| {
-            let path = format!("spec.versions[{i}].schema.openAPIV3Schema");
-            let schema = Schema::compile(s, &path, &mut schema_problems);
-            crate::lint::check_schema(&schema, &path, &mut schema_problems);
+            let path = if shared {
+                "spec.validation.openAPIV3Schema".to_string()
+            } else {
+                format!("spec.versions[{i}].schema.openAPIV3Schema")
+            };
+            let mut found = Vec::new();
+            let schema = Schema::compile(s, &path, &mut found);
+            crate::lint::check_schema(&schema, &path, &mut found);
+            if !shared || i == 0 {
+                schema_problems.extend(found);
+            }
             Arc::new(schema)
         });
         versions.push(CrdVersion {

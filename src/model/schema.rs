@@ -97,7 +97,23 @@ impl Schema {
             let v = &e.value;
             let child = |k: &str| format!("{path}.{k}");
             match e.key.as_str() {
-                "type" => s.type_ = v.as_str().unwrap_or_default().to_string(),
+                "type" => {
+                    s.type_ = v.as_str().unwrap_or_default().to_string();
+                    const TYPES: [&str; 6] =
+                        ["array", "boolean", "integer", "number", "object", "string"];
+                    if !s.type_.is_empty() && !TYPES.contains(&s.type_.as_str()) {
+                        let field = child("type");
+                        let quoted = crate::validate::field_error::go_quote(&s.type_);
+                        problems.push(SchemaProblem {
+                            rule: "crd/schema-type",
+                            message: format!(
+                                "{field}: Unsupported value: {quoted}: supported values: \"array\", \"boolean\", \"integer\", \"number\", \"object\", \"string\""
+                            ),
+                            path: field,
+                            span: v.span,
+                        });
+                    }
+                }
                 "format" => s.format = v.as_str().unwrap_or_default().to_string(),
                 "description" => s.description = v.as_str().map(str::to_string),
                 "nullable" => s.nullable = v.as_bool().unwrap_or(false),
