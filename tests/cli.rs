@@ -209,13 +209,26 @@ fn kubebuilder_layout_works_with_a_bare_check() {
     let out = crdlint(&["check", "--format", "json"], Some(root), None);
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
-    let files: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
+    let diags = v["diagnostics"].as_array().unwrap();
+    let files_with = |severity: &str| -> Vec<&str> {
+        diags
+            .iter()
+            .filter(|d| d["severity"] == severity)
+            .map(|d| d["file"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(files_with("error"), vec!["config/samples/bad.yml"]);
+    assert!(files_with("warning").is_empty());
+    // The CRD is linted too: the gadget fixture's version layout earns two pieces of advice.
+    let crd_rules: Vec<&str> = diags
         .iter()
-        .map(|d| d["file"].as_str().unwrap())
+        .filter(|d| d["file"] == "config/crd/bases/gadgets.yaml")
+        .map(|d| d["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(files, vec!["config/samples/bad.yml"]);
+    assert_eq!(
+        crd_rules,
+        vec!["version/unused", "version/storage-not-most-stable"]
+    );
     assert_eq!(v["summary"]["files"], 4);
     assert_eq!(v["summary"]["crds"], 1);
 }
@@ -499,6 +512,7 @@ fn crd_schema_paths_follow_the_servers_shared_or_per_version_form() {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|d| d["rule"] == "crd/schema-type")
             .map(|d| {
                 d["message"]
                     .as_str()

@@ -40,16 +40,19 @@ fn run(file: &Path, crd: &Path) -> check::Report {
 fn valid_fixtures_have_no_errors() {
     for dir in fixture_dirs() {
         let crd = dir.join("crd.yaml");
-        // The CRD itself is clean too.
+        // The CRD itself has no error or warning; its only findings are the advice its
+        // version layout earns on purpose (an unserved v1beta1 and a v2 more stable than the
+        // storage version v1, which the fixtures need).
         let own = check::run(&Options {
             paths: vec![crd.clone()],
             ..Options::default()
         });
-        assert!(
-            own.diagnostics.is_empty(),
-            "{}: {:?}",
-            crd.display(),
-            own.diagnostics
+        let rules: Vec<&str> = own.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(
+            rules,
+            vec!["version/unused", "version/storage-not-most-stable"],
+            "{}",
+            crd.display()
         );
         for f in yaml_files(&dir.join("valid")) {
             let r = run(&f, &crd);

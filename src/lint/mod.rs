@@ -5,6 +5,7 @@ pub mod crd_name;
 pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
+pub mod versions;
 
 use crate::model::crd::CrdProblem;
 use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
@@ -14,6 +15,7 @@ use crate::yaml::Node;
 pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_name::check(root, problems);
     crd_versions::check(root, problems);
+    versions::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it

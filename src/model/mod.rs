@@ -6,6 +6,7 @@ pub mod cel_rules;
 pub mod crd;
 pub mod regex;
 pub mod schema;
+pub mod version_priority;
 
 pub use crd::{Crd, CrdIndex, CrdVersion};
 
