@@ -1,6 +1,7 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod crd_group;
 pub mod crd_name;
 pub mod crd_versions;
 pub mod default_invalid;
@@ -13,6 +14,7 @@ use crate::yaml::Node;
 
 /// Run every rule over a whole CRD document.
 pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
+    crd_group::check(root, problems);
     crd_name::check(root, problems);
     crd_versions::check(root, problems);
     versions::check(root, problems);
