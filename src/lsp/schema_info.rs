@@ -1,7 +1,7 @@
 //! What the editor asks about a custom resource: the schema of the key under the cursor (hover)
 //! and the keys or values that may be written there (completion).
 
-use crate::model::schema::{AdditionalProperties, Schema};
+use crate::model::schema::Schema;
 use crate::model::{self, CrdIndex};
 use crate::yaml::node::format_go_float;
 use crate::yaml::{Node, Value};
@@ -25,10 +25,7 @@ pub fn schema_at<'a>(
     let mut s: &Schema = crd.version(version)?.schema.as_deref()?;
     for step in path {
         s = match step {
-            Step::Key(k) => s.properties.get(k).or(match &s.additional_properties {
-                Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
-                _ => None,
-            })?,
+            Step::Key(k) => s.property_schema(k)?,
             Step::Item => s.items.as_deref()?,
         };
     }

@@ -2,7 +2,7 @@
 //! `pkg/apiserver/schema/defaulting/algorithm.go` does it: a missing property (or a `null` in a
 //! non-nullable one) takes its default; defaults are then walked too, so nested defaults apply.
 
-use crate::model::schema::{AdditionalProperties, Schema};
+use crate::model::schema::Schema;
 use crate::yaml::{Entry, Node, Value};
 
 fn is_non_nullable_null(n: &Node, s: &Schema) -> bool {
@@ -30,10 +30,8 @@ pub fn apply(node: &mut Node, s: &Schema) {
                 }
             }
             for e in entries.iter_mut() {
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.property_schema(&e.key) {
                     apply(&mut e.value, prop);
-                } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
-                    apply(&mut e.value, add);
                 }
             }
         }

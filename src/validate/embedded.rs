@@ -4,7 +4,7 @@
 
 use super::field_error::{ErrorType, FieldError};
 use super::{k8s_names, object_meta, path};
-use crate::model::schema::{AdditionalProperties, Schema};
+use crate::model::schema::Schema;
 use crate::yaml::{Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, is_root: bool, out: &mut Vec<FieldError>) {
@@ -21,11 +21,7 @@ pub fn validate(node: &Node, s: &Schema, at: &str, is_root: bool, out: &mut Vec<
         }
         Value::Map(entries) => {
             for e in entries {
-                let sub = s.properties.get(&e.key).or(match &s.additional_properties {
-                    Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
-                    _ => None,
-                });
-                if let Some(sub) = sub {
+                if let Some(sub) = s.property_schema(&e.key) {
                     validate(&e.value, sub, &path::child(at, &e.key), false, out);
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::field_error::{BadValue, ErrorType, FieldError};
 use super::path;
-use crate::model::schema::{AdditionalProperties, ListType, Schema};
+use crate::model::schema::{ListType, Schema};
 use crate::yaml::{Entry, Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
@@ -22,10 +22,8 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         }
         Value::Map(entries) => {
             for e in entries {
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.property_schema(&e.key) {
                     validate(&e.value, prop, &path::child(at, &e.key), out);
-                } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
-                    validate(&e.value, add, &path::child(at, &e.key), out);
                 }
             }
         }

@@ -6,7 +6,7 @@
 use super::field_error::{BadValue, ErrorType, FieldError, go_quote};
 use super::formats;
 use super::path;
-use crate::model::schema::{AdditionalProperties, Schema};
+use crate::model::schema::Schema;
 use crate::source::Span;
 use crate::yaml::node::format_go_float;
 use crate::yaml::{Node, Value};
@@ -448,10 +448,8 @@ fn object_checks(
     }
     for e in entries {
         let p = path::child(at, &e.key);
-        if let Some(prop) = s.properties.get(&e.key) {
+        if let Some(prop) = s.property_schema(&e.key) {
             validate_at(&e.value, prop, &p, e.key_span, out);
-        } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
-            validate_at(&e.value, add, &p, e.key_span, out);
         }
     }
     for r in &s.required {
