@@ -20,8 +20,14 @@ struct Server {
     /// Where CRDs are read from: the workspace folder and the configured sources.
     crd_sources: Vec<PathBuf>,
     index: CrdIndex,
-    /// Open documents: URI -> text.
-    open: BTreeMap<String, String>,
+    /// Open documents by URI.
+    open: BTreeMap<String, OpenDoc>,
+}
+
+struct OpenDoc {
+    text: String,
+    /// The CRDs the document defines, read once per edit (not on every check of another file).
+    crds: Option<CrdIndex>,
 }
 
 /// `file:///a/b%20c.yaml` -> `/a/b c.yaml`.
@@ -58,13 +64,23 @@ impl Server {
         self.index = check::load_crd_index(&self.crd_sources);
     }
 
+    fn set_text(&mut self, uri: &str, text: String) {
+        let crds = text
+            .contains("CustomResourceDefinition")
+            .then(|| check::crd_index_of_text(&doc_name(uri), &text));
+        self.open.insert(uri.to_string(), OpenDoc { text, crds });
+    }
+
+    fn text(&self, uri: &str) -> Option<&String> {
+        self.open.get(uri).map(|d| &d.text)
+    }
+
     /// The index for checking: CRDs in open documents first, then those on disk.
     fn index_with_open_crds(&self, except: &str) -> CrdIndex {
         let mut index = CrdIndex::default();
-        for (uri, text) in &self.open {
-            if uri != except && text.contains("CustomResourceDefinition") {
-                let report_index = check::crd_index_of_text(&doc_name(uri), text);
-                index.extend_from(&report_index);
+        for (uri, doc) in &self.open {
+            if let Some(crds) = doc.crds.as_ref().filter(|_| uri != except) {
+                index.extend_from(crds);
             }
         }
         index.extend_from(&self.index);
@@ -72,7 +88,7 @@ impl Server {
     }
 
     fn diagnostics(&self, uri: &str) -> Value {
-        let Some(text) = self.open.get(uri) else {
+        let Some(text) = self.text(uri) else {
             return json!([]);
         };
         let index = self.index_with_open_crds(uri);
@@ -119,7 +135,7 @@ impl Server {
 
     fn hover(&self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some(text) = self.open.get(uri) else {
+        let Some(text) = self.text(uri) else {
             return Value::Null;
         };
         let source = SourceFile::new(doc_name(uri), text.clone());
@@ -162,7 +178,7 @@ impl Server {
 
     fn completion(&self, params: &Value) -> Value {
         let uri = params["textDocument"]["uri"].as_str().unwrap_or_default();
-        let Some(text) = self.open.get(uri) else {
+        let Some(text) = self.text(uri) else {
             return json!([]);
         };
         let source = SourceFile::new(doc_name(uri), text.clone());
@@ -313,7 +329,7 @@ fn handle_notification(server: &mut Server, conn: &Connection, n: Notification) 
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
-            server.open.insert(uri.clone(), text);
+            server.set_text(&uri, text);
         }
         "textDocument/didChange" => {
             // Full-document sync: the last change holds the whole text.
@@ -322,12 +338,12 @@ fn handle_notification(server: &mut Server, conn: &Connection, n: Notification) 
                 .and_then(|c| c.last())
                 .and_then(|c| c["text"].as_str())
             {
-                server.open.insert(uri.clone(), text.to_string());
+                server.set_text(&uri, text.to_string());
             }
         }
         "textDocument/didSave" => {
             if let Some(text) = p["text"].as_str() {
-                server.open.insert(uri.clone(), text.to_string());
+                server.set_text(&uri, text.to_string());
             }
             if is_crd_path(&uri_to_path(&uri)) {
                 server.reload_crds();
@@ -346,10 +362,7 @@ fn handle_notification(server: &mut Server, conn: &Connection, n: Notification) 
         _ => return,
     }
     // A CRD edit can change the verdict of every open resource.
-    let uris: Vec<String> = if server
-        .open
-        .get(&uri)
-        .is_some_and(|t| t.contains("CustomResourceDefinition"))
+    let uris: Vec<String> = if server.open.get(&uri).is_some_and(|d| d.crds.is_some())
         || n.method == "workspace/didChangeWatchedFiles"
     {
         server.open.keys().cloned().collect()
