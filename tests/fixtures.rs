@@ -108,3 +108,46 @@ fn invalid_fixtures_match_their_snapshots() {
         }
     }
 }
+
+/// CRD lint fixtures: each `fixtures/lint/<family>/<case>.yaml` is a CRD (or several) whose own
+/// findings are snapshotted beside it (`fixtures/lint/<family>/snapshots/`). A case must produce
+/// at least one diagnostic of its family, so an empty snapshot cannot pass unnoticed.
+#[test]
+fn lint_fixtures_match_their_snapshots() {
+    let mut families: Vec<PathBuf> = std::fs::read_dir("fixtures/lint")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    families.sort();
+    assert!(!families.is_empty());
+    for dir in families {
+        let family = dir.file_name().unwrap().to_string_lossy().to_string();
+        let snapshots = std::fs::canonicalize(&dir).unwrap().join("snapshots");
+        for f in yaml_files(&dir) {
+            let r = check::run(&Options {
+                paths: vec![f.clone()],
+                ..Options::default()
+            });
+            assert!(
+                r.diagnostics
+                    .iter()
+                    .any(|d| d.rule.starts_with(&format!("{family}/"))),
+                "{}: expected a {family}/* diagnostic",
+                f.display()
+            );
+            let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+            let human = report::render(Format::Human, &r, false);
+            let json = report::render(Format::Json, &r, false);
+            insta::with_settings!({
+                snapshot_path => &snapshots,
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{stem}.human"), human);
+                insta::assert_snapshot!(format!("{stem}.json"), json);
+            });
+        }
+    }
+}
