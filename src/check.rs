@@ -4,7 +4,7 @@
 use crate::diagnostics::{Diagnostic, ResourceRef, Severity, Summary};
 use crate::discover::{self, Input};
 use crate::model::{self, CrdIndex, DocKind, crd};
-use crate::rules;
+use crate::rules::{self, selection::RuleSettings};
 use crate::source::{SourceFile, Span};
 use crate::validate::{self, field_error::FieldError};
 use crate::yaml::{self, Node, ProblemKind};
@@ -22,6 +22,8 @@ pub struct Options {
     /// Text of standard input when `-` is among the paths.
     pub stdin_text: Option<Vec<u8>>,
     pub max_file_size: u64,
+    /// Which rules run, and at what severity (from crdlint.toml and the command line).
+    pub rules: Arc<RuleSettings>,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             stdin_name: "<stdin>".into(),
             stdin_text: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: Arc::default(),
         }
     }
 }
@@ -274,7 +277,7 @@ pub fn run(opts: &Options) -> Report {
         report.unreadable |= f.unreadable;
     }
 
-    check_files(&files, &index, &mut report);
+    check_files(&files, &index, &opts.rules, &mut report);
     report
 }
 
@@ -313,21 +316,21 @@ pub fn crd_index_of_text(name: &str, text: &str) -> CrdIndex {
 
 /// Check one in-memory file named `name` against the CRDs of `base`; CRDs in the file itself
 /// take precedence (an edited CRD is used at once).
-pub fn check_source(name: &str, text: &str, base: &CrdIndex) -> Report {
+pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSettings) -> Report {
     let file = load_text(name, text);
     let mut index = index_of([&file]);
     index.extend_from(base);
     let mut report = Report::default();
-    check_files(std::slice::from_ref(&file), &index, &mut report);
+    check_files(std::slice::from_ref(&file), &index, rules, &mut report);
     report
 }
 
 /// Check loaded files against an index, adding to `report` (sorted, counted).
-fn check_files(files: &[Loaded], index: &CrdIndex, report: &mut Report) {
+fn check_files(files: &[Loaded], index: &CrdIndex, rules: &RuleSettings, report: &mut Report) {
     let per_file: Vec<FileOutcome> = files
         .par_iter()
         .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, index)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, index, rules)))
                 .unwrap_or_else(|_| {
                     let d = diag(
                         "internal/panic",
@@ -376,7 +379,7 @@ struct FileOutcome {
 }
 
 /// All diagnostics of one file, with its counts.
-fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
+fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome {
     // Documents are independent: a long stream is checked in parallel, and the report is
     // sorted afterwards, so the output does not depend on the schedule.
     let per_doc: Vec<FileOutcome> = f
@@ -395,6 +398,9 @@ fn check_file(f: &Loaded, index: &CrdIndex) -> FileOutcome {
         outcome.resources.extend(o.resources);
         outcome.crds += o.crds;
     }
+    let file_rules = rules.for_file(&f.source.name);
+    file_rules.apply(&mut outcome.diagnostics);
+    crate::suppress::apply(&f.source, &f.docs, &file_rules, &mut outcome.diagnostics);
     outcome
 }
 

@@ -3,7 +3,10 @@
 
 use crate::check::{self, Options};
 use crate::report::{self, Format};
-use crate::rules;
+use crate::rules::{
+    self,
+    selection::{RuleSet, RuleSettings},
+};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -76,6 +79,16 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core). The output is the same whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Run only these rules (ids, families such as `crd`, or `all`; comma-separated or repeated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Run these rules as well as the selected ones (how rules that are off by default are
+    /// switched on).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Largest input file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -99,7 +112,13 @@ fn rule(id: Option<&str>) -> i32 {
     match id {
         None => {
             for d in rules::RULES.values() {
-                let _ = writeln!(out, "{:<32} {:<8} {}", d.id, d.severity.as_str(), d.summary);
+                // Rules that run only when selected show their severity as `off(info)`.
+                let severity = if d.default_enabled {
+                    d.severity.as_str().to_string()
+                } else {
+                    format!("off({})", d.severity.as_str())
+                };
+                let _ = writeln!(out, "{:<32} {:<12} {}", d.id, severity, d.summary);
             }
             0
         }
@@ -145,14 +164,28 @@ fn check(args: CheckArgs) -> i32 {
         crate::config::find(&from)
     };
     let mut crds = args.crds;
+    let mut rules = RuleSettings::default();
     if let Some(path) = config_path {
         match crate::config::load(&path) {
-            Ok(c) => crds.extend(c.crds),
+            Ok(c) => {
+                crds.extend(c.crds);
+                rules = c.rules;
+            }
             Err(e) => {
                 eprintln!("crdlint: {e}");
                 return 2;
             }
         }
+    }
+    rules.command_line = RuleSet {
+        select: args.select,
+        extend_select: args.extend_select,
+        ignore: args.ignore,
+        severity: Vec::new(),
+    };
+    if let Err(e) = rules.validate() {
+        eprintln!("crdlint: {e}");
+        return 2;
     }
     let opts = Options {
         paths: args.paths,
@@ -160,6 +193,7 @@ fn check(args: CheckArgs) -> i32 {
         stdin_name: args.stdin_filename,
         stdin_text,
         max_file_size: args.max_file_size,
+        rules: std::sync::Arc::new(rules),
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {

@@ -5,18 +5,93 @@
 //! # CRDs always loaded for validation, even when not among the checked files (pre-commit passes
 //! # only the changed files). Paths are relative to this file.
 //! crds = ["config/crd/bases", "charts/app/crds"]
+//! ignore = ["version/unused"]          # rule ids, families (`version`) or `all`
+//! [severity]
+//! "default/on-required" = "error"
+//! [[overrides]]
+//! files = ["third_party/**"]            # globs relative to this file
+//! ignore = ["crd"]
 //! ```
+//!
+//! Every key is documented in the README; an unknown key is an error naming it.
 
+use crate::diagnostics::Severity;
+use crate::rules::selection::{self, Override, RuleSet, RuleSettings};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "crdlint.toml";
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SeverityName {
+    Error,
+    Warning,
+    Info,
+}
+
+/// The rule keys, at the top level and in each `[[overrides]]` (serde cannot flatten a struct
+/// and still reject unknown keys, so both spell them out).
+fn rule_set(
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+    severity: BTreeMap<String, SeverityName>,
+) -> RuleSet {
+    let severity = severity
+        .into_iter()
+        .map(|(id, s)| {
+            let s = match s {
+                SeverityName::Error => Severity::Error,
+                SeverityName::Warning => Severity::Warning,
+                SeverityName::Info => Severity::Info,
+            };
+            (id, s)
+        })
+        .collect();
+    RuleSet {
+        select,
+        extend_select,
+        ignore,
+        severity,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct OverrideKeys {
+    files: Vec<String>,
+    select: Option<Vec<String>>,
     #[serde(default)]
+    extend_select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, SeverityName>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    #[serde(default)]
+    crds: Vec<PathBuf>,
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    extend_select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, SeverityName>,
+    #[serde(default)]
+    overrides: Vec<OverrideKeys>,
+}
+
+/// A loaded `crdlint.toml`.
+#[derive(Debug, Default)]
+pub struct Config {
     pub crds: Vec<PathBuf>,
+    pub rules: RuleSettings,
 }
 
 /// The nearest `crdlint.toml` at or above `start`.
@@ -32,16 +107,38 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut config: Config = toml::from_str(&text)
-        .map_err(|e| format!("invalid {}: {}", path.display(), e.message()))?;
+    let invalid = |e: String| format!("invalid {}: {e}", path.display());
+    let file: File = toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let cwd = std::env::current_dir().unwrap_or_default();
-    for p in &mut config.crds {
-        let joined = base.join(&*p);
-        *p = joined
-            .strip_prefix(&cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or(joined);
-    }
-    Ok(config)
+    let crds = file
+        .crds
+        .iter()
+        .map(|p| {
+            let joined = base.join(p);
+            joined
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(joined)
+        })
+        .collect();
+    let absolute_base = std::fs::canonicalize(base).unwrap_or_else(|_| cwd.join(base));
+    let overrides = file
+        .overrides
+        .into_iter()
+        .map(|o| {
+            Ok(Override {
+                files: selection::globs(&o.files).map_err(&invalid)?,
+                base: absolute_base.clone(),
+                rules: rule_set(o.select, o.extend_select, o.ignore, o.severity),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let rules = RuleSettings {
+        base: rule_set(file.select, file.extend_select, file.ignore, file.severity),
+        overrides,
+        ..RuleSettings::default()
+    };
+    rules.validate().map_err(invalid)?;
+    Ok(Config { crds, rules })
 }

@@ -12,5 +12,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod validate;
 pub mod yaml;

@@ -6,6 +6,7 @@ pub mod crd_name;
 pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
+pub mod missing_description;
 pub mod versions;
 
 use crate::model::crd::CrdProblem;
@@ -40,5 +41,6 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
     walk(root, path, &mut |s, at| {
         default_invalid::check(s, at, problems);
         default_on_required::check(s, at, problems);
+        missing_description::check(s, at, problems);
     });
 }

@@ -20,6 +20,8 @@ struct Server {
     /// Where CRDs are read from: the workspace folder and the configured sources.
     crd_sources: Vec<PathBuf>,
     index: CrdIndex,
+    /// Rule selection and severities from crdlint.toml.
+    rules: crate::rules::selection::RuleSettings,
     /// Open documents by URI.
     open: BTreeMap<String, OpenDoc>,
 }
@@ -92,7 +94,7 @@ impl Server {
             return json!([]);
         };
         let index = self.index_with_open_crds(uri);
-        let report = check::check_source(&doc_name(uri), text, &index);
+        let report = check::check_source(&doc_name(uri), text, &index, &self.rules);
         let items: Vec<Value> = report
             .diagnostics
             .iter()
@@ -267,15 +269,18 @@ fn serve(conn: &Connection) -> Result<(), Box<dyn std::error::Error>> {
         .map(uri_to_path)
         .or_else(|| std::env::current_dir().ok());
     let mut crd_sources = Vec::new();
+    let mut rules = Default::default();
     if let Some(root) = &root {
         crd_sources.push(root.clone());
         if let Some(cfg) = crate::config::find(root).and_then(|p| crate::config::load(&p).ok()) {
             crd_sources.extend(cfg.crds);
+            rules = cfg.rules;
         }
     }
     let mut server = Server {
         crd_sources,
         index: CrdIndex::default(),
+        rules,
         open: BTreeMap::new(),
     };
     server.reload_crds();

@@ -1,6 +1,8 @@
 //! The rule registry: every rule's id, default severity and documentation, read from the
 //! Markdown docs under `rules/` (embedded at build time), so code and docs cannot disagree.
 
+pub mod selection;
+
 use crate::diagnostics::Severity;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -12,6 +14,8 @@ pub struct RuleDoc {
     pub id: String,
     pub severity: Severity,
     pub summary: String,
+    /// False for rules that run only when selected (`enabled: false` in the front matter).
+    pub default_enabled: bool,
     /// The whole Markdown document.
     pub text: &'static str,
 }
@@ -22,6 +26,7 @@ fn parse(text: &'static str) -> Option<RuleDoc> {
     let mut id = None;
     let mut severity = None;
     let mut summary = String::new();
+    let mut default_enabled = true;
     for line in front.lines() {
         let (k, v) = line.split_once(':')?;
         let v = v.trim();
@@ -36,6 +41,13 @@ fn parse(text: &'static str) -> Option<RuleDoc> {
                 })
             }
             "summary" => summary = v.to_string(),
+            "enabled" => {
+                default_enabled = match v {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                }
+            }
             _ => {}
         }
     }
@@ -43,6 +55,7 @@ fn parse(text: &'static str) -> Option<RuleDoc> {
         id: id?,
         severity: severity?,
         summary,
+        default_enabled,
         text,
     })
 }
@@ -62,6 +75,11 @@ pub fn malformed_docs() -> Vec<&'static str> {
         .filter(|t| parse(t).is_none())
         .map(|t| t.lines().take(4).last().unwrap_or(""))
         .collect()
+}
+
+/// The family of a rule id: `schema` for `schema/type`.
+pub fn family(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(f, _)| f)
 }
 
 pub fn get(id: &str) -> Option<&'static RuleDoc> {

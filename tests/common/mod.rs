@@ -14,6 +14,19 @@ pub fn check_text(name: &str, text: &str) -> Report {
     })
 }
 
+/// Like `check_text`, with `rule` switched on even if it is off by default.
+pub fn check_text_with(name: &str, text: &str, rule: &str) -> Report {
+    let mut rules = crdlint::rules::selection::RuleSettings::default();
+    rules.command_line.extend_select.push(rule.to_string());
+    check::run(&Options {
+        paths: vec![PathBuf::from("-")],
+        stdin_name: name.to_string(),
+        stdin_text: Some(text.as_bytes().to_vec()),
+        rules: std::sync::Arc::new(rules),
+        ..Options::default()
+    })
+}
+
 pub fn rules_of(report: &Report) -> Vec<&'static str> {
     report.diagnostics.iter().map(|d| d.rule).collect()
 }

@@ -1,0 +1,379 @@
+//! `crdlint.toml` rule settings, the `--select/--extend-select/--ignore` flags and inline
+//! `# crdlint-ignore` suppressions, through the built binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn crdlint(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_crdlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "crdlint panicked: {stderr}");
+    out
+}
+
+/// (rule, severity, file) of every diagnostic of a JSON report.
+fn findings(out: &Output) -> Vec<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (s("rule"), s("severity"), s("file"))
+        })
+        .collect()
+}
+
+fn rules(out: &Output) -> Vec<String> {
+    findings(out).into_iter().map(|(r, _, _)| r).collect()
+}
+
+/// A CRD with a group without a dot (crd/group), a name that does not match (crd/name) and an
+/// unused version (version/unused, info).
+const FLAWED_CRD: &str = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.wrong.example.com
+spec:
+  group: example
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1alpha1
+      served: false
+      storage: false
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+
+fn project(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crd.yaml"), FLAWED_CRD).unwrap();
+    std::fs::create_dir(dir.path().join("vendor")).unwrap();
+    std::fs::write(dir.path().join("vendor/crd.yaml"), FLAWED_CRD).unwrap();
+    if let Some(c) = config {
+        std::fs::write(dir.path().join("crdlint.toml"), c).unwrap();
+    }
+    dir
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn without_settings_every_default_rule_runs() {
+    let dir = project(None);
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        sorted(rules(&out)),
+        ["crd/group", "crd/name", "version/unused"]
+    );
+}
+
+#[test]
+fn config_ignores_selects_and_sets_severity() {
+    let dir = project(Some(
+        "ignore = [\"crd/name\"]\n[severity]\n\"crd/group\" = \"warning\"\n\"version\" = \"error\"\n",
+    ));
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    let f = findings(&out);
+    assert_eq!(
+        f.iter()
+            .map(|(r, s, _)| format!("{r}={s}"))
+            .collect::<Vec<_>>(),
+        ["crd/group=warning", "version/unused=error"]
+    );
+    assert_eq!(out.status.code(), Some(1), "version/unused is now an error");
+
+    let dir = project(Some("select = [\"version\"]\n"));
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    assert_eq!(rules(&out), ["version/unused"]);
+    assert_eq!(out.status.code(), Some(0));
+
+    // The most specific selector wins: the family is ignored, one of its rules kept.
+    let dir = project(Some("ignore = [\"crd\"]\nextend-select = [\"crd/name\"]\n"));
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    assert_eq!(sorted(rules(&out)), ["crd/name", "version/unused"]);
+}
+
+#[test]
+fn overrides_apply_to_matching_paths_only() {
+    let dir = project(Some(
+        "[[overrides]]\nfiles = [\"vendor/**\"]\nignore = [\"crd\"]\n",
+    ));
+    let out = crdlint(dir.path(), &["check", ".", "--format", "json"]);
+    let f = findings(&out);
+    let of = |file: &str| {
+        sorted(
+            f.iter()
+                .filter(|(_, _, n)| {
+                    n.ends_with(file) && (file != "crd.yaml" || !n.contains("vendor"))
+                })
+                .map(|(r, _, _)| r.clone())
+                .collect(),
+        )
+    };
+    assert_eq!(of("vendor/crd.yaml"), ["version/unused"]);
+    assert_eq!(of("crd.yaml"), ["crd/group", "crd/name", "version/unused"]);
+}
+
+#[test]
+fn command_line_flags_refine_the_config() {
+    let dir = project(Some("ignore = [\"version\"]\n"));
+    let out = crdlint(
+        dir.path(),
+        &[
+            "check",
+            "crd.yaml",
+            "--format",
+            "json",
+            "--ignore",
+            "crd/group",
+        ],
+    );
+    assert_eq!(rules(&out), ["crd/name"]);
+    let out = crdlint(
+        dir.path(),
+        &[
+            "check",
+            "crd.yaml",
+            "--format",
+            "json",
+            "--select",
+            "crd/group,version/unused",
+        ],
+    );
+    assert_eq!(sorted(rules(&out)), ["crd/group", "version/unused"]);
+}
+
+#[test]
+fn unknown_keys_and_rules_are_errors_that_name_them() {
+    for (config, named) in [
+        ("ignroe = [\"crd\"]\n", "ignroe"),
+        ("ignore = [\"crd/nmae\"]\n", "crd/nmae"),
+        ("[severity]\n\"crd/name\" = \"fatal\"\n", "fatal"),
+        ("[[overrides]]\nfiles = [\"a\"]\nseverty = {}\n", "severty"),
+        ("[[overrides]]\nfiles = [\"[\"]\n", "["),
+    ] {
+        let dir = project(Some(config));
+        let out = crdlint(dir.path(), &["check", "crd.yaml"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+        assert!(err.contains(named), "{config}: {err}");
+        assert!(err.contains("crdlint.toml"), "{err}");
+    }
+    let dir = project(None);
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--ignore", "crd/nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"crd/nope\""));
+}
+
+#[test]
+fn rules_that_are_off_by_default_run_only_when_named() {
+    let dir = project(None);
+    let crd = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.demo.example.com
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, description: The spec.}
+            status: {type: object}
+";
+    std::fs::write(dir.path().join("d.yaml"), crd).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "d.yaml", "--format", "json"];
+        args.extend(extra);
+        rules(&crdlint(dir.path(), &args))
+    };
+    assert_eq!(run(&[]), Vec::<String>::new());
+    assert_eq!(run(&["--extend-select", "crd"]), Vec::<String>::new());
+    assert_eq!(run(&["--extend-select", "all"]), Vec::<String>::new());
+    assert_eq!(
+        run(&["--extend-select", "crd/missing-description"]),
+        ["crd/missing-description"]
+    );
+    std::fs::write(
+        dir.path().join("crdlint.toml"),
+        "[severity]\n\"crd/missing-description\" = \"warning\"\n",
+    )
+    .unwrap();
+    let out = crdlint(dir.path(), &["check", "d.yaml", "--format", "json"]);
+    assert_eq!(
+        findings(&out),
+        [(
+            "crd/missing-description".to_string(),
+            "warning".to_string(),
+            "d.yaml".to_string()
+        )]
+    );
+    let listed = crdlint(dir.path(), &["rule"]);
+    let line = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .find(|l| l.starts_with("crd/missing-description"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("off(info)"), "{line}");
+}
+
+const SUPPRESSED: &str = "\
+# crdlint-ignore version/unused -- v1alpha1 stays listed until storedVersions is migrated
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  # crdlint-ignore crd/name -- the legacy name is kept for existing clusters
+  name: gizmos.wrong.example.com
+spec:
+  group: example # crdlint-ignore crd/group -- internal group, never installed publicly
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1alpha1
+      served: false
+      storage: false
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+
+#[test]
+fn inline_suppressions_cover_the_next_node_the_line_or_the_document() {
+    let dir = project(None);
+    std::fs::write(dir.path().join("crd.yaml"), SUPPRESSED).unwrap();
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    assert_eq!(rules(&out), Vec::<String>::new());
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn suppressions_need_a_reason_and_a_match() {
+    let dir = project(None);
+    let text = SUPPRESSED
+        .replace(
+            "crd/name -- the legacy name is kept for existing clusters",
+            "crd/name",
+        )
+        .replace(
+            "version/unused --",
+            "version/unused, crd/storage-version --",
+        );
+    std::fs::write(dir.path().join("crd.yaml"), text).unwrap();
+    let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
+    // Without a reason the suppression is reported and not applied; the second rule of the
+    // document-level comment matches nothing.
+    assert_eq!(
+        sorted(rules(&out)),
+        ["crd/name", "suppression/invalid", "suppression/unused"]
+    );
+    let human = crdlint(dir.path(), &["check", "crd.yaml"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("crdlint-ignore crd/storage-version matches no diagnostic"),
+        "{text}"
+    );
+    assert!(text.contains("needs a reason"), "{text}");
+
+    // A suppression of a rule switched off is not reported as unused.
+    let out = crdlint(
+        dir.path(),
+        &[
+            "check",
+            "crd.yaml",
+            "--format",
+            "json",
+            "--ignore",
+            "crd/storage-version,crd/name",
+        ],
+    );
+    assert_eq!(rules(&out), ["suppression/invalid"]);
+}
+
+#[test]
+fn a_suppression_covers_the_nested_node_and_not_its_siblings() {
+    let dir = tempfile::tempdir().unwrap();
+    let crd = std::fs::canonicalize("fixtures/crds/gadget/crd.yaml").unwrap();
+    let resource = "\
+apiVersion: fixtures.crdlint.dev/v1
+kind: Gadget
+metadata:
+  name: g
+spec:
+  # crdlint-ignore schema/type -- tracked in issue 12
+  limits:
+    cpu: [1]
+  size: \"3\"
+";
+    std::fs::write(dir.path().join("g.yaml"), resource).unwrap();
+    let crd = crd.to_string_lossy().to_string();
+    let out = crdlint(
+        dir.path(),
+        &["check", "g.yaml", "--crds", &crd, "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fields: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["field"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(fields, ["spec.size"], "{v:#}");
+    // Without the comment both are reported.
+    std::fs::write(
+        dir.path().join("g.yaml"),
+        resource.replace(
+            "  # crdlint-ignore schema/type -- tracked in issue 12\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let out = crdlint(
+        dir.path(),
+        &["check", "g.yaml", "--crds", &crd, "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert_eq!(errors, 2, "{v:#}");
+}
