@@ -1,6 +1,12 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod cel_field_path;
+pub mod cel_message;
+pub mod cel_missing_rule;
+pub mod cel_old_self;
+pub mod cel_reason;
+pub mod cel_walk;
 pub mod crd_group;
 pub mod crd_name;
 pub mod crd_versions;
@@ -42,5 +48,12 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         default_invalid::check(s, at, problems);
         default_on_required::check(s, at, problems);
         missing_description::check(s, at, problems);
+    });
+    cel_walk::each_rule(root, path, &mut |at| {
+        cel_missing_rule::check(at, problems);
+        cel_message::check(at, problems);
+        cel_reason::check(at, problems);
+        cel_field_path::check(at, problems);
+        cel_old_self::check(at, problems);
     });
 }

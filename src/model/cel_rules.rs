@@ -27,7 +27,9 @@ pub fn check(list: &Node, path: &str, problems: &mut Vec<SchemaProblem>) {
             let Some(expr_node) = rule.get(key) else {
                 continue;
             };
-            let Some(expr) = expr_node.as_str() else {
+            // A blank expression is a schema error (cel/missing-rule, cel/message); the server
+            // then compiles nothing at this level.
+            let Some(expr) = expr_node.as_str().filter(|e| !e.trim().is_empty()) else {
                 continue;
             };
             let field = format!("{path}.x-kubernetes-validations[{i}].{key}");
