@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{Diagnostic, ResourceRef, Severity, Summary};
 use crate::discover::{self, Input};
+use crate::lint::cel_walk::CelExpression;
 use crate::model::{self, CrdIndex, DocKind, crd};
 use crate::rules::{self, selection::RuleSettings};
 use crate::source::{SourceFile, Span};
@@ -65,7 +66,7 @@ struct Loaded {
     crds: Vec<Arc<model::Crd>>,
     /// Per CRD document (by index): the problems found reading it. CRD trees are dropped
     /// once read, so only these remain.
-    crd_docs: Vec<(usize, Vec<crd::CrdProblem>)>,
+    crd_docs: Vec<(usize, Vec<crd::CrdProblem>, Vec<CelExpression>)>,
     diagnostics: Vec<Diagnostic>,
     unreadable: bool,
 }
@@ -230,9 +231,10 @@ fn parse_input(name: &str, bytes: Vec<u8>) -> Loaded {
                 .root
                 .take()
                 .unwrap_or_else(|| Node::new(yaml::Value::Null, doc.span));
-            let (crd, problems) = crd::read_crd(&root, &name);
-            l.crds.extend(crd.map(Arc::new));
-            l.crd_docs.push((doc.index, problems));
+            let reading = crd::read_crd(&root, &name);
+            l.crds.extend(reading.crd.map(Arc::new));
+            l.crd_docs
+                .push((doc.index, reading.problems, reading.expressions));
         }
     }
     l
@@ -385,7 +387,7 @@ fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome
     let per_doc: Vec<FileOutcome> = f
         .docs
         .par_iter()
-        .map(|doc| check_document(f, doc, index))
+        .map(|doc| check_document(f, doc, index, rules.kubernetes_minor))
         .collect();
     let mut outcome = FileOutcome {
         diagnostics: f.diagnostics.clone(),
@@ -404,7 +406,12 @@ fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome
     outcome
 }
 
-fn check_document(f: &Loaded, doc: &yaml::Document, index: &CrdIndex) -> FileOutcome {
+fn check_document(
+    f: &Loaded,
+    doc: &yaml::Document,
+    index: &CrdIndex,
+    kubernetes_minor: Option<u32>,
+) -> FileOutcome {
     let mut out = Vec::new();
     let mut resources = Vec::new();
     let mut crds = 0;
@@ -423,9 +430,16 @@ fn check_document(f: &Loaded, doc: &yaml::Document, index: &CrdIndex) -> FileOut
             }
             out.push(d);
         }
-        if let Some((_, problems)) = f.crd_docs.iter().find(|(i, _)| *i == doc.index) {
+        if let Some((_, problems, expressions)) =
+            f.crd_docs.iter().find(|(i, _, _)| *i == doc.index)
+        {
             crds += 1;
-            for p in problems {
+            let version_problems = kubernetes_minor.into_iter().flat_map(|target| {
+                expressions
+                    .iter()
+                    .filter_map(move |e| crate::lint::cel_availability::check(e, target))
+            });
+            for p in problems.iter().cloned().chain(version_problems) {
                 out.push(
                     diag(p.rule, p.message.clone(), &f.source, Some(p.span))
                         .with_document(doc.index),

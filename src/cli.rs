@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check manifests: validate custom resources against the CRDs found, and the CRDs themselves.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of a rule, or list all rules.
     Rule {
         /// A rule id such as `schema/type`; omit to list every rule.
@@ -89,6 +89,10 @@ pub struct CheckArgs {
     /// Do not run these rules.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// The oldest Kubernetes version the CRDs must install on (`1.30`); CEL libraries newer
+    /// than it are reported. Overrides `kubernetes-version` in crdlint.toml.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
     /// Largest input file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -97,7 +101,7 @@ pub struct CheckArgs {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rule { id } => rule(id.as_deref()),
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Server => crate::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -183,6 +187,15 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore,
         severity: Vec::new(),
     };
+    if let Some(v) = &args.kubernetes_version {
+        match crate::rules::selection::parse_kubernetes_version(v) {
+            Ok(minor) => rules.kubernetes_minor = Some(minor),
+            Err(e) => {
+                eprintln!("crdlint: {e}");
+                return 2;
+            }
+        }
+    }
     if let Err(e) = rules.validate() {
         eprintln!("crdlint: {e}");
         return 2;

@@ -6,6 +6,7 @@
 //! # only the changed files). Paths are relative to this file.
 //! crds = ["config/crd/bases", "charts/app/crds"]
 //! ignore = ["version/unused"]          # rule ids, families (`version`) or `all`
+//! kubernetes-version = "1.30"           # the oldest cluster the CRDs must install on
 //! [severity]
 //! "default/on-required" = "error"
 //! [[overrides]]
@@ -85,6 +86,7 @@ struct File {
     severity: BTreeMap<String, SeverityName>,
     #[serde(default)]
     overrides: Vec<OverrideKeys>,
+    kubernetes_version: Option<String>,
 }
 
 /// A loaded `crdlint.toml`.
@@ -137,6 +139,12 @@ pub fn load(path: &Path) -> Result<Config, String> {
     let rules = RuleSettings {
         base: rule_set(file.select, file.extend_select, file.ignore, file.severity),
         overrides,
+        kubernetes_minor: file
+            .kubernetes_version
+            .as_deref()
+            .map(selection::parse_kubernetes_version)
+            .transpose()
+            .map_err(&invalid)?,
         ..RuleSettings::default()
     };
     rules.validate().map_err(invalid)?;

@@ -377,3 +377,65 @@ spec:
         .count();
     assert_eq!(errors, 2, "{v:#}");
 }
+
+#[test]
+fn kubernetes_version_reports_cel_libraries_too_new_for_it() {
+    let dir = project(None);
+    let crd = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.demo.example.com
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                addr: {type: string, x-kubernetes-validations: [{rule: 'isIP(self)'}]}
+                size: {type: string, x-kubernetes-validations: [{rule: 'quantity(self).isInteger()'}]}
+";
+    std::fs::write(dir.path().join("d.yaml"), crd).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "d.yaml", "--format", "json"];
+        args.extend(extra);
+        rules(&crdlint(dir.path(), &args))
+    };
+    // No target: every library is assumed available.
+    assert_eq!(run(&[]), Vec::<String>::new());
+    assert_eq!(run(&["--kubernetes-version", "1.31"]), Vec::<String>::new());
+    assert_eq!(run(&["--kubernetes-version", "1.30"]), ["cel/unavailable"]);
+    assert_eq!(
+        run(&["--kubernetes-version", "v1.28.4"]),
+        ["cel/unavailable", "cel/unavailable"]
+    );
+    std::fs::write(
+        dir.path().join("crdlint.toml"),
+        "kubernetes-version = \"1.29\"\n",
+    )
+    .unwrap();
+    let out = crdlint(dir.path(), &["check", "d.yaml", "--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("isIP() is from the CEL IP and CIDR library, which the API server accepts in new CRDs from Kubernetes 1.31 (the target is 1.29)"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(
+        dir.path().join("crdlint.toml"),
+        "kubernetes-version = \"2\"\n",
+    )
+    .unwrap();
+    let out = crdlint(dir.path(), &["check", "d.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid Kubernetes version \"2\""));
+}

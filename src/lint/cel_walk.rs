@@ -31,6 +31,34 @@ impl RuleAt<'_> {
     }
 }
 
+/// A CEL expression of a CRD, kept after the CRD is read for checks that depend on settings.
+#[derive(Debug, Clone)]
+pub struct CelExpression {
+    /// `...x-kubernetes-validations[i].rule` (or `.messageExpression`).
+    pub field: String,
+    pub text: String,
+    pub span: crate::source::Span,
+}
+
+/// Every `rule` and `messageExpression` of a schema.
+pub fn expressions(root: &Schema, path: &str) -> Vec<CelExpression> {
+    let mut out = Vec::new();
+    each_rule(root, path, &mut |at| {
+        for key in ["rule", "messageExpression"] {
+            if let Some(node) = at.entry.get(key)
+                && let Some(text) = node.as_str()
+            {
+                out.push(CelExpression {
+                    field: at.field(key),
+                    text: text.to_string(),
+                    span: node.span,
+                });
+            }
+        }
+    });
+    out
+}
+
 pub fn each_rule(root: &Schema, path: &str, visit: &mut dyn FnMut(&RuleAt)) {
     walk(root, path, None, false, visit);
 }
@@ -111,7 +139,7 @@ pub fn uses_old_self(expr: &str) -> bool {
 }
 
 /// The expression with the contents of string literals blanked out.
-fn strip_strings(expr: &str) -> String {
+pub fn strip_strings(expr: &str) -> String {
     let mut out = String::with_capacity(expr.len());
     let mut chars = expr.chars().peekable();
     while let Some(c) = chars.next() {

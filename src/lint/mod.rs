@@ -1,6 +1,7 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod cel_availability;
 pub mod cel_field_path;
 pub mod cel_message;
 pub mod cel_missing_rule;

@@ -2,6 +2,7 @@
 
 use super::cel_escaping;
 use super::schema::{Schema, SchemaProblem};
+use crate::lint::cel_walk::CelExpression;
 use crate::source::Span;
 use crate::yaml::Node;
 use std::collections::HashMap;
@@ -88,8 +89,32 @@ fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
     n.as_str()
 }
 
-/// Read a v1 CRD. Returns the CRD when it is usable for validation, plus the problems found.
-pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
+/// What reading a CRD document gives.
+#[derive(Debug, Default)]
+pub struct CrdReading {
+    /// The CRD, when it is usable for validation.
+    pub crd: Option<Crd>,
+    pub problems: Vec<CrdProblem>,
+    /// Its CEL expressions, for checks that depend on settings (the target Kubernetes version).
+    pub expressions: Vec<CelExpression>,
+}
+
+/// Read a v1 CRD: the CRD when it is usable for validation, plus the problems found.
+pub fn read_crd(root: &Node, origin: &str) -> CrdReading {
+    let mut expressions = Vec::new();
+    let (crd, problems) = read(root, origin, &mut expressions);
+    CrdReading {
+        crd,
+        problems,
+        expressions,
+    }
+}
+
+fn read(
+    root: &Node,
+    origin: &str,
+    expressions: &mut Vec<CelExpression>,
+) -> (Option<Crd>, Vec<CrdProblem>) {
     let mut problems = Vec::new();
     crate::lint::check_crd(root, &mut problems);
     let spec = root.get("spec");
@@ -160,6 +185,7 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             crate::lint::check_schema(&schema, &path, &mut found);
             if !shared || i == 0 {
                 schema_problems.extend(found);
+                expressions.extend(crate::lint::cel_walk::expressions(&schema, &path));
             }
             Arc::new(schema)
         });

@@ -36,6 +36,23 @@ pub struct RuleSettings {
     pub overrides: Vec<Override>,
     /// `--select`, `--extend-select` and `--ignore`: applied last, over every file.
     pub command_line: RuleSet,
+    /// The Kubernetes minor version targeted (`kubernetes-version = "1.30"` gives 30); findings
+    /// that depend on the version (`cel/unavailable`) are reported only when it is set.
+    pub kubernetes_minor: Option<u32>,
+}
+
+/// `1.30` (or `v1.30`, `1.30.2`) as the minor version 30.
+pub fn parse_kubernetes_version(v: &str) -> Result<u32, String> {
+    let bad = || format!("invalid Kubernetes version {v:?}: expected a version such as \"1.30\"");
+    let mut parts = v.trim().trim_start_matches('v').split('.');
+    let (Some("1"), Some(minor)) = (parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let minor: u32 = minor.parse().map_err(|_| bad())?;
+    if parts.next().is_some_and(|p| p.parse::<u32>().is_err()) || parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok(minor)
 }
 
 /// How specific `selector` is for `id`: `None` when it does not match, then `all` < family < id.

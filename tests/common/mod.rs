@@ -18,6 +18,14 @@ pub fn check_text(name: &str, text: &str) -> Report {
 pub fn check_text_with(name: &str, text: &str, rule: &str) -> Report {
     let mut rules = crdlint::rules::selection::RuleSettings::default();
     rules.command_line.extend_select.push(rule.to_string());
+    // A rule whose findings depend on the target Kubernetes version names one for its examples.
+    let doc = crdlint::rules::get(rule)
+        .map(|d| d.text)
+        .unwrap_or_default();
+    rules.kubernetes_minor = doc
+        .lines()
+        .find_map(|l| l.strip_prefix("example-kubernetes-version:"))
+        .map(|v| crdlint::rules::selection::parse_kubernetes_version(v).unwrap());
     check::run(&Options {
         paths: vec![PathBuf::from("-")],
         stdin_name: name.to_string(),
