@@ -3,9 +3,12 @@
 
 pub mod crd_group;
 pub mod crd_name;
+pub mod crd_names;
+pub mod crd_scope;
 pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
+pub mod layout;
 pub mod versions;
 
 use crate::model::crd::CrdProblem;
@@ -18,6 +21,9 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_name::check(root, problems);
     crd_versions::check(root, problems);
     versions::check(root, problems);
+    // Outside the openAPIV3Schema: names, scope, versions, conversion, subresources, columns.
+    crd_names::check(root, problems);
+    crd_scope::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
