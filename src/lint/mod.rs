@@ -1,10 +1,14 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod crd_deprecation_warning;
 pub mod crd_group;
+pub mod crd_missing_schema;
 pub mod crd_name;
 pub mod crd_names;
+pub mod crd_preserve_unknown_fields;
 pub mod crd_scope;
+pub mod crd_stored_versions;
 pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
@@ -24,6 +28,10 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     // Outside the openAPIV3Schema: names, scope, versions, conversion, subresources, columns.
     crd_names::check(root, problems);
     crd_scope::check(root, problems);
+    crd_preserve_unknown_fields::check(root, problems);
+    crd_missing_schema::check(root, problems);
+    crd_deprecation_warning::check(root, problems);
+    crd_stored_versions::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
