@@ -1,6 +1,8 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod conversion_strategy;
+pub mod conversion_webhook;
 pub mod crd_deprecation_warning;
 pub mod crd_group;
 pub mod crd_missing_schema;
@@ -32,6 +34,8 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_missing_schema::check(root, problems);
     crd_deprecation_warning::check(root, problems);
     crd_stored_versions::check(root, problems);
+    conversion_strategy::check(root, problems);
+    conversion_webhook::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
