@@ -15,6 +15,9 @@ pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
 pub mod layout;
+pub mod subresource_scale;
+pub mod subresource_scale_path;
+pub mod subresource_status;
 pub mod versions;
 
 use crate::model::crd::CrdProblem;
@@ -36,6 +39,9 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_stored_versions::check(root, problems);
     conversion_strategy::check(root, problems);
     conversion_webhook::check(root, problems);
+    subresource_scale::check(root, problems);
+    subresource_scale_path::check(root, problems);
+    subresource_status::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
