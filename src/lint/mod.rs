@@ -15,6 +15,8 @@ pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
 pub mod layout;
+pub mod printer_column;
+pub mod selectable_field;
 pub mod subresource_scale;
 pub mod subresource_scale_path;
 pub mod subresource_status;
@@ -42,6 +44,8 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     subresource_scale::check(root, problems);
     subresource_scale_path::check(root, problems);
     subresource_status::check(root, problems);
+    printer_column::check(root, problems);
+    selectable_field::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
