@@ -20,6 +20,9 @@ pub mod selectable_field;
 pub mod subresource_scale;
 pub mod subresource_scale_path;
 pub mod subresource_status;
+pub mod version_conversion_none;
+pub mod version_not_deprecated;
+pub mod version_printer_columns;
 pub mod versions;
 
 use crate::model::crd::CrdProblem;
@@ -46,6 +49,9 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     subresource_status::check(root, problems);
     printer_column::check(root, problems);
     selectable_field::check(root, problems);
+    version_conversion_none::check(root, problems);
+    version_not_deprecated::check(root, problems);
+    version_printer_columns::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
