@@ -8,12 +8,29 @@ pub mod cel_missing_rule;
 pub mod cel_old_self;
 pub mod cel_reason;
 pub mod cel_walk;
+pub mod conversion_strategy;
+pub mod conversion_webhook;
+pub mod crd_deprecation_warning;
 pub mod crd_group;
+pub mod crd_missing_schema;
 pub mod crd_name;
+pub mod crd_names;
+pub mod crd_preserve_unknown_fields;
+pub mod crd_scope;
+pub mod crd_stored_versions;
 pub mod crd_versions;
 pub mod default_invalid;
 pub mod default_on_required;
+pub mod layout;
 pub mod missing_description;
+pub mod printer_column;
+pub mod selectable_field;
+pub mod subresource_scale;
+pub mod subresource_scale_path;
+pub mod subresource_status;
+pub mod version_conversion_none;
+pub mod version_not_deprecated;
+pub mod version_printer_columns;
 pub mod versions;
 
 use crate::model::crd::CrdProblem;
@@ -26,6 +43,23 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_name::check(root, problems);
     crd_versions::check(root, problems);
     versions::check(root, problems);
+    // Outside the openAPIV3Schema: names, scope, versions, conversion, subresources, columns.
+    crd_names::check(root, problems);
+    crd_scope::check(root, problems);
+    crd_preserve_unknown_fields::check(root, problems);
+    crd_missing_schema::check(root, problems);
+    crd_deprecation_warning::check(root, problems);
+    crd_stored_versions::check(root, problems);
+    conversion_strategy::check(root, problems);
+    conversion_webhook::check(root, problems);
+    subresource_scale::check(root, problems);
+    subresource_scale_path::check(root, problems);
+    subresource_status::check(root, problems);
+    printer_column::check(root, problems);
+    selectable_field::check(root, problems);
+    version_conversion_none::check(root, problems);
+    version_not_deprecated::check(root, problems);
+    version_printer_columns::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it

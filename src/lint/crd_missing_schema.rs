@@ -1,0 +1,31 @@
+//! `crd/missing-schema`: every version needs `schema.openAPIV3Schema` when a CRD is created
+//! through apiextensions.k8s.io/v1 (a version without one could only come from v1beta1).
+//! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
+//! (validateCustomResourceDefinitionSpec with requireOpenAPISchema, which is true on create).
+
+use super::layout::{Layout, name_span, ptr, schema_of};
+use crate::model::crd::CrdProblem;
+use crate::yaml::Node;
+
+const RULE: &str = "crd/missing-schema";
+
+pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
+    let Some(layout) = Layout::of(root) else {
+        return;
+    };
+    if layout.has_spec_validation() {
+        return;
+    }
+    for (i, v) in layout.versions.iter().enumerate() {
+        if v.as_map().is_none() || schema_of(v).is_some() {
+            continue;
+        }
+        problems.push(CrdProblem {
+            rule: RULE,
+            message: format!(
+                "spec.versions[{i}].schema.openAPIV3Schema: Required value: schemas are required"
+            ),
+            span: ptr(v, "schema").map(|s| s.span).unwrap_or(name_span(v)),
+        });
+    }
+}

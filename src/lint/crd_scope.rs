@@ -1,0 +1,34 @@
+//! `crd/scope`: `spec.scope` is required and is `Cluster` or `Namespaced` (the v1 API has no
+//! default for it).
+//! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
+//! (validateCustomResourceDefinitionSpec, validateEnumStrings).
+
+use crate::model::crd::CrdProblem;
+use crate::validate::field_error::go_quote;
+use crate::yaml::Node;
+
+const RULE: &str = "crd/scope";
+
+pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
+    let Some(spec) = root.get("spec").filter(|s| s.as_map().is_some()) else {
+        return;
+    };
+    let node = spec.get("scope").filter(|n| !n.is_null());
+    let Some(scope) = node.map_or(Some(""), Node::as_str) else {
+        return; // not a string: a decoding error
+    };
+    let span = node.map(|n| n.span).unwrap_or(spec.span);
+    let message = match scope {
+        "Cluster" | "Namespaced" => return,
+        "" => "spec.scope: Required value".to_string(),
+        other => format!(
+            "spec.scope: Unsupported value: {}: supported values: \"Cluster\", \"Namespaced\"",
+            go_quote(other)
+        ),
+    };
+    problems.push(CrdProblem {
+        rule: RULE,
+        message,
+        span,
+    });
+}
