@@ -1,6 +1,7 @@
 //! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
 //! their findings are reported only for CRDs among the checked files.
 
+pub mod cel_cost;
 pub mod crd_group;
 pub mod crd_name;
 pub mod crd_versions;
@@ -43,4 +44,5 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         default_on_required::check(s, at, problems);
         missing_description::check(s, at, problems);
     });
+    cel_cost::check(root, path, problems);
 }
