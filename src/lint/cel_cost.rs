@@ -18,8 +18,8 @@
 
 use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
 use crate::yaml::Node;
-use cel::common::ast::{CallExpr, ComprehensionExpr, EntryExpr, Expr, LiteralValue};
 use cel::IdedExpr;
+use cel::common::ast::{CallExpr, ComprehensionExpr, EntryExpr, Expr, LiteralValue};
 
 pub const RULE: &str = "cel/cost";
 pub const RULE_HIGH: &str = "cel/cost-high";
@@ -114,10 +114,11 @@ pub fn min_size(s: &Schema) -> Option<u64> {
             }
             let mut size = 2u64;
             for (name, prop) in &s.properties {
-                if s.required.iter().any(|r| r == name) && prop.default.is_none() {
-                    if let Some(m) = min_size(prop) {
-                        size = add(size, add(name.len() as u64, add(m, 4)));
-                    }
+                if s.required.iter().any(|r| r == name)
+                    && prop.default.is_none()
+                    && let Some(m) = min_size(prop)
+                {
+                    size = add(size, add(name.len() as u64, add(m, 4)));
                 }
             }
             Some(size)
@@ -161,17 +162,17 @@ fn string_max(s: &Schema) -> u64 {
     if let Some(n) = s.max_length {
         return non_negative(n).saturating_mul(if s.format == "byte" { 1 } else { 4 });
     }
-    if s.format != "byte" {
-        if let Some(values) = s.enum_.as_ref().filter(|v| !v.is_empty()) {
-            return values
-                .iter()
-                .filter_map(|v| match v {
-                    crate::yaml::Value::String(s) => Some(s.len() as u64),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-        }
+    if s.format != "byte"
+        && let Some(values) = s.enum_.as_ref().filter(|v| !v.is_empty())
+    {
+        return values
+            .iter()
+            .filter_map(|v| match v {
+                crate::yaml::Value::String(s) => Some(s.len() as u64),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
     }
     UNBOUNDED_STRING
 }
@@ -348,7 +349,10 @@ fn declares_type_and_object_meta(s: &Schema) -> bool {
         && is(s.properties.get("apiVersion"), "string")
         && is(meta, "object")
         && is(meta.and_then(|m| m.properties.get("name")), "string")
-        && is(meta.and_then(|m| m.properties.get("generateName")), "string")
+        && is(
+            meta.and_then(|m| m.properties.get("generateName")),
+            "string",
+        )
 }
 
 /// The property a CEL field name refers to (Kubernetes escaping: `__dash__`, `__dot__`,
@@ -535,9 +539,8 @@ impl<'a> Estimator<'a> {
             // cel.bind(v, init, body): init once, body with v bound to it.
             let var = ident(&call.args[0])?;
             let (init_cost, init) = self.cost(&call.args[1]);
-            let (body_cost, body) = self.with(&[(var.as_str(), init)], |est| {
-                est.cost(&call.args[2])
-            });
+            let (body_cost, body) =
+                self.with(&[(var.as_str(), init)], |est| est.cost(&call.args[2]));
             return Some((add(init_cost, body_cost), body));
         }
         if !UNEXPANDED_MACROS.contains(&name) {
@@ -666,14 +669,15 @@ impl<'a> Estimator<'a> {
                         Kind::Bytes
                     };
                     let size = add(size_of(l), size_of(r));
-                    (
-                        by_factor(size, STRING_TRAVERSAL),
-                        Val::computed(kind, size),
-                    )
+                    (by_factor(size, STRING_TRAVERSAL), Val::computed(kind, size))
                 } else if kinds.contains(&Kind::List) {
                     (1, Val::computed(Kind::List, add(size_of(l), size_of(r))))
                 } else if l.kind.numeric() || r.kind.numeric() {
-                    let kind = if l.kind == r.kind { l.kind } else { Kind::Unknown };
+                    let kind = if l.kind == r.kind {
+                        l.kind
+                    } else {
+                        Kind::Unknown
+                    };
                     (1, Val::computed(kind, 0))
                 } else {
                     (0, UNKNOWN)
@@ -681,7 +685,11 @@ impl<'a> Estimator<'a> {
             }
             ("!_" | "-_", None) => {
                 let own = u64::from(!self.doubled_unary);
-                let kind = if name == "!_" { Kind::Bool } else { arg(0).kind };
+                let kind = if name == "!_" {
+                    Kind::Bool
+                } else {
+                    arg(0).kind
+                };
                 (own, Val::computed(kind, 0))
             }
             ("@in", None) => {
@@ -709,7 +717,9 @@ impl<'a> Estimator<'a> {
                 (by_factor(size_of(arg(0)), STRING_TRAVERSAL), bool_)
             }
             // Kubernetes' string library.
-            ("lowerAscii" | "upperAscii" | "trim" | "substring", Some(t)) if t.kind == Kind::Str => {
+            ("lowerAscii" | "upperAscii" | "trim" | "substring", Some(t))
+                if t.kind == Kind::Str =>
+            {
                 (
                     by_factor(t.size, STRING_TRAVERSAL),
                     Val::computed(Kind::Str, t.size),
@@ -721,7 +731,9 @@ impl<'a> Estimator<'a> {
             ),
             ("split", Some(t)) if t.kind == Kind::Str => {
                 let limit = match call.args.get(1).map(|a| &a.expr) {
-                    Some(Expr::Literal(LiteralValue::Int(n))) if *n.inner() >= 0 => *n.inner() as u64,
+                    Some(Expr::Literal(LiteralValue::Int(n))) if *n.inner() >= 0 => {
+                        *n.inner() as u64
+                    }
                     _ => t.size,
                 };
                 (
@@ -741,7 +753,11 @@ impl<'a> Estimator<'a> {
             }
             ("find" | "findAll", Some(t)) if t.kind == Kind::Str && args.len() == 1 => {
                 let regex = by_factor(size_of(arg(0)), REGEX_LENGTH);
-                let kind = if name == "find" { Kind::Str } else { Kind::List };
+                let kind = if name == "find" {
+                    Kind::Str
+                } else {
+                    Kind::List
+                };
                 (
                     mul(by_factor(t.size, STRING_TRAVERSAL), regex),
                     Val::computed(kind, 0),
@@ -769,7 +785,9 @@ impl<'a> Estimator<'a> {
                 };
                 (own, result)
             }
-            ("url", None) if args.len() == 1 => (by_factor(size_of(arg(0)), STRING_TRAVERSAL), UNKNOWN),
+            ("url", None) if args.len() == 1 => {
+                (by_factor(size_of(arg(0)), STRING_TRAVERSAL), UNKNOWN)
+            }
             (n, _) if UNIT_COST.contains(&n) => {
                 let kind = match n {
                     "size" | "int" | "getFullYear" | "getMonth" | "getDate" | "getDayOfMonth"
@@ -854,7 +872,7 @@ pub fn check(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>) {
             .iter()
             .filter(|o| o.cost >= PER_SCHEMA_LIMIT / 100)
             .collect();
-        top.sort_by(|a, b| b.cost.cmp(&a.cost));
+        top.sort_by_key(|o| std::cmp::Reverse(o.cost));
         for o in top.into_iter().take(4) {
             problems.push(SchemaProblem {
                 rule: RULE,
@@ -923,7 +941,14 @@ fn visit(
         );
     }
     if let Some(i) = &s.items {
-        visit(i, &format!("{path}.items"), child, false, observed, problems);
+        visit(
+            i,
+            &format!("{path}.items"),
+            child,
+            false,
+            observed,
+            problems,
+        );
     }
 }
 
@@ -1011,5 +1036,285 @@ fn report(field: &str, name: &str, cost: u64, node: &Node, problems: &mut Vec<Sc
             ),
             span: node.span,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(yaml: &str) -> Schema {
+        let doc = crate::yaml::parse_stream(yaml).remove(0);
+        let mut problems = Vec::new();
+        let s = Schema::compile(&doc.root.unwrap(), "s", &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        s
+    }
+
+    fn cost(rule: &str, node: &str) -> u64 {
+        estimate(rule, &schema(node), false).unwrap()
+    }
+
+    /// The findings of a whole schema, as `rule: message`.
+    fn findings(yaml: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        check(&schema(yaml), "s", &mut out);
+        out.iter()
+            .map(|p| format!("{}: {}", p.rule, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn factors_are_worded_as_the_api_server_words_them() {
+        assert_eq!(factor_text(12_000_000, 10_000_000), "1.200000x");
+        assert_eq!(factor_text(10_000_003, 10_000_000), "1.000000x");
+        assert_eq!(factor_text(15_000_000, 10_000_000), "1.5x");
+        // Go's %.1f rounds an exact tie to even, as Rust does.
+        assert_eq!(factor_text(22_500_000, 10_000_000), "2.2x");
+        assert_eq!(factor_text(1_000_000_000, 10_000_000), "100.0x");
+        assert_eq!(factor_text(1_000_000_001, 10_000_000), "more than 100x");
+        assert_eq!(factor_text(u64::MAX, 100_000_000), "more than 100x");
+    }
+
+    #[test]
+    fn cost_factors_round_up_in_float64() {
+        assert_eq!(by_factor(16 * 4, STRING_TRAVERSAL), 7);
+        assert_eq!(by_factor(30, STRING_TRAVERSAL), 3);
+        assert_eq!(by_factor(3_145_726, STRING_TRAVERSAL), 314_573);
+        assert_eq!(by_factor(67, REGEX_LENGTH), 17);
+        assert_eq!(by_factor(0, STRING_TRAVERSAL), 0);
+        assert_eq!(
+            by_factor(u64::MAX, STRING_TRAVERSAL),
+            1_844_674_407_370_955_264
+        );
+    }
+
+    #[test]
+    fn string_sizes_follow_the_schema() {
+        // 4 bytes per character of maxLength; bytes by maxLength; the longest enum value;
+        // otherwise a whole request less the quotes.
+        assert_eq!(string_max(&schema("{type: string, maxLength: 16}")), 64);
+        assert_eq!(
+            string_max(&schema("{type: string, format: byte, maxLength: 16}")),
+            16
+        );
+        assert_eq!(string_max(&schema("{type: string, enum: [a, bbb, cc]}")), 3);
+        assert_eq!(string_max(&schema("{type: string}")), 3_145_726);
+        assert_eq!(string_max(&schema("{type: string, maxLength: -1}")), 0);
+    }
+
+    #[test]
+    fn list_and_map_sizes_follow_the_smallest_serialized_item() {
+        assert_eq!(
+            list_max(&schema("{type: array, maxItems: 7, items: {type: string}}")),
+            7
+        );
+        // "" and a comma: 3 bytes an item.
+        assert_eq!(
+            list_max(&schema("{type: array, items: {type: string}}")),
+            1_048_575
+        );
+        assert_eq!(
+            list_max(&schema("{type: array, items: {type: integer}}")),
+            1_572_863
+        );
+        assert_eq!(
+            list_max(&schema("{type: array, items: {type: boolean}}")),
+            629_145
+        );
+        // {"name":""}: 2 + 4 + 2 + 4 = 12; a required property with a default does not count.
+        let objects = "{type: array, items: {type: object, required: [name, kind], properties: {name: {type: string}, kind: {type: string, default: x}, other: {type: string}}}}";
+        assert_eq!(
+            min_size(schema(objects).items.as_deref().unwrap()),
+            Some(12)
+        );
+        assert_eq!(list_max(&schema(objects)), 241_978);
+        let map = schema("{type: object, additionalProperties: {type: integer}}");
+        let AdditionalProperties::Schema(values) = map.additional_properties.as_ref().unwrap()
+        else {
+            unreachable!()
+        };
+        assert_eq!(map_max(&map, values), 449_389);
+        // Items without a type are not exposed to CEL.
+        assert_eq!(
+            min_size(&schema("{type: array, items: {description: x}}")),
+            None
+        );
+    }
+
+    #[test]
+    fn measured_server_costs_of_contains_over_bounded_lists() {
+        // The API server's estimate of `self.all(x, x.contains('gpu'))`, measured by binary
+        // search of the largest accepted maxItems: 11, 30, 106 and 414 per item for maxLength
+        // 16, 63, 253 and 1024; plus 2 for `self` and the result.
+        for (max_length, per_item) in [(16, 11), (63, 30), (253, 106), (1024, 414)] {
+            let node = format!(
+                "{{type: array, maxItems: 1000, items: {{type: string, maxLength: {max_length}}}}}"
+            );
+            assert_eq!(
+                cost("self.all(x, x.contains('gpu'))", &node),
+                2 + 1000 * per_item
+            );
+        }
+        // The boundary the server showed for maxLength 16: 909,090 items accepted, one more not.
+        let at = |n: u64| {
+            findings(&format!(
+                "{{type: array, maxItems: {n}, items: {{type: string, maxLength: 16}}, x-kubernetes-validations: [{{rule: \"self.all(x, x.contains('gpu'))\"}}]}}"
+            ))
+        };
+        assert_eq!(
+            at(909_090),
+            vec![
+                "cel/cost-high: s.x-kubernetes-validations[0].rule: estimated rule cost is at least 9999992, 99% of the API server's limit of 10000000 per expression: a little more (a longer regex, one more level of iteration, a larger bound) and the API server refuses the CRD; add or lower maxItems, maxProperties and maxLength where arrays, maps and strings are declared"
+            ]
+        );
+        assert_eq!(
+            at(909_091),
+            vec![
+                "cel/cost: s.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 1.000000x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)"
+            ]
+        );
+    }
+
+    #[test]
+    fn documented_examples() {
+        // Kubernetes docs: `self.all(x, x == 5)` is accepted on an unbounded list of integers,
+        // and its nested form refused on an unbounded list of lists.
+        let ints = "{type: array, items: {type: integer}, x-kubernetes-validations: [{rule: 'self.all(x, x == 5)'}]}";
+        assert!(findings(ints).iter().all(|f| !f.starts_with("cel/cost:")));
+        let nested = "{type: array, items: {type: array, items: {type: integer}}, x-kubernetes-validations: [{rule: 'self.all(x, x.all(y, y == 5))'}]}";
+        let f = findings(nested);
+        assert!(f[0].contains("estimated rule cost exceeds budget by factor of more than 100x"));
+        // ... and the schema total with it.
+        assert!(
+            f.iter()
+                .any(|f| f.contains("contributed to estimated rule cost total"))
+        );
+        assert!(f.last().unwrap().starts_with("cel/cost: s: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x"));
+    }
+
+    #[test]
+    fn operations_cost_what_cel_go_charges() {
+        let obj = "{type: object, properties: {s: {type: string, maxLength: 10}, n: {type: integer}, l: {type: array, maxItems: 20, items: {type: string, maxLength: 5}}, m: {type: object, maxProperties: 4, additionalProperties: {type: string}}}}";
+        // ident 1, select on an object 1, literal 0, `<` on ints 1.
+        assert_eq!(cost("self.n < 5", obj), 3);
+        // has() costs nothing more than its operand.
+        assert_eq!(cost("has(self.s)", obj), 1);
+        // String equality: a tenth of the shorter side (11 characters, not 4 x 10).
+        assert_eq!(cost("self.s == 'abcdefghijk'", obj), 2 + 2);
+        // matches: ceil(40 * 0.1) * ceil(3 * 0.25).
+        assert_eq!(cost("self.s.matches('^a$')", obj), 2 + 4);
+        // `in` a list: its size; && adds both sides.
+        assert_eq!(cost("'a' in self.l && self.n > 0", obj), 2 + 20 + 3);
+        // The conditional adds the dearer branch only.
+        assert_eq!(
+            cost("self.n > 0 ? self.s.matches('^a$') : true", obj),
+            3 + 6
+        );
+        // map(): [] 10, result 1, per item the step (accu 1 + [f] 10 + f + append 1).
+        assert_eq!(
+            cost("self.l.map(x, x).size() > 0", obj),
+            2 + 10 + 1 + 20 * 13 + 1 + 1
+        );
+        // all() over a map of 4: per key the condition (2) and step (accu 1, self.m[k] 4, and
+        // `!= ''` a tenth of the empty side, 0).
+        assert_eq!(
+            cost("self.m.all(k, self.m[k] != '')", obj),
+            2 + 1 + 4 * (2 + 1 + 4)
+        );
+        // Functions crdlint does not know cost nothing of their own; their operands do.
+        assert_eq!(cost("self.s.someFunction(self.n)", obj), 4);
+        // A namespace is not a value.
+        assert_eq!(
+            cost("format.dns1123Label().validate(self.s).hasValue()", obj),
+            2
+        );
+        // cel-rust keeps one `!_` of `!!x` where cel-go keeps none: counted as free then.
+        assert_eq!(cost("!!has(self.s)", obj), 1);
+        assert_eq!(cost("!has(self.s)", obj), 2);
+        // Kubernetes' string library: split costs two traversals and yields as many items as
+        // the string has characters.
+        assert_eq!(
+            cost("self.s.split(',').all(p, p != '')", obj),
+            2 + 8 + 1 + 40 * (2 + 1 + 1)
+        );
+        // Two-variable comprehensions count at least their predicate (here 1) per item.
+        assert_eq!(cost("self.l.all(i, v, v != '')", obj), 2 + 20);
+        // cel.bind evaluates its value once.
+        assert_eq!(
+            cost("cel.bind(x, self.s, x.size() > 0 && x != '')", obj),
+            2 + 3 + 1
+        );
+        // Unparsable rules are not estimated (cel/compile-error reports them).
+        assert_eq!(estimate("self ==", &schema(obj), false), None);
+    }
+
+    #[test]
+    fn resource_roots_have_unbounded_name_kind_and_api_version() {
+        let root = "{type: object, properties: {spec: {type: object}}}";
+        let s = schema(root);
+        // metadata.name of a root that does not declare it: a whole request long.
+        assert_eq!(
+            estimate("self.metadata.name.matches('^[a-z]+$')", &s, true),
+            Some(3 + 314_573 * 2)
+        );
+        // Elsewhere a field the schema does not declare is unknown, so free.
+        assert_eq!(
+            estimate("self.metadata.name.matches('^[a-z]+$')", &s, false),
+            Some(2)
+        );
+        // A root declaring all of them keeps its own bounds.
+        let declared = "{type: object, properties: {kind: {type: string}, apiVersion: {type: string}, metadata: {type: object, properties: {name: {type: string, maxLength: 10}, generateName: {type: string}}}}}";
+        assert_eq!(
+            estimate(
+                "self.metadata.name.matches('^[a-z]+$')",
+                &schema(declared),
+                true
+            ),
+            Some(3 + 4 * 2)
+        );
+    }
+
+    #[test]
+    fn rules_run_once_per_value_of_their_node() {
+        let rule = "x-kubernetes-validations: [{rule: \"self.matches('^a$')\", messageExpression: \"'bad: ' + self\"}]";
+        // Under a list of 5 at most: 5 times.
+        let bounded = format!(
+            "{{type: object, properties: {{l: {{type: array, maxItems: 5, items: {{type: string, maxLength: 10, {rule}}}}}}}}}"
+        );
+        let mut out = Vec::new();
+        check(&schema(&bounded), "s", &mut out);
+        assert!(out.is_empty());
+        // Under an unbounded list: as many strings as fit in a request, 3 MiB / 3.
+        let unbounded = bounded.replace("maxItems: 5, ", "");
+        let f = findings(&unbounded);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("cel/cost-high: s.properties[l].items.x-kubernetes-validations[0].rule: estimated rule cost is at least 5242880, 52%"), "{f:?}");
+        // The messageExpression runs once per failure: not multiplied, so no finding for it.
+        assert!(f.iter().all(|f| !f.contains("messageExpression")));
+        // An unbounded messageExpression is reported on its own.
+        let message = "{type: string, x-kubernetes-validations: [{rule: 'true', messageExpression: \"self.split(',').map(p, p + ';').join(',')\"}]}";
+        let f = findings(message);
+        assert!(f[0].starts_with("cel/cost: s.x-kubernetes-validations[0].messageExpression: Forbidden: estimated messageExpression cost exceeds budget by factor of"), "{f:?}");
+    }
+
+    #[test]
+    fn the_schema_total_names_the_four_most_expensive_rules() {
+        // Rules of 5,347,742 each (a 68-character regex on an unbounded string): none over the
+        // per-rule limit; 18 of them are 96M in all, 20 are 107M.
+        let regex = format!("^({})$", vec!["aaaa"; 13].join("|"));
+        let rules = |n: usize| {
+            (0..n)
+                .map(|_| format!("{{rule: \"self.matches('{regex}')\"}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let s = |n| format!("{{type: string, x-kubernetes-validations: [{}]}}", rules(n));
+        let f = findings(&s(18));
+        assert!(f.iter().all(|f| f.starts_with("cel/cost-high")), "{f:?}");
+        let f = findings(&s(20));
+        let contributed = f.iter().filter(|f| f.contains("contributed")).count();
+        assert_eq!(contributed, 4, "{f:?}");
+        assert!(f.last().unwrap().starts_with("cel/cost: s: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of 1.069548x"), "{f:?}");
     }
 }
