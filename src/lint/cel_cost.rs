@@ -865,7 +865,14 @@ struct Observed {
 
 pub fn check(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>) {
     let mut observed = Vec::new();
-    visit(root, path, Some(1), true, &mut observed, problems);
+    visit(
+        root,
+        &mut path.to_string(),
+        Some(1),
+        true,
+        &mut observed,
+        problems,
+    );
     let total = observed.iter().fold(0u64, |t, o| add(t, o.cost));
     if total > PER_SCHEMA_LIMIT {
         let mut top: Vec<&Observed> = observed
@@ -900,9 +907,12 @@ pub fn check(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>) {
     }
 }
 
+/// Walk the schema as the API server does (properties, additionalProperties, items), with the
+/// cardinality of each node (None: under an unbounded list or map). `path` is extended in place
+/// and restored, so nodes without rules cost no allocation.
 fn visit(
     s: &Schema,
-    path: &str,
+    path: &mut String,
     cardinality: Option<u64>,
     resource_root: bool,
     observed: &mut Vec<Observed>,
@@ -920,35 +930,23 @@ fn visit(
         );
     }
     let child = cardinality.zip(child_factor(s)).map(|(c, f)| mul(c, f));
+    let len = path.len();
     for (k, p) in &s.properties {
-        visit(
-            p,
-            &format!("{path}.properties[{k}]"),
-            child,
-            false,
-            observed,
-            problems,
-        );
+        path.push_str(".properties[");
+        path.push_str(k);
+        path.push(']');
+        visit(p, path, child, false, observed, problems);
+        path.truncate(len);
     }
     if let Some(AdditionalProperties::Schema(a)) = &s.additional_properties {
-        visit(
-            a,
-            &format!("{path}.additionalProperties"),
-            child,
-            false,
-            observed,
-            problems,
-        );
+        path.push_str(".additionalProperties");
+        visit(a, path, child, false, observed, problems);
+        path.truncate(len);
     }
     if let Some(i) = &s.items {
-        visit(
-            i,
-            &format!("{path}.items"),
-            child,
-            false,
-            observed,
-            problems,
-        );
+        path.push_str(".items");
+        visit(i, path, child, false, observed, problems);
+        path.truncate(len);
     }
 }
 
