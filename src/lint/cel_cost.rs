@@ -361,10 +361,33 @@ fn property<'a>(s: &'a Schema, field: &str) -> Option<&'a Schema> {
     if let Some(p) = s.properties.get(field) {
         return Some(p);
     }
+    const RESERVED: [&str; 21] = [
+        "true",
+        "false",
+        "null",
+        "in",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
+    ];
     let unwrapped = field
         .strip_prefix("__")
         .and_then(|f| f.strip_suffix("__"))
-        .filter(|f| !f.is_empty());
+        .filter(|f| RESERVED.contains(f));
     s.properties.iter().find_map(|(name, p)| {
         (crate::model::cel_escaping::k8s_escape(name) == field || unwrapped == Some(name.as_str()))
             .then_some(p)
@@ -1222,6 +1245,10 @@ mod tests {
         );
         // Functions crdlint does not know cost nothing of their own; their operands do.
         assert_eq!(cost("self.s.someFunction(self.n)", obj), 4);
+        // Reserved words are escaped as `__word__`.
+        let reserved = "{type: object, properties: {namespace: {type: string, maxLength: 10}}}";
+        assert_eq!(cost("self.__namespace__ == 'a'", reserved), 3);
+        assert_eq!(cost("self.__other__ == 'a'", reserved), 2);
         // A namespace is not a value.
         assert_eq!(
             cost("format.dns1123Label().validate(self.s).hasValue()", obj),
