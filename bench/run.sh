@@ -40,3 +40,7 @@ floor=target/release/examples/parse_floor
 measure "floor: parse widgets crs/ + crd.yaml" $floor $w/crd.yaml $w/crs
 measure "floor: parse widgets all.yaml + crd.yaml" $floor $w/crd.yaml $w/all.yaml
 measure "floor: parse crds/" $floor $corpus/crds
+
+# CEL cost estimation (cel/cost) alone: all rules of the corpus CRDs, single-threaded.
+cargo build --release -q --example cel_cost
+target/release/examples/cel_cost --runs "$runs" $corpus/crds

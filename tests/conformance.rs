@@ -248,8 +248,17 @@ fn real_crds_load_without_errors() {
     let cel: Vec<&str> = report
         .diagnostics
         .iter()
-        .filter(|d| d.rule.starts_with("cel/"))
+        .filter(|d| d.rule.starts_with("cel/") && d.rule != "cel/cost-high")
         .map(|d| d.message.as_str())
         .collect();
     assert!(cel.is_empty(), "{cel:?}");
+    // Their estimated costs are all within the API server's budget (no cel/cost above); nine
+    // are over half of it (crossplane's image-reference regex on an unbounded string, and istio
+    // and kyverno rules under lists without maxItems).
+    let high = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/cost-high")
+        .count();
+    assert_eq!(high, 9);
 }

@@ -2,6 +2,7 @@
 //! their findings are reported only for CRDs among the checked files.
 
 pub mod cel_availability;
+pub mod cel_cost;
 pub mod cel_field_path;
 pub mod cel_message;
 pub mod cel_missing_rule;
@@ -91,4 +92,5 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         cel_field_path::check(at, problems);
         cel_old_self::check(at, problems);
     });
+    cel_cost::check(root, path, problems);
 }
