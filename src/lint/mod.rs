@@ -8,6 +8,7 @@ pub mod cel_message;
 pub mod cel_missing_rule;
 pub mod cel_old_self;
 pub mod cel_reason;
+pub mod cel_return_type;
 pub mod cel_walk;
 pub mod conversion_strategy;
 pub mod conversion_webhook;
@@ -91,6 +92,7 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         cel_reason::check(at, problems);
         cel_field_path::check(at, problems);
         cel_old_self::check(at, problems);
+        cel_return_type::check(at, problems);
     });
     cel_cost::check(root, path, problems);
 }
