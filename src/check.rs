@@ -420,10 +420,12 @@ fn check_document(f: &Loaded, doc: &yaml::Document, index: &CrdIndex) -> FileOut
         if let Some((_, problems)) = f.crd_docs.iter().find(|(i, _)| *i == doc.index) {
             crds += 1;
             for p in problems {
-                out.push(
-                    diag(p.rule, p.message.clone(), &f.source, Some(p.span))
-                        .with_document(doc.index),
-                );
+                let mut d = diag(p.rule, p.message.clone(), &f.source, Some(p.span))
+                    .with_document(doc.index);
+                if let Some(help) = &p.help {
+                    d = d.with_help(help.clone());
+                }
+                out.push(d);
             }
             break 'document;
         }

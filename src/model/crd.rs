@@ -78,6 +78,8 @@ pub struct CrdProblem {
     pub rule: &'static str,
     pub message: String,
     pub span: Span,
+    /// How to fix it, when the rule's doc is not enough (a suggested key, the pruned fields).
+    pub help: Option<String>,
 }
 
 fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
@@ -97,6 +99,7 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
         rule: "crd/invalid",
         message: format!("{field}: Required value"),
         span: at,
+        help: None,
     };
     let Some(spec) = spec.filter(|s| s.as_map().is_some()) else {
         problems.push(required("spec", root.span));
@@ -117,6 +120,7 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             rule: "crd/invalid",
             message: "spec.versions: Invalid value: null: must have exactly one version marked as storage version".into(),
             span: spec.get("versions").map(|n| n.span).unwrap_or(spec.span),
+            help: None,
         });
     }
     let (Some(group), Some(kind), Some(versions_node)) = (group, kind, versions_node) else {
@@ -180,6 +184,7 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
         rule: p.rule,
         message: p.message,
         span: p.span,
+        help: None,
     }));
     let name = str_at(root, &["metadata", "name"]).unwrap_or_default();
     let crd = Crd {
