@@ -49,7 +49,7 @@ fn doc_paths_match_ids() {
 #[test]
 fn every_rule_used_in_code_has_a_doc() {
     let re = regex::Regex::new(
-        r#""((?:yaml|schema|metadata|resource|crd|cel|input|internal)/[a-z0-9-]+)""#,
+        r#""((?:yaml|schema|metadata|resource|crd|cel|input|internal|structural|extension|default|version)/[a-z0-9-]+)""#,
     )
     .unwrap();
     let mut missing = Vec::new();

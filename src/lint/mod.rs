@@ -8,6 +8,23 @@ pub mod default_invalid;
 pub mod default_on_required;
 pub mod versions;
 
+// Install-time schema rules and schema hygiene, over the schema as written (see `schema_node`).
+pub mod default_metadata;
+pub mod default_pruned;
+pub mod extension_embedded_resource;
+pub mod extension_int_or_string;
+pub mod extension_list_map_keys;
+pub mod extension_list_type;
+pub mod extension_map_type;
+pub mod extension_preserve_unknown_fields;
+pub mod schema_node;
+pub mod structural_forbidden_field;
+pub mod structural_items;
+pub mod structural_junctor;
+pub mod structural_metadata;
+pub mod structural_missing_type;
+pub mod structural_root;
+
 use crate::model::crd::CrdProblem;
 use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
 use crate::yaml::Node;
@@ -41,4 +58,40 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         default_invalid::check(s, at, problems);
         default_on_required::check(s, at, problems);
     });
+}
+
+/// Where a version's schema sits, for [`check_schema_node`].
+pub struct SchemaSite<'a> {
+    /// The path the server validates the schema at (`spec.validation.openAPIV3Schema` when all
+    /// versions share it).
+    pub path: &'a str,
+    /// The path in the document (`spec.versions[0].schema.openAPIV3Schema`), for what strict
+    /// decoding of the CRD object reports.
+    pub doc_path: &'a str,
+    /// Where findings about the schema root point (its `openAPIV3Schema` key).
+    pub anchor: crate::source::Span,
+    /// Whether the status subresource applies to this schema.
+    pub status_enabled: bool,
+}
+
+/// Run every rule that reads a version's schema as written.
+pub fn check_schema_node(node: &Node, site: &SchemaSite, problems: &mut Vec<CrdProblem>) {
+    if node.as_map().is_none() {
+        return;
+    }
+    let root = schema_node::At::new(node, site.path, site.anchor);
+    structural_missing_type::check(&root, problems);
+    structural_items::check(&root, problems);
+    structural_forbidden_field::check(&root, problems);
+    structural_junctor::check(&root, problems);
+    structural_root::check(&root, site.status_enabled, problems);
+    structural_metadata::check(&root, problems);
+    extension_list_type::check(&root, problems);
+    extension_list_map_keys::check(&root, problems);
+    extension_map_type::check(&root, problems);
+    extension_embedded_resource::check(&root, problems);
+    extension_int_or_string::check(&root, problems);
+    extension_preserve_unknown_fields::check(&root, problems);
+    default_pruned::check(&root, problems);
+    default_metadata::check(&root, problems);
 }

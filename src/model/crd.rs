@@ -144,6 +144,14 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
                     .is_some_and(|f| f.value.json_eq(&s.value))
             })
         });
+    let has_status = |v: &Node| {
+        v.get("subresources")
+            .and_then(|s| s.get("status"))
+            .is_some_and(|s| !s.is_null())
+    };
+    // A shared schema is validated with the status subresource if any version enables it.
+    let any_status = versions_node.iter().any(has_status);
+    let mut lint_problems: Vec<CrdProblem> = Vec::new();
     for (i, v) in versions_node.iter().enumerate() {
         let Some(name) = str_at(v, &["name"]) else {
             problems.push(required(&format!("spec.versions[{i}].name"), v.span));
@@ -164,6 +172,18 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             crate::lint::check_schema(&schema, &path, &mut found);
             if !shared || i == 0 {
                 schema_problems.extend(found);
+                let anchor = v
+                    .get("schema")
+                    .and_then(|n| n.entry("openAPIV3Schema"))
+                    .map(|e| e.key_span)
+                    .unwrap_or(s.span);
+                let site = crate::lint::SchemaSite {
+                    path: &path,
+                    doc_path: &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                    anchor,
+                    status_enabled: if shared { any_status } else { has_status(v) },
+                };
+                crate::lint::check_schema_node(s, &site, &mut lint_problems);
             }
             Arc::new(schema)
         });
@@ -171,15 +191,13 @@ pub fn read_crd(root: &Node, origin: &str) -> (Option<Crd>, Vec<CrdProblem>) {
             name: name.to_string(),
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
             storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
-            status_subresource: v
-                .get("subresources")
-                .and_then(|s| s.get("status"))
-                .is_some_and(|s| !s.is_null()),
+            status_subresource: has_status(v),
             schema,
             cel_source,
             cel: OnceLock::new(),
         });
     }
+    problems.extend(lint_problems);
     problems.extend(schema_problems.into_iter().map(|p| CrdProblem {
         rule: p.rule,
         message: p.message,
