@@ -9,6 +9,8 @@ pub mod default_on_required;
 pub mod versions;
 
 // Install-time schema rules and schema hygiene, over the schema as written (see `schema_node`).
+pub mod crd_ignored_format;
+pub mod crd_unknown_field;
 pub mod default_metadata;
 pub mod default_pruned;
 pub mod extension_embedded_resource;
@@ -35,6 +37,7 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     crd_name::check(root, problems);
     crd_versions::check(root, problems);
     versions::check(root, problems);
+    crd_unknown_field::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
@@ -94,4 +97,7 @@ pub fn check_schema_node(node: &Node, site: &SchemaSite, problems: &mut Vec<CrdP
     extension_preserve_unknown_fields::check(&root, problems);
     default_pruned::check(&root, problems);
     default_metadata::check(&root, problems);
+    crd_ignored_format::check(&root, problems);
+    let doc_root = schema_node::At::new(node, site.doc_path, site.anchor);
+    crd_unknown_field::check_schema(&doc_root, problems);
 }
