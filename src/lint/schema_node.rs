@@ -510,3 +510,156 @@ pub(crate) mod tests {
         );
     }
 }
+
+/// Cases of apiextensions-apiserver's integration test of structural schemas
+/// (`test/integration/validation_test.go`, TestNonStructuralSchemaConditionForCRDV1Beta1MigratedData
+/// and friends): the violations it expects, run through every schema rule.
+#[cfg(test)]
+mod upstream_cases {
+    use crate::model::crd::CrdProblem;
+
+    const P: &str = "spec.validation.openAPIV3Schema";
+
+    fn all(yaml: &str) -> Vec<String> {
+        let node = crate::yaml::parse_stream(yaml).remove(0).root.unwrap();
+        let site = crate::lint::SchemaSite {
+            path: P,
+            doc_path: "spec.versions[0].schema.openAPIV3Schema",
+            anchor: node.span,
+            status_enabled: false,
+        };
+        let mut out: Vec<CrdProblem> = Vec::new();
+        crate::lint::check_schema_node(&node, &site, &mut out);
+        let mut v: Vec<String> = out.into_iter().map(|p| p.message).collect();
+        v.sort();
+        v
+    }
+
+    fn expect(yaml: &str, want: &[&str]) {
+        let mut want: Vec<String> = want.iter().map(|w| format!("{P}{w}")).collect();
+        want.sort();
+        assert_eq!(all(yaml), want);
+    }
+
+    #[test]
+    fn missing_types_with_extensions() {
+        expect(
+            "properties:\n foo:\n   properties:\n     a: {}\n bar:\n   items:\n     additionalProperties:\n       properties:\n         a: {}\n       items: {}\n abc:\n   additionalProperties:\n     properties:\n       a:\n         items:\n           additionalProperties:\n             items:\n json:\n   x-kubernetes-preserve-unknown-fields: true\n   properties:\n     a: {}\n int-or-string:\n   x-kubernetes-int-or-string: true\n   properties:\n     a: {}\n",
+            &[
+                ".properties[foo].properties[a].type: Required value: must not be empty for specified object fields",
+                ".properties[foo].type: Required value: must not be empty for specified object fields",
+                ".properties[int-or-string].properties[a].type: Required value: must not be empty for specified object fields",
+                ".properties[json].properties[a].type: Required value: must not be empty for specified object fields",
+                ".properties[abc].additionalProperties.properties[a].items.additionalProperties.type: Required value: must not be empty for specified object fields",
+                ".properties[abc].additionalProperties.properties[a].items.type: Required value: must not be empty for specified array items",
+                ".properties[abc].additionalProperties.properties[a].type: Required value: must not be empty for specified object fields",
+                ".properties[abc].additionalProperties.type: Required value: must not be empty for specified object fields",
+                ".properties[abc].type: Required value: must not be empty for specified object fields",
+                ".properties[bar].items.additionalProperties.items.type: Required value: must not be empty for specified array items",
+                ".properties[bar].items.additionalProperties.properties[a].type: Required value: must not be empty for specified object fields",
+                ".properties[bar].items.additionalProperties.type: Required value: must not be empty for specified object fields",
+                ".properties[bar].items.type: Required value: must not be empty for specified array items",
+                ".properties[bar].type: Required value: must not be empty for specified object fields",
+                ".type: Required value: must not be empty at the root",
+            ],
+        );
+    }
+
+    #[test]
+    fn int_or_string_variants() {
+        expect(
+            "type: object\nproperties:\n a:\n   x-kubernetes-int-or-string: true\n b:\n   x-kubernetes-int-or-string: true\n   anyOf:\n   - type: integer\n   - type: string\n   allOf:\n   - pattern: abc\n c:\n   x-kubernetes-int-or-string: true\n   allOf:\n   - anyOf:\n     - type: integer\n     - type: string\n   - pattern: abc\n   - pattern: abc\n d:\n   x-kubernetes-int-or-string: true\n   anyOf:\n   - type: integer\n   - type: string\n     pattern: abc\n e:\n   x-kubernetes-int-or-string: true\n   allOf:\n   - anyOf:\n     - type: integer\n     - type: string\n       pattern: abc\n   - pattern: abc\n f:\n   x-kubernetes-int-or-string: true\n   anyOf:\n   - type: integer\n   - type: string\n   - pattern: abc\n g:\n   x-kubernetes-int-or-string: true\n   anyOf:\n   - type: string\n   - type: integer\n",
+            &[
+                ".properties[d].anyOf[0].type: Forbidden: must be empty to be structural",
+                ".properties[d].anyOf[1].type: Forbidden: must be empty to be structural",
+                ".properties[e].allOf[0].anyOf[0].type: Forbidden: must be empty to be structural",
+                ".properties[e].allOf[0].anyOf[1].type: Forbidden: must be empty to be structural",
+                ".properties[f].anyOf[0].type: Forbidden: must be empty to be structural",
+                ".properties[f].anyOf[1].type: Forbidden: must be empty to be structural",
+                ".properties[g].anyOf[0].type: Forbidden: must be empty to be structural",
+                ".properties[g].anyOf[1].type: Forbidden: must be empty to be structural",
+            ],
+        );
+    }
+
+    #[test]
+    fn structural_incomplete_and_complete() {
+        let junctors = "not:\n properties:\n   a: {}\n   b:\n     not:\n       properties:\n         a: {}\n         b:\n           items: {}\n   c:\n     items:\n       not:\n         items:\n           properties:\n             a: {}\n   d:\n     items: {}\nallOf:\n- properties:\n   e: {}\nanyOf:\n- properties:\n   f: {}\noneOf:\n- properties:\n   g: {}\n";
+        expect(
+            &format!(
+                "type: object\nproperties:\n b:\n   type: object\n   properties:\n     b:\n       type: array\n c:\n   type: array\n   items:\n     type: object\n d:\n   type: array\n{junctors}"
+            ),
+            &[
+                ".properties[b].properties[b].items: Required value: must be specified",
+                ".properties[d].items: Required value: must be specified",
+                ".properties[d].items: Required value: because it is defined in spec.validation.openAPIV3Schema.not.properties[d].items",
+                ".properties[a]: Required value: because it is defined in spec.validation.openAPIV3Schema.not.properties[a]",
+                ".properties[b].properties[a]: Required value: because it is defined in spec.validation.openAPIV3Schema.not.properties[b].not.properties[a]",
+                ".properties[b].properties[b].items: Required value: because it is defined in spec.validation.openAPIV3Schema.not.properties[b].not.properties[b].items",
+                ".properties[c].items.items: Required value: because it is defined in spec.validation.openAPIV3Schema.not.properties[c].items.not.items",
+                ".properties[e]: Required value: because it is defined in spec.validation.openAPIV3Schema.allOf[0].properties[e]",
+                ".properties[f]: Required value: because it is defined in spec.validation.openAPIV3Schema.anyOf[0].properties[f]",
+                ".properties[g]: Required value: because it is defined in spec.validation.openAPIV3Schema.oneOf[0].properties[g]",
+            ],
+        );
+        expect(
+            &format!(
+                "type: object\nproperties:\n a:\n   type: string\n b:\n   type: object\n   properties:\n     a:\n       type: string\n     b:\n       type: array\n       items:\n         type: string\n c:\n   type: array\n   items:\n     type: array\n     items:\n       type: object\n       properties:\n         a:\n           type: string\n d:\n   type: array\n   items:\n     type: string\n e:\n   type: string\n f:\n   type: string\n g:\n   type: string\n{junctors}"
+            ),
+            &[],
+        );
+    }
+
+    #[test]
+    fn metadata_cases() {
+        expect(
+            "type: object\nproperties:\n metadata:\n   minimum: 42.0\n",
+            &[
+                ".properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified",
+                ".properties[metadata].type: Required value: must not be empty for specified object fields",
+                ".properties[metadata].type: Invalid value: \"\": must be object",
+            ],
+        );
+        for names in [
+            "name:\n       type: string\n       pattern: \"^[a-z]+$\"\n",
+            "generateName:\n       type: string\n",
+            "name:\n       type: string\n     generateName:\n       type: string\n",
+        ] {
+            expect(
+                &format!(
+                    "type: object\nproperties:\n metadata:\n   type: object\n   properties:\n     {names}"
+                ),
+                &[],
+            );
+        }
+        expect(
+            "type: object\nproperties:\n metadata:\n   type: object\n   properties:\n     name:\n       type: string\nallOf:\n- properties:\n   metadata: {}\nanyOf:\n- properties:\n   metadata: {}\noneOf:\n- properties:\n   metadata: {}\nnot:\n properties:\n   metadata: {}\n",
+            &[
+                ".anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context",
+                ".allOf[0].properties[metadata]: Forbidden: must not be specified in a nested context",
+                ".oneOf[0].properties[metadata]: Forbidden: must not be specified in a nested context",
+                ".not.properties[metadata]: Forbidden: must not be specified in a nested context",
+            ],
+        );
+    }
+
+    #[test]
+    fn items_slices() {
+        expect(
+            "type: object\nproperties:\n slice:\n   type: array\n   items:\n   - type: string\n   - type: integer\n",
+            &[
+                ".properties[slice].items: Forbidden: items must be a schema object and not an array",
+            ],
+        );
+        expect(
+            "type: object\nproperties:\n slice:\n   type: array\n   items:\n     type: string\n   not:\n     items:\n     - type: string\n",
+            &[
+                ".properties[slice].not.items: Forbidden: items must be a schema object and not an array",
+            ],
+        );
+        expect(
+            "type: object\nadditionalProperties: false\n",
+            &[".additionalProperties: Forbidden: must not be used at the root"],
+        );
+    }
+}
