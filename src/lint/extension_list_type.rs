@@ -80,25 +80,23 @@ fn set_items(items: &At, problems: &mut Vec<CrdProblem>) {
                 ));
             }
         }
-        "object" => {
-            if items.str("x-kubernetes-map-type") != "atomic" {
-                let bad = item_list_type.map(string).unwrap_or(Value::Null);
-                let mut p = invalid(
-                    RULE,
-                    items.field("x-kubernetes-map-type"),
-                    bad,
-                    ATOMIC_SET,
-                    items
-                        .node
-                        .get("x-kubernetes-map-type")
-                        .map(|n| n.span)
-                        .unwrap_or(items.anchor),
-                );
-                p.help = Some(
-                    "add `x-kubernetes-map-type: atomic` to the items, or make the list `x-kubernetes-list-type: map` with `x-kubernetes-list-map-keys`".into(),
-                );
-                problems.push(p);
-            }
+        "object" if items.str("x-kubernetes-map-type") != "atomic" => {
+            let bad = item_list_type.map(string).unwrap_or(Value::Null);
+            let mut p = invalid(
+                RULE,
+                items.field("x-kubernetes-map-type"),
+                bad,
+                ATOMIC_SET,
+                items
+                    .node
+                    .get("x-kubernetes-map-type")
+                    .map(|n| n.span)
+                    .unwrap_or(items.anchor),
+            );
+            p.help = Some(
+                "add `x-kubernetes-map-type: atomic` to the items, or make the list `x-kubernetes-list-type: map` with `x-kubernetes-list-map-keys`".into(),
+            );
+            problems.push(p);
         }
         _ => {}
     }
