@@ -10,22 +10,24 @@ use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "default/metadata";
 
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if let Some(reason) = &ctx.defaults_forbidden
+        && at.get("default").is_some()
+    {
+        problems.push(forbidden(
+            RULE,
+            at.field("default"),
+            &format!("must not be set {reason}"),
+            at.key_span("default"),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
-    };
-    openapi(root, &ctx, &mut |at, ctx| {
-        if let Some(reason) = &ctx.defaults_forbidden
-            && at.get("default").is_some()
-        {
-            problems.push(forbidden(
-                RULE,
-                at.field("default"),
-                &format!("must not be set {reason}"),
-                at.key_span("default"),
-            ));
-        }
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

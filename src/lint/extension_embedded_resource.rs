@@ -14,53 +14,60 @@ use crate::model::crd::CrdProblem;
 pub const RULE: &str = "extension/embedded-resource";
 const KEY: &str = "x-kubernetes-embedded-resource";
 
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    if !at.flag(KEY) {
+        return;
+    }
+    let detail = "must be object if x-kubernetes-embedded-resource is true";
+    match at.ty() {
+        "object" => {}
+        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
+        t => problems.push(invalid(
+            RULE,
+            at.field("type"),
+            string(t),
+            detail,
+            at.value_span("type"),
+        )),
+    }
+    if at.get("additionalProperties").is_some() {
+        problems.push(forbidden(
+            RULE,
+            at.field("additionalProperties"),
+            "must not be used if x-kubernetes-embedded-resource is set",
+            at.key_span("additionalProperties"),
+        ));
+    }
+    if !at.flag("x-kubernetes-preserve-unknown-fields") && !at.has_properties() {
+        problems.push(required(
+            RULE,
+            at.field("properties"),
+            "must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields",
+            at.key_span(KEY),
+        ));
+    }
+}
+
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if ctx.inside_resource_meta && at.flag(KEY) {
+        problems.push(forbidden(
+            RULE,
+            at.field(KEY),
+            "must not be used inside of resource meta",
+            at.key_span(KEY),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, _| {
-        if !at.flag(KEY) {
-            return;
-        }
-        let detail = "must be object if x-kubernetes-embedded-resource is true";
-        match at.ty() {
-            "object" => {}
-            "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-            t => problems.push(invalid(
-                RULE,
-                at.field("type"),
-                string(t),
-                detail,
-                at.value_span("type"),
-            )),
-        }
-        if at.get("additionalProperties").is_some() {
-            problems.push(forbidden(
-                RULE,
-                at.field("additionalProperties"),
-                "must not be used if x-kubernetes-embedded-resource is set",
-                at.key_span("additionalProperties"),
-            ));
-        }
-        if !at.flag("x-kubernetes-preserve-unknown-fields") && !at.has_properties() {
-            problems.push(required(
-                RULE,
-                at.field("properties"),
-                "must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields",
-                at.key_span(KEY),
-            ));
-        }
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
     });
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
-    };
-    openapi(root, &ctx, &mut |at, ctx| {
-        if ctx.inside_resource_meta && at.flag(KEY) {
-            problems.push(forbidden(
-                RULE,
-                at.field(KEY),
-                "must not be used inside of resource meta",
-                at.key_span(KEY),
-            ));
-        }
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

@@ -9,25 +9,31 @@ use crate::yaml::Value;
 
 pub const RULE: &str = "extension/int-or-string";
 
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    if !at.flag("x-kubernetes-int-or-string") {
+        return;
+    }
+    for key in [
+        "x-kubernetes-preserve-unknown-fields",
+        "x-kubernetes-embedded-resource",
+    ] {
+        if at.flag(key) {
+            problems.push(invalid(
+                RULE,
+                at.field(key),
+                Value::Bool(true),
+                "must be false if x-kubernetes-int-or-string is true",
+                at.key_span(key),
+            ));
+        }
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, _| {
-        if !at.flag("x-kubernetes-int-or-string") {
-            return;
-        }
-        for key in [
-            "x-kubernetes-preserve-unknown-fields",
-            "x-kubernetes-embedded-resource",
-        ] {
-            if at.flag(key) {
-                problems.push(invalid(
-                    RULE,
-                    at.field(key),
-                    Value::Bool(true),
-                    "must be false if x-kubernetes-int-or-string is true",
-                    at.key_span(key),
-                ));
-            }
-        }
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
     });
 }
 

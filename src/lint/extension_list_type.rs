@@ -17,52 +17,54 @@ pub const RULE: &str = "extension/list-type";
 const KEY: &str = "x-kubernetes-list-type";
 const ATOMIC_SET: &str = "must be atomic as item of a list with x-kubernetes-list-type=set";
 
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    let Some(list_type) = at.get(KEY) else {
+        return;
     };
-    openapi(root, &ctx, &mut |at, _| {
-        let Some(list_type) = at.get(KEY) else {
-            return;
-        };
-        let value = list_type.as_str().unwrap_or_default();
-        let detail = "must be array if x-kubernetes-list-type is specified";
-        match at.ty() {
-            "array" => {
-                if let Some(items) = at.child("items").filter(|_| value == "set") {
-                    set_items(&items, problems);
-                }
+    let value = list_type.as_str().unwrap_or_default();
+    let detail = "must be array if x-kubernetes-list-type is specified";
+    match at.ty() {
+        "array" => {
+            if let Some(items) = at.child("items").filter(|_| value == "set") {
+                set_items(&items, problems);
             }
-            "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-            t => problems.push(invalid(
-                RULE,
-                at.field("type"),
-                string(t),
-                detail,
-                at.value_span("type"),
-            )),
         }
-        if !matches!(value, "atomic" | "set" | "map") {
-            problems.push(not_supported(
-                RULE,
-                at.field(KEY),
-                value,
-                &["atomic", "set", "map"],
-                list_type.span,
-            ));
-        }
-        if let Some(items) = at.child("items")
-            && matches!(value, "set" | "map")
-            && items.flag("nullable")
-        {
-            problems.push(forbidden(
-                RULE,
-                items.field("nullable"),
-                &format!("cannot be nullable when x-kubernetes-list-type is {value}"),
-                items.key_span("nullable"),
-            ));
-        }
+        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
+        t => problems.push(invalid(
+            RULE,
+            at.field("type"),
+            string(t),
+            detail,
+            at.value_span("type"),
+        )),
+    }
+    if !matches!(value, "atomic" | "set" | "map") {
+        problems.push(not_supported(
+            RULE,
+            at.field(KEY),
+            value,
+            &["atomic", "set", "map"],
+            list_type.span,
+        ));
+    }
+    if let Some(items) = at.child("items")
+        && matches!(value, "set" | "map")
+        && items.flag("nullable")
+    {
+        problems.push(forbidden(
+            RULE,
+            items.field("nullable"),
+            &format!("cannot be nullable when x-kubernetes-list-type is {value}"),
+            items.key_span("nullable"),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

@@ -9,37 +9,39 @@ use crate::model::crd::CrdProblem;
 pub const RULE: &str = "extension/map-type";
 const KEY: &str = "x-kubernetes-map-type";
 
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    let Some(map_type) = at.get(KEY) else {
+        return;
     };
-    openapi(root, &ctx, &mut |at, _| {
-        let Some(map_type) = at.get(KEY) else {
-            return;
-        };
-        let detail = "must be object if x-kubernetes-map-type is specified";
-        match at.ty() {
-            "object" => {}
-            "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-            t => problems.push(invalid(
-                RULE,
-                at.field("type"),
-                string(t),
-                detail,
-                at.value_span("type"),
-            )),
-        }
-        let value = map_type.as_str().unwrap_or_default();
-        if value != "atomic" && value != "granular" {
-            problems.push(not_supported(
-                RULE,
-                at.field(KEY),
-                value,
-                &["atomic", "granular"],
-                map_type.span,
-            ));
-        }
+    let detail = "must be object if x-kubernetes-map-type is specified";
+    match at.ty() {
+        "object" => {}
+        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
+        t => problems.push(invalid(
+            RULE,
+            at.field("type"),
+            string(t),
+            detail,
+            at.value_span("type"),
+        )),
+    }
+    let value = map_type.as_str().unwrap_or_default();
+    if value != "atomic" && value != "granular" {
+        problems.push(not_supported(
+            RULE,
+            at.field(KEY),
+            value,
+            &["atomic", "granular"],
+            map_type.span,
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

@@ -12,21 +12,23 @@ use crate::yaml::Value;
 pub const RULE: &str = "extension/preserve-unknown-fields";
 const KEY: &str = "x-kubernetes-preserve-unknown-fields";
 
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if at.get(KEY).and_then(|n| n.as_bool()) == Some(false) {
+        problems.push(invalid(
+            RULE,
+            at.field(KEY),
+            Value::Bool(false),
+            "must be true or undefined",
+            at.value_span(KEY),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
-    };
-    openapi(root, &ctx, &mut |at, _| {
-        if at.get(KEY).and_then(|n| n.as_bool()) == Some(false) {
-            problems.push(invalid(
-                RULE,
-                at.field(KEY),
-                Value::Bool(false),
-                "must be true or undefined",
-                at.value_span(KEY),
-            ));
-        }
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

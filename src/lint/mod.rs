@@ -83,20 +83,29 @@ pub fn check_schema_node(node: &Node, site: &SchemaSite, problems: &mut Vec<CrdP
         return;
     }
     let root = schema_node::At::new(node, site.path, site.anchor);
-    structural_missing_type::check(&root, problems);
-    structural_items::check(&root, problems);
-    structural_forbidden_field::check(&root, problems);
-    structural_junctor::check(&root, problems);
+    // One walk per upstream traversal; each rule checks the node it is given.
+    schema_node::structural(&root, schema_node::Level::Root, &mut |at, level| {
+        structural_missing_type::on_structural(at, level, problems);
+        structural_items::on_structural(at, level, problems);
+        structural_junctor::on_structural(at, level, problems);
+        structural_metadata::on_structural(at, level, problems);
+        extension_embedded_resource::on_structural(at, level, problems);
+        extension_int_or_string::on_structural(at, level, problems);
+    });
+    structural_junctor::check_completeness(&root, problems);
     structural_root::check(&root, site.status_enabled, problems);
-    structural_metadata::check(&root, problems);
-    extension_list_type::check(&root, problems);
-    extension_list_map_keys::check(&root, problems);
-    extension_map_type::check(&root, problems);
-    extension_embedded_resource::check(&root, problems);
-    extension_int_or_string::check(&root, problems);
-    extension_preserve_unknown_fields::check(&root, problems);
+    schema_node::openapi(&root, &schema_node::OpenApi::root(), &mut |at, ctx| {
+        structural_items::on_openapi(at, ctx, problems);
+        structural_forbidden_field::on_openapi(at, ctx, problems);
+        extension_list_type::on_openapi(at, ctx, problems);
+        extension_list_map_keys::on_openapi(at, ctx, problems);
+        extension_map_type::on_openapi(at, ctx, problems);
+        extension_embedded_resource::on_openapi(at, ctx, problems);
+        extension_preserve_unknown_fields::on_openapi(at, ctx, problems);
+        default_metadata::on_openapi(at, ctx, problems);
+    });
+    structural_forbidden_field::check_schema_keyword(&root, problems);
     default_pruned::check(&root, problems);
-    default_metadata::check(&root, problems);
     crd_ignored_format::check(&root, problems);
     let doc_root = schema_node::At::new(node, site.doc_path, site.anchor);
     crd_unknown_field::check_schema(&doc_root, problems);

@@ -99,10 +99,13 @@ impl<'a> At<'a> {
     }
 
     pub fn property(&self, name: &str) -> Option<At<'a>> {
-        self.properties()
-            .into_iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, at)| at)
+        let e = self.get("properties")?.entry(name)?;
+        e.value.as_map()?;
+        Some(At::new(
+            &e.value,
+            format!("{}.properties[{name}]", self.path),
+            e.key_span,
+        ))
     }
 
     /// Whether `properties` has entries (Go's `len(s.Properties) > 0`).
@@ -371,6 +374,16 @@ pub struct OpenApi {
     pub inside_resource_meta: bool,
     /// Why a `default` is not allowed here (`in top-level metadata`), when it is not.
     pub defaults_forbidden: Option<String>,
+}
+
+impl OpenApi {
+    /// The state at the schema root.
+    pub fn root() -> Self {
+        OpenApi {
+            is_root: true,
+            ..OpenApi::default()
+        }
+    }
 }
 
 const META_FIELDS: [&str; 3] = ["metadata", "kind", "apiVersion"];

@@ -15,31 +15,38 @@ fn is_list(n: Option<&Node>) -> bool {
     n.and_then(Node::as_seq).is_some_and(|s| !s.is_empty())
 }
 
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    // A list of schemas makes the schema fail conversion instead (reported below).
+    if at.ty() == "array" && at.child("items").is_none() && !is_list(at.get("items")) {
+        problems.push(required(
+            RULE,
+            at.field("items"),
+            "must be specified",
+            at.anchor,
+        ));
+    }
+}
+
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if is_list(at.get("items")) {
+        problems.push(forbidden(
+            RULE,
+            at.field("items"),
+            "items must be a schema object and not an array",
+            at.key_span("items"),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, _| {
-        // A list of schemas makes the schema fail conversion instead (reported below).
-        if at.ty() == "array" && at.child("items").is_none() && !is_list(at.get("items")) {
-            problems.push(required(
-                RULE,
-                at.field("items"),
-                "must be specified",
-                at.anchor,
-            ));
-        }
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
     });
-    let ctx = OpenApi {
-        is_root: true,
-        ..OpenApi::default()
-    };
-    openapi(root, &ctx, &mut |at, _| {
-        if is_list(at.get("items")) {
-            problems.push(forbidden(
-                RULE,
-                at.field("items"),
-                "items must be a schema object and not an array",
-                at.key_span("items"),
-            ));
-        }
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
     });
 }
 

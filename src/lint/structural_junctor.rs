@@ -171,16 +171,27 @@ fn complete_junctors(v: &At, s: &At, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, _| {
-        value_validation(
-            at,
-            int_or_string_any_of(at),
-            int_or_string_all_of(at),
-            problems,
-        );
-    });
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    value_validation(
+        at,
+        int_or_string_any_of(at),
+        int_or_string_all_of(at),
+        problems,
+    );
+}
+
+/// The completeness check, which upstream runs on the root's junctors only.
+pub fn check_completeness(root: &At, problems: &mut Vec<CrdProblem>) {
     complete_junctors(root, root, problems);
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
+    });
+    check_completeness(root, problems);
 }
 
 #[cfg(test)]

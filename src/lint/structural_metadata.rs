@@ -70,56 +70,62 @@ fn extra_keys<'a>(meta: &At<'a>) -> Vec<&'a str> {
         .collect()
 }
 
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, level: Level, problems: &mut Vec<CrdProblem>) {
+    let check_metadata = level == Level::Root || at.flag("x-kubernetes-embedded-resource");
+    if check_metadata {
+        for key in ["kind", "apiVersion"] {
+            if let Some(p) = at.property(key)
+                && p.ty() != "string"
+            {
+                problems.push(invalid(
+                    RULE,
+                    p.field("type"),
+                    string(p.ty()),
+                    "must be string",
+                    p.node.get("type").map(|n| n.span).unwrap_or(p.anchor),
+                ));
+            }
+        }
+    }
+    let Some(meta) = at.property("metadata") else {
+        return;
+    };
+    if check_metadata && meta.ty() != "object" {
+        problems.push(invalid(
+            RULE,
+            meta.field("type"),
+            string(meta.ty()),
+            "must be object",
+            meta.node.get("type").map(|n| n.span).unwrap_or(meta.anchor),
+        ));
+    }
+    if level == Level::Root {
+        let extra = extra_keys(&meta);
+        if !extra.is_empty() {
+            let mut p = forbidden(
+                RULE,
+                meta.path.clone(),
+                "must not specify anything other than name and generateName, but metadata is implicitly specified",
+                meta.anchor,
+            );
+            p.help = Some(format!(
+                "remove {} from the root metadata schema: the API server validates ObjectMeta itself",
+                extra
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            problems.push(p);
+        }
+    }
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
     structural(root, Level::Root, &mut |at, level| {
-        let check_metadata = level == Level::Root || at.flag("x-kubernetes-embedded-resource");
-        if check_metadata {
-            for key in ["kind", "apiVersion"] {
-                if let Some(p) = at.property(key)
-                    && p.ty() != "string"
-                {
-                    problems.push(invalid(
-                        RULE,
-                        p.field("type"),
-                        string(p.ty()),
-                        "must be string",
-                        p.node.get("type").map(|n| n.span).unwrap_or(p.anchor),
-                    ));
-                }
-            }
-        }
-        let Some(meta) = at.property("metadata") else {
-            return;
-        };
-        if check_metadata && meta.ty() != "object" {
-            problems.push(invalid(
-                RULE,
-                meta.field("type"),
-                string(meta.ty()),
-                "must be object",
-                meta.node.get("type").map(|n| n.span).unwrap_or(meta.anchor),
-            ));
-        }
-        if level == Level::Root {
-            let extra = extra_keys(&meta);
-            if !extra.is_empty() {
-                let mut p = forbidden(
-                    RULE,
-                    meta.path.clone(),
-                    "must not specify anything other than name and generateName, but metadata is implicitly specified",
-                    meta.anchor,
-                );
-                p.help = Some(format!(
-                    "remove {} from the root metadata schema: the API server validates ObjectMeta itself",
-                    extra
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                problems.push(p);
-            }
-        }
+        on_structural(at, level, problems)
     });
 }
 

@@ -10,21 +10,27 @@ use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "structural/missing-type";
 
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, level: Level, problems: &mut Vec<CrdProblem>) {
+    if !at.ty().is_empty()
+        || at.flag("x-kubernetes-embedded-resource")
+        || at.flag("x-kubernetes-int-or-string")
+        || at.flag("x-kubernetes-preserve-unknown-fields")
+    {
+        return;
+    }
+    let detail = match level {
+        Level::Root => "must not be empty at the root",
+        Level::Item => "must not be empty for specified array items",
+        Level::Field => "must not be empty for specified object fields",
+    };
+    problems.push(required(RULE, at.field("type"), detail, at.anchor));
+}
+
+/// Run the rule over a whole schema.
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
     structural(root, Level::Root, &mut |at, level| {
-        if !at.ty().is_empty()
-            || at.flag("x-kubernetes-embedded-resource")
-            || at.flag("x-kubernetes-int-or-string")
-            || at.flag("x-kubernetes-preserve-unknown-fields")
-        {
-            return;
-        }
-        let detail = match level {
-            Level::Root => "must not be empty at the root",
-            Level::Item => "must not be empty for specified array items",
-            Level::Field => "must not be empty for specified object fields",
-        };
-        problems.push(required(RULE, at.field("type"), detail, at.anchor));
+        on_structural(at, level, problems)
     });
 }
 
