@@ -440,10 +440,12 @@ fn check_document(
                     .filter_map(move |e| crate::lint::cel_availability::check(e, target))
             });
             for p in problems.iter().cloned().chain(version_problems) {
-                out.push(
-                    diag(p.rule, p.message.clone(), &f.source, Some(p.span))
-                        .with_document(doc.index),
-                );
+                let mut d = diag(p.rule, p.message.clone(), &f.source, Some(p.span))
+                    .with_document(doc.index);
+                if let Some(help) = &p.help {
+                    d = d.with_help(help.clone());
+                }
+                out.push(d);
             }
             break 'document;
         }

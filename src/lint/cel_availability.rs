@@ -183,6 +183,7 @@ pub fn check(expr: &CelExpression, target: u32) -> Option<CrdProblem> {
                 .map(|what| (l, what))
         })?;
     Some(CrdProblem {
+        help: None,
         rule: "cel/unavailable",
         message: format!(
             "{}: {what} is from the CEL {} library, which the API server accepts in new CRDs from Kubernetes 1.{} (the target is 1.{target}): the CRD would be refused with a compile error",

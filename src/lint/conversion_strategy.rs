@@ -24,6 +24,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     let span = node.map(|n| n.span).unwrap_or(conversion.span);
     let mut push = |message: String, span| {
         problems.push(CrdProblem {
+            help: None,
             rule: RULE,
             message,
             span,

@@ -33,6 +33,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     }
     let mut push = |message: String, span: Span| {
         problems.push(CrdProblem {
+            help: None,
             rule: RULE,
             message,
             span,

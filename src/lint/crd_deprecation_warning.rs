@@ -58,6 +58,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
         let deprecated = v.get("deprecated").and_then(Node::as_bool) == Some(true);
         for err in errors(deprecated, text) {
             problems.push(CrdProblem {
+                help: None,
                 rule: RULE,
                 message: format!(
                     "spec.versions[{i}].deprecationWarning: Invalid value: {}: {err}",

@@ -35,6 +35,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 errs.join(",")
             ),
             span: group_node.span,
+            help: None,
         });
     } else if !group.contains('.') {
         problems.push(CrdProblem {
@@ -44,6 +45,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 go_quote(group)
             ),
             span: group_node.span,
+            help: None,
         });
     }
     if !is_protected(group) {
@@ -62,6 +64,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 go_quote(APPROVAL)
             ),
             span: annotations.map(|a| a.span).unwrap_or(group_node.span),
+            help: None,
         }),
         Some(e) => {
             let value = e.value.as_str().unwrap_or_default();
@@ -82,6 +85,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                         go_quote(APPROVAL)
                     ),
                     span: e.value.span,
+                    help: None,
                 });
             }
         }

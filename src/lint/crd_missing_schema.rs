@@ -21,6 +21,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             continue;
         }
         problems.push(CrdProblem {
+            help: None,
             rule: RULE,
             message: format!(
                 "spec.versions[{i}].schema.openAPIV3Schema: Required value: schemas are required"

@@ -34,6 +34,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 go_quote(actual)
             ),
             span: name.span,
+            help: None,
         });
     }
 }

@@ -18,6 +18,7 @@ const RULE: &str = "crd/names";
 
 fn invalid(problems: &mut Vec<CrdProblem>, field: &str, value: &str, detail: &str, span: Span) {
     problems.push(CrdProblem {
+        help: None,
         rule: RULE,
         message: format!("{field}: Invalid value: {}: {detail}", go_quote(value)),
         span,
@@ -26,6 +27,7 @@ fn invalid(problems: &mut Vec<CrdProblem>, field: &str, value: &str, detail: &st
 
 fn required(problems: &mut Vec<CrdProblem>, field: &str, span: Span) {
     problems.push(CrdProblem {
+        help: None,
         rule: RULE,
         message: format!("{field}: Required value"),
         span,

@@ -25,6 +25,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     };
     let mut push = |message: String, span| {
         problems.push(CrdProblem {
+            help: None,
             rule: RULE,
             message,
             span,

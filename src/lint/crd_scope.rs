@@ -27,6 +27,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
         ),
     };
     problems.push(CrdProblem {
+        help: None,
         rule: RULE,
         message,
         span,

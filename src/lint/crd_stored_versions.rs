@@ -41,6 +41,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             continue;
         }
         problems.push(CrdProblem {
+help: None,
             rule: RULE,
             message: format!(
                 "status.storedVersions[{i}]: Invalid value: {}: missing from spec.versions; {v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in {v} and removes {v} from status.storedVersions",

@@ -25,6 +25,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 "spec.versions: Invalid value: {storage} versions marked as storage: must have exactly one version marked as storage version"
             ),
             span: versions_node.span,
+            help: None,
         });
     }
     let mut seen: Vec<&str> = Vec::new();
@@ -43,6 +44,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                     go_quote(name)
                 ),
                 span: name_node.span,
+                help: None,
             });
         } else {
             seen.push(name);

@@ -14,26 +14,44 @@ pub mod conversion_strategy;
 pub mod conversion_webhook;
 pub mod crd_deprecation_warning;
 pub mod crd_group;
+pub mod crd_ignored_format;
 pub mod crd_missing_schema;
 pub mod crd_name;
 pub mod crd_names;
 pub mod crd_preserve_unknown_fields;
 pub mod crd_scope;
 pub mod crd_stored_versions;
+pub mod crd_unknown_field;
 pub mod crd_versions;
 pub mod default_invalid;
+pub mod default_metadata;
 pub mod default_on_required;
+pub mod default_pruned;
+pub mod extension_embedded_resource;
+pub mod extension_int_or_string;
+pub mod extension_list_map_keys;
+pub mod extension_list_type;
+pub mod extension_map_type;
+pub mod extension_preserve_unknown_fields;
 pub mod layout;
 pub mod missing_description;
 pub mod printer_column;
+pub mod schema_node;
 pub mod selectable_field;
+pub mod structural_forbidden_field;
+pub mod structural_items;
+pub mod structural_junctor;
+pub mod structural_metadata;
+pub mod structural_missing_type;
+pub mod structural_root;
 pub mod subresource_scale;
 pub mod subresource_scale_path;
-pub mod subresource_status;
 pub mod version_conversion_none;
 pub mod version_not_deprecated;
 pub mod version_printer_columns;
 pub mod versions;
+
+// Install-time schema rules and schema hygiene, over the schema as written (see `schema_node`).
 
 use crate::model::crd::CrdProblem;
 use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
@@ -56,12 +74,12 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     conversion_webhook::check(root, problems);
     subresource_scale::check(root, problems);
     subresource_scale_path::check(root, problems);
-    subresource_status::check(root, problems);
     printer_column::check(root, problems);
     selectable_field::check(root, problems);
     version_conversion_none::check(root, problems);
     version_not_deprecated::check(root, problems);
     version_printer_columns::check(root, problems);
+    crd_unknown_field::check(root, problems);
 }
 
 /// Visit every schema node with its path as the API server prints it
@@ -95,4 +113,52 @@ pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>
         cel_return_type::check(at, problems);
     });
     cel_cost::check(root, path, problems);
+}
+
+/// Where a version's schema sits, for [`check_schema_node`].
+pub struct SchemaSite<'a> {
+    /// The path the server validates the schema at (`spec.validation.openAPIV3Schema` when all
+    /// versions share it).
+    pub path: &'a str,
+    /// The path in the document (`spec.versions[0].schema.openAPIV3Schema`), for what strict
+    /// decoding of the CRD object reports.
+    pub doc_path: &'a str,
+    /// Where findings about the schema root point (its `openAPIV3Schema` key).
+    pub anchor: crate::source::Span,
+    /// Whether the status subresource applies to this schema.
+    pub status_enabled: bool,
+}
+
+/// Run every rule that reads a version's schema as written.
+pub fn check_schema_node(node: &Node, site: &SchemaSite, problems: &mut Vec<CrdProblem>) {
+    if node.as_map().is_none() {
+        return;
+    }
+    let root = schema_node::At::new(node, site.path, site.anchor);
+    // One walk per upstream traversal; each rule checks the node it is given.
+    schema_node::structural(&root, schema_node::Level::Root, &mut |at, level| {
+        structural_missing_type::on_structural(at, level, problems);
+        structural_items::on_structural(at, level, problems);
+        structural_junctor::on_structural(at, level, problems);
+        structural_metadata::on_structural(at, level, problems);
+        extension_embedded_resource::on_structural(at, level, problems);
+        extension_int_or_string::on_structural(at, level, problems);
+    });
+    structural_junctor::check_completeness(&root, problems);
+    structural_root::check(&root, site.status_enabled, problems);
+    schema_node::openapi(&root, &schema_node::OpenApi::root(), &mut |at, ctx| {
+        structural_items::on_openapi(at, ctx, problems);
+        structural_forbidden_field::on_openapi(at, ctx, problems);
+        extension_list_type::on_openapi(at, ctx, problems);
+        extension_list_map_keys::on_openapi(at, ctx, problems);
+        extension_map_type::on_openapi(at, ctx, problems);
+        extension_embedded_resource::on_openapi(at, ctx, problems);
+        extension_preserve_unknown_fields::on_openapi(at, ctx, problems);
+        default_metadata::on_openapi(at, ctx, problems);
+    });
+    structural_forbidden_field::check_schema_keyword(&root, problems);
+    default_pruned::check(&root, problems);
+    crd_ignored_format::check(&root, problems);
+    let doc_root = schema_node::At::new(node, site.doc_path, site.anchor);
+    crd_unknown_field::check_schema(&doc_root, problems);
 }

@@ -42,6 +42,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             let span_of = |k: &str| ptr(c, k).map(|n| n.span).unwrap_or(c.span);
             let mut push = |message: String, span| {
                 problems.push(CrdProblem {
+                    help: None,
                     rule: RULE,
                     message,
                     span,

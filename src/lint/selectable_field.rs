@@ -100,6 +100,7 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<CrdProb
         let field = format!("{at}[{j}].jsonPath");
         let mut push = |message: String| {
             problems.push(CrdProblem {
+                help: None,
                 rule: RULE,
                 message,
                 span,
@@ -142,6 +143,7 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<CrdProb
     }
     if unique.len() > MAX {
         problems.push(CrdProblem {
+            help: None,
             rule: RULE,
             message: format!(
                 "{at}: Too many: {}: must have at most {MAX} items",
@@ -162,6 +164,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     };
     // The server's wording, the second one included (it means "is not there").
     let not_included = |field: &str, detail: &str, span| CrdProblem {
+        help: None,
         rule: RULE,
         message: format!("{field}: Invalid value: \"\": {detail}"),
         span,

@@ -137,6 +137,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             ));
         }
         problems.push(CrdProblem {
+help: None,
             rule: RULE,
             message: format!(
                 "spec.versions[{i}]: conversion strategy None changes only apiVersion, but {name} and the storage version {storage_name} have different fields: {}",

@@ -42,6 +42,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             continue;
         }
         problems.push(CrdProblem {
+help: None,
             rule: RULE,
             message: format!(
                 "spec.versions[{i}]: {name} is served next to the preferred version {best} but is not marked deprecated; set deprecated: true (and a deprecationWarning) so that its clients are told to move"

@@ -80,6 +80,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
             continue;
         }
         problems.push(CrdProblem {
+help: None,
             rule: RULE,
             message: format!(
                 "spec.versions[{i}]: the printer columns of {} differ from those of {ref_name} ({})",

@@ -43,6 +43,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 "spec.versions[{si}]: the storage version {storage_name} is less stable than the served version {best}; store {best} once clients have moved to it"
             ),
             span: name_span,
+            help: None,
         });
     }
     if flag(sv, "deprecated") {
@@ -52,6 +53,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                 "spec.versions[{si}]: the storage version {storage_name} is deprecated; make a supported version the storage version before removing it"
             ),
             span: sv.get("deprecated").map(|n| n.span).unwrap_or(name_span),
+            help: None,
         });
     }
     for (i, v) in versions.iter().enumerate() {
@@ -63,6 +65,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
                     "spec.versions[{i}]: version {n} is neither served nor the storage version; remove it once status.storedVersions no longer lists it"
                 ),
                 span: v.get("name").map(|n| n.span).unwrap_or(v.span),
+                help: None,
             });
         }
     }

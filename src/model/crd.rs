@@ -79,6 +79,8 @@ pub struct CrdProblem {
     pub rule: &'static str,
     pub message: String,
     pub span: Span,
+    /// How to fix it, when the rule's doc is not enough (a suggested key, the pruned fields).
+    pub help: Option<String>,
 }
 
 fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
@@ -122,6 +124,7 @@ fn read(
         rule: "crd/invalid",
         message: format!("{field}: Required value"),
         span: at,
+        help: None,
     };
     let Some(spec) = spec.filter(|s| s.as_map().is_some()) else {
         problems.push(required("spec", root.span));
@@ -142,6 +145,7 @@ fn read(
             rule: "crd/invalid",
             message: "spec.versions: Invalid value: null: must have exactly one version marked as storage version".into(),
             span: spec.get("versions").map(|n| n.span).unwrap_or(spec.span),
+            help: None,
         });
     }
     let (Some(group), Some(kind), Some(versions_node)) = (group, kind, versions_node) else {
@@ -165,6 +169,14 @@ fn read(
                     .is_some_and(|f| f.value.json_eq(&s.value))
             })
         });
+    let has_status = |v: &Node| {
+        v.get("subresources")
+            .and_then(|s| s.get("status"))
+            .is_some_and(|s| !s.is_null())
+    };
+    // A shared schema is validated with the status subresource if any version enables it.
+    let any_status = versions_node.iter().any(has_status);
+    let mut lint_problems: Vec<CrdProblem> = Vec::new();
     for (i, v) in versions_node.iter().enumerate() {
         let Some(name) = str_at(v, &["name"]) else {
             problems.push(required(&format!("spec.versions[{i}].name"), v.span));
@@ -186,6 +198,18 @@ fn read(
             if !shared || i == 0 {
                 schema_problems.extend(found);
                 expressions.extend(crate::lint::cel_walk::expressions(&schema, &path));
+                let anchor = v
+                    .get("schema")
+                    .and_then(|n| n.entry("openAPIV3Schema"))
+                    .map(|e| e.key_span)
+                    .unwrap_or(s.span);
+                let site = crate::lint::SchemaSite {
+                    path: &path,
+                    doc_path: &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                    anchor,
+                    status_enabled: if shared { any_status } else { has_status(v) },
+                };
+                crate::lint::check_schema_node(s, &site, &mut lint_problems);
             }
             Arc::new(schema)
         });
@@ -193,19 +217,18 @@ fn read(
             name: name.to_string(),
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
             storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
-            status_subresource: v
-                .get("subresources")
-                .and_then(|s| s.get("status"))
-                .is_some_and(|s| !s.is_null()),
+            status_subresource: has_status(v),
             schema,
             cel_source,
             cel: OnceLock::new(),
         });
     }
+    problems.extend(lint_problems);
     problems.extend(schema_problems.into_iter().map(|p| CrdProblem {
         rule: p.rule,
         message: p.message,
         span: p.span,
+        help: None,
     }));
     let name = str_at(root, &["metadata", "name"]).unwrap_or_default();
     let crd = Crd {

@@ -1,0 +1,57 @@
+//! `extension/int-or-string`: `x-kubernetes-int-or-string: true` excludes
+//! `x-kubernetes-preserve-unknown-fields` and `x-kubernetes-embedded-resource` on the same node
+//! (a value that is an integer or a string has no fields to preserve or embed).
+//! Followed: apiextensions-apiserver `pkg/apiserver/schema/validation.go` (validateExtensions).
+
+use super::schema_node::{At, Level, invalid, structural};
+use crate::model::crd::CrdProblem;
+use crate::yaml::Value;
+
+pub const RULE: &str = "extension/int-or-string";
+
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    if !at.flag("x-kubernetes-int-or-string") {
+        return;
+    }
+    for key in [
+        "x-kubernetes-preserve-unknown-fields",
+        "x-kubernetes-embedded-resource",
+    ] {
+        if at.flag(key) {
+            problems.push(invalid(
+                RULE,
+                at.field(key),
+                Value::Bool(true),
+                "must be false if x-kubernetes-int-or-string is true",
+                at.key_span(key),
+            ));
+        }
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema_node::tests::run;
+
+    #[test]
+    fn int_or_string_stands_alone() {
+        let p = run(
+            "type: object\nproperties:\n  port: {x-kubernetes-int-or-string: true, x-kubernetes-preserve-unknown-fields: true}\n",
+            super::check,
+        );
+        assert_eq!(
+            p,
+            vec![
+                "s.properties[port].x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if x-kubernetes-int-or-string is true"
+            ]
+        );
+    }
+}

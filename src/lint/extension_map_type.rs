@@ -1,0 +1,66 @@
+//! `extension/map-type`: `x-kubernetes-map-type` is `atomic` or `granular`, and only on
+//! `type: object`.
+//! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
+//! (ValidateCustomResourceDefinitionOpenAPISchema).
+
+use super::schema_node::{At, OpenApi, invalid, not_supported, openapi, required, string};
+use crate::model::crd::CrdProblem;
+
+pub const RULE: &str = "extension/map-type";
+const KEY: &str = "x-kubernetes-map-type";
+
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    let Some(map_type) = at.get(KEY) else {
+        return;
+    };
+    let detail = "must be object if x-kubernetes-map-type is specified";
+    match at.ty() {
+        "object" => {}
+        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
+        t => problems.push(invalid(
+            RULE,
+            at.field("type"),
+            string(t),
+            detail,
+            at.value_span("type"),
+        )),
+    }
+    let value = map_type.as_str().unwrap_or_default();
+    if value != "atomic" && value != "granular" {
+        problems.push(not_supported(
+            RULE,
+            at.field(KEY),
+            value,
+            &["atomic", "granular"],
+            map_type.span,
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema_node::tests::run;
+
+    #[test]
+    fn map_type_on_objects_only() {
+        let p = run(
+            "type: object\nproperties:\n  a: {type: array, items: {type: string}, x-kubernetes-map-type: atomic}\n  b: {type: object, x-kubernetes-map-type: Atomic}\n",
+            super::check,
+        );
+        assert_eq!(
+            p,
+            vec![
+                "s.properties[a].type: Invalid value: \"array\": must be object if x-kubernetes-map-type is specified",
+                "s.properties[b].x-kubernetes-map-type: Unsupported value: \"Atomic\": supported values: \"atomic\", \"granular\"",
+            ]
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! `extension/preserve-unknown-fields`: `x-kubernetes-preserve-unknown-fields` is `true` or
+//! absent; `false` is refused (pruning is already the default, and `false` cannot switch it back
+//! on under a preserving parent: nested `properties` do that).
+//! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
+//! (ValidateCustomResourceDefinitionOpenAPISchema) and `pkg/apiserver/schema/convert.go`
+//! (newExtensions).
+
+use super::schema_node::{At, OpenApi, invalid, openapi};
+use crate::model::crd::CrdProblem;
+use crate::yaml::Value;
+
+pub const RULE: &str = "extension/preserve-unknown-fields";
+const KEY: &str = "x-kubernetes-preserve-unknown-fields";
+
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if at.get(KEY).and_then(|n| n.as_bool()) == Some(false) {
+        problems.push(invalid(
+            RULE,
+            at.field(KEY),
+            Value::Bool(false),
+            "must be true or undefined",
+            at.value_span(KEY),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema_node::tests::run;
+
+    #[test]
+    fn false_is_refused() {
+        let p = run(
+            "type: object\nproperties:\n  a: {type: object, x-kubernetes-preserve-unknown-fields: false}\n",
+            super::check,
+        );
+        assert_eq!(
+            p,
+            vec![
+                "s.properties[a].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined"
+            ]
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! `structural/items`: an array schema needs an `items` schema, and `items` is one schema, never a
+//! list of schemas (tuple validation).
+//! Followed: apiextensions-apiserver `pkg/apiserver/schema/validation.go`
+//! (validateStructuralInvariants: `s.Type == "array" && s.Items == nil`) and
+//! `pkg/apis/apiextensions/validation/validation.go` (specStandardValidatorV3.validate:
+//! `len(schema.Items.JSONSchemas) != 0`).
+
+use super::schema_node::{At, Level, OpenApi, forbidden, openapi, required, structural};
+use crate::model::crd::CrdProblem;
+use crate::yaml::Node;
+
+pub const RULE: &str = "structural/items";
+
+fn is_list(n: Option<&Node>) -> bool {
+    n.and_then(Node::as_seq).is_some_and(|s| !s.is_empty())
+}
+
+/// The checks at one node of the structural walk.
+pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
+    // A list of schemas makes the schema fail conversion instead (reported below).
+    if at.ty() == "array" && at.child("items").is_none() && !is_list(at.get("items")) {
+        problems.push(required(
+            RULE,
+            at.field("items"),
+            "must be specified",
+            at.anchor,
+        ));
+    }
+}
+
+/// The checks at one node of the OpenAPI-schema walk.
+pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
+    if is_list(at.get("items")) {
+        problems.push(forbidden(
+            RULE,
+            at.field("items"),
+            "items must be a schema object and not an array",
+            at.key_span("items"),
+        ));
+    }
+}
+
+/// Run the rule over a whole schema.
+pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
+    structural(root, Level::Root, &mut |at, level| {
+        on_structural(at, level, problems)
+    });
+    openapi(root, &OpenApi::root(), &mut |at, ctx| {
+        on_openapi(at, ctx, problems)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::schema_node::tests::run;
+
+    #[test]
+    fn arrays_need_one_items_schema() {
+        let p = run(
+            "type: object\nproperties:\n  a: {type: array}\n  b: {type: array, items: [{type: string}]}\n  c: {type: array, items: {type: string}}\n",
+            super::check,
+        );
+        assert_eq!(
+            p,
+            vec![
+                "s.properties[a].items: Required value: must be specified",
+                "s.properties[b].items: Forbidden: items must be a schema object and not an array",
+            ]
+        );
+    }
+}
