@@ -41,11 +41,7 @@ fn errors(deprecated: bool, warning: &str) -> Vec<String> {
 }
 
 pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
-    let Some(versions) = root
-        .get("spec")
-        .and_then(|s| s.get("versions"))
-        .and_then(Node::as_seq)
-    else {
+    let Some(versions) = super::layout::versions(root) else {
         return;
     };
     for (i, v) in versions.iter().enumerate() {

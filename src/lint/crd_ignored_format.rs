@@ -14,43 +14,13 @@ use crate::validate::formats;
 
 pub const RULE: &str = "crd/ignored-format";
 
-/// The formats the server validates, as usually written.
-const KNOWN: [&str; 26] = [
-    "bsonobjectid",
-    "uri",
-    "email",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "cidr",
-    "mac",
-    "uuid",
-    "uuid3",
-    "uuid4",
-    "uuid5",
-    "isbn",
-    "isbn10",
-    "isbn13",
-    "creditcard",
-    "ssn",
-    "hexcolor",
-    "rgbcolor",
-    "byte",
-    "password",
-    "date",
-    "duration",
-    "date-time",
-    "k8s-short-name",
-    "k8s-long-name",
-];
-
 pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
     every(root, &mut |at| {
         let format = at.str("format");
         if format.is_empty() || at.ty() != "string" || formats::is_checked_format(format) {
             return;
         }
-        let help = match super::schema_node::nearest(format, &KNOWN) {
+        let help = match super::schema_node::nearest(format, formats::CHECKED_FORMATS) {
             Some(k) => format!("did you mean {}?", go_quote(k)),
             None => "use a `pattern` (or a CEL rule) to constrain the value; formats the server checks: date-time, date, duration, byte, uri, email, hostname, ipv4, ipv6, cidr, mac, uuid, k8s-short-name, ...".into(),
         };

@@ -22,11 +22,7 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     else {
         return;
     };
-    let Some(versions) = root
-        .get("spec")
-        .and_then(|s| s.get("versions"))
-        .and_then(Node::as_seq)
-    else {
+    let Some(versions) = super::layout::versions(root) else {
         return;
     };
     let names: Vec<&str> = versions

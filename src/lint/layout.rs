@@ -17,6 +17,11 @@ use crate::source::Span;
 use crate::yaml::Node;
 
 /// A string field as Go decodes it into a `string`: absent, null or not a string reads as "".
+/// `spec.versions` as a list, when it is one.
+pub fn versions(root: &Node) -> Option<&[Node]> {
+    root.get("spec")?.get("versions")?.as_seq()
+}
+
 pub fn str_of<'a>(n: &'a Node, key: &str) -> &'a str {
     n.get(key).and_then(Node::as_str).unwrap_or_default()
 }

@@ -14,11 +14,7 @@ use crate::yaml::Node;
 const RULE: &str = "version/not-deprecated";
 
 pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
-    let Some(versions) = root
-        .get("spec")
-        .and_then(|s| s.get("versions"))
-        .and_then(Node::as_seq)
-    else {
+    let Some(versions) = super::layout::versions(root) else {
         return;
     };
     let served: Vec<&str> = versions

@@ -47,11 +47,7 @@ fn describe(mine: &[Column], theirs: &[Column]) -> Vec<String> {
 }
 
 pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
-    let Some(versions) = root
-        .get("spec")
-        .and_then(|s| s.get("versions"))
-        .and_then(Node::as_seq)
-    else {
+    let Some(versions) = super::layout::versions(root) else {
         return;
     };
     let served: Vec<&Node> = versions.iter().filter(|v| flag(v, "served")).collect();

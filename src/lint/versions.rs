@@ -10,11 +10,7 @@ use crate::model::version_priority;
 use crate::yaml::Node;
 
 pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
-    let Some(versions) = root
-        .get("spec")
-        .and_then(|s| s.get("versions"))
-        .and_then(Node::as_seq)
-    else {
+    let Some(versions) = super::layout::versions(root) else {
         return;
     };
     let flag = |v: &Node, k: &str| v.get(k).and_then(Node::as_bool) == Some(true);

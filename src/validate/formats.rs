@@ -27,10 +27,11 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Formats (already normalised: without `-`) that the API server validates for strings.
+/// Formats that the API server validates for strings, as usually written (they are matched
+/// after normalisation, without `-`).
 /// `password` is in the list but accepts everything. `quantity`, `k8s-ip-sloppy`, `semver`,
 /// `int32`, `float`, ... are not in apiextensions' supported list and so are ignored.
-const CHECKED_FORMATS: &[&str] = &[
+pub const CHECKED_FORMATS: &[&str] = &[
     "bsonobjectid",
     "uri",
     "email",
@@ -54,9 +55,9 @@ const CHECKED_FORMATS: &[&str] = &[
     "password",
     "date",
     "duration",
-    "datetime",
-    "k8sshortname",
-    "k8slongname",
+    "date-time",
+    "k8s-short-name",
+    "k8s-long-name",
 ];
 
 /// Both apiextensions and strfmt normalise a format name by deleting every `-`
@@ -67,7 +68,10 @@ fn normalize(format: &str) -> String {
 
 /// Whether the API server checks this format at all. Unknown formats are ignored by the server.
 pub fn is_checked_format(format: &str) -> bool {
-    CHECKED_FORMATS.contains(&normalize(format).as_str())
+    let bare = |s: &'static str| s.bytes().filter(|b| *b != b'-');
+    CHECKED_FORMATS
+        .iter()
+        .any(|f| bare(f).eq(format.bytes().filter(|b| *b != b'-')))
 }
 
 /// Some(true/false) when the server checks `format`; None when it ignores the format.
