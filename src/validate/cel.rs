@@ -6,6 +6,7 @@
 use super::field_error::{BadValue, ErrorType, FieldError};
 use crate::source::Span;
 use crate::yaml::{Entry, Node, Value};
+use kube_cel::CompiledSchema;
 
 /// Whether the errors so far stop CEL from running (apiextensions-apiserver
 /// `pkg/registry/customresource/strategy.go` `hasBlockingErr`: a type error or an unsupported
@@ -21,13 +22,95 @@ pub fn has_blocking_error(errors: &[FieldError]) -> bool {
 pub const SKIPPED_NOTE: &str = "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation";
 
 /// The object CEL sees: `metadata` reduced to `name` and `generateName`, the only ObjectMeta
-/// fields the server exposes to rules.
-fn cel_view(root: &Node) -> serde_json::Value {
-    let mut json = root.to_serde();
+/// fields the server exposes to rules; and, above the nodes that have rules, only the branches
+/// that lead to one (kube-cel converts the whole value at every node it walks, so the parts no
+/// rule can see are left out).
+fn cel_view(root: &Node, rules: &CompiledSchema) -> serde_json::Value {
+    let mut json = view(root, rules);
     if let Some(serde_json::Value::Object(meta)) = json.get_mut("metadata") {
         meta.retain(|k, _| k == "name" || k == "generateName");
     }
     json
+}
+
+fn view(node: &Node, c: &CompiledSchema) -> serde_json::Value {
+    if !c.validations.is_empty()
+        || !c.all_of.is_empty()
+        || !c.one_of.is_empty()
+        || !c.any_of.is_empty()
+    {
+        return node.to_serde();
+    }
+    match &node.value {
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .filter_map(|e| {
+                    let child = c.properties.get(&e.key).or(if c.preserve_unknown_fields {
+                        None
+                    } else {
+                        c.additional_properties.as_deref()
+                    })?;
+                    Some((e.key.clone(), view(&e.value, child)))
+                })
+                .collect(),
+        ),
+        Value::Seq(items) => match &c.items {
+            Some(item) => serde_json::Value::Array(items.iter().map(|i| view(i, item)).collect()),
+            None => serde_json::Value::Array(Vec::new()),
+        },
+        _ => node.to_serde(),
+    }
+}
+
+/// Whether a compiled subtree holds rules anywhere.
+fn has_rules(c: &CompiledSchema) -> bool {
+    !c.validations.is_empty()
+        || c.properties.values().any(has_rules)
+        || c.items.as_deref().is_some_and(has_rules)
+        || c.additional_properties.as_deref().is_some_and(has_rules)
+        || c.all_of
+            .iter()
+            .chain(&c.one_of)
+            .chain(&c.any_of)
+            .any(has_rules)
+}
+
+/// Whether kube-cel converts values of this subtree exactly as it converts untyped JSON (no
+/// format, no map keys left unescaped, no embedded resource), so its schema can be dropped.
+fn plain(c: &CompiledSchema) -> bool {
+    use kube_cel::SchemaFormat;
+    matches!(c.format, SchemaFormat::None | SchemaFormat::IntOrString)
+        && !c.is_map
+        && !c.embedded_resource
+        && c.properties.values().all(plain)
+        && c.items.as_deref().is_none_or(plain)
+        && c.additional_properties.as_deref().is_none_or(plain)
+        && c.all_of.iter().chain(&c.one_of).chain(&c.any_of).all(plain)
+}
+
+/// Drop the parts of a compiled schema that kube-cel would walk for nothing: subtrees without
+/// rules, where no rule above sees them or their values convert the same without a schema.
+/// Resources are defaulted before CEL runs, so the defaults dropped with them are not missed.
+pub fn prune_for_evaluation(c: &mut CompiledSchema) {
+    prune(c, false);
+}
+
+fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
+    let seen = seen_by_rule || !c.validations.is_empty();
+    let keep = |child: &CompiledSchema| has_rules(child) || (seen && !plain(child));
+    c.properties.retain(|_, child| keep(child));
+    for child in c.properties.values_mut() {
+        prune(child, seen);
+    }
+    for slot in [&mut c.items, &mut c.additional_properties] {
+        if slot.as_deref().is_some_and(|child| !keep(child)) {
+            *slot = None;
+        }
+        if let Some(child) = slot.as_deref_mut() {
+            prune(child, seen);
+        }
+    }
 }
 
 /// The node at an API-server field path (`spec.ports[1].name`), or the closest ancestor, with
@@ -82,7 +165,7 @@ fn error_type(reason: Option<&str>) -> ErrorType {
 
 /// Evaluate every rule of the CRD version against the (defaulted) object.
 pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<FieldError>) {
-    let Err(errors) = kube_cel::validate_compiled(rules, &cel_view(root), None) else {
+    let Err(errors) = kube_cel::validate_compiled(rules, &cel_view(root, rules), None) else {
         return;
     };
     for e in errors.into_vec() {
