@@ -206,3 +206,72 @@ pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<Fie
         }
     }
 }
+
+#[cfg(test)]
+mod pruning_tests {
+    use crate::check::check_source;
+    use crate::model::CrdIndex;
+
+    /// Rules see typed values (timestamps, unescaped map keys) below them even where the
+    /// schema is pruned for the walk, and branches without rules do not change the verdict.
+    #[test]
+    fn pruned_walk_keeps_typing_under_rules() {
+        let text = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.demo.example.com}
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            other: {type: object, properties: {when: {type: string, format: date-time}}}
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: self.window.start < timestamp('2030-01-01T00:00:00Z')
+                  message: too late
+                - rule: \"!('a.b' in self.labels) || self.labels['a.b'] == 'x'\"
+                  message: bad label
+              properties:
+                window:
+                  type: object
+                  properties:
+                    start: {type: string, format: date-time}
+                labels: {type: object, additionalProperties: {type: string}}
+                plain: {type: object, properties: {count: {type: integer}}}
+---
+apiVersion: demo.example.com/v1
+kind: Gizmo
+metadata: {name: g}
+other: {when: '2020-01-01T00:00:00Z'}
+spec:
+  window: {start: '2040-01-01T00:00:00Z'}
+  labels: {a.b: z}
+  plain: {count: 1}
+";
+        let report = check_source("g.yaml", text, &CrdIndex::default(), &Default::default());
+        let messages: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "cel/rule")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("too late")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("bad label")),
+            "{messages:?}"
+        );
+    }
+}
