@@ -30,6 +30,15 @@ measure() { # label, then the command
 
 w=$corpus/bench/widgets
 measure "widgets crs/ (2,000 files) vs crd.yaml" $bin check --format json --crds $w/crd.yaml $w/crs
+# The same run without CEL: the widget CRD with its x-kubernetes-validations blocks cut out.
+nocel=$(mktemp --suffix=.yaml)
+trap 'rm -f "$nocel"' EXIT
+awk '{ ind = match($0, /[^ ]/) - 1 }
+     skip >= 0 && (ind > skip || $0 ~ /^ *$/) { next }
+     { skip = -1 }
+     /^ *x-kubernetes-validations:/ { skip = ind; next }
+     { print }' skip=-1 "$w/crd.yaml" > "$nocel"
+measure "widgets crs/ without CEL rules" $bin check --format json --crds "$nocel" $w/crs
 measure "widgets all.yaml (2,000 documents, one file)" $bin check --format json --crds $w/crd.yaml $w/all.yaml
 measure "load + check all CRDs in crds/ (103 CRDs, 18 MB)" $bin check --format json $corpus/crds
 measure "one resource with all corpus CRDs in scope" $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml
