@@ -36,6 +36,7 @@ pub mod extension_preserve_unknown_fields;
 pub mod layout;
 pub mod missing_description;
 pub mod printer_column;
+pub mod printer_column_jsonpath;
 pub mod schema_node;
 pub mod selectable_field;
 pub mod structural_forbidden_field;
@@ -75,6 +76,7 @@ pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
     subresource_scale::check(root, problems);
     subresource_scale_path::check(root, problems);
     printer_column::check(root, problems);
+    printer_column_jsonpath::check(root, problems);
     selectable_field::check(root, problems);
     version_conversion_none::check(root, problems);
     version_not_deprecated::check(root, problems);
