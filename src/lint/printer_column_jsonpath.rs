@@ -263,11 +263,8 @@ impl<'a> Parser<'a> {
         loop {
             match self.next() {
                 None | Some('\n') => return Err("unterminated quoted string".into()),
-                Some(c) if c == end => {
-                    if self.input.as_bytes()[self.pos - 2] != b'\\' {
-                        break;
-                    }
-                }
+                // A quote ends the string unless escaped.
+                Some(c) if c == end && self.input.as_bytes()[self.pos - 2] != b'\\' => break,
                 _ => {}
             }
         }
