@@ -82,10 +82,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                                 found.push(Input::File(e.into_path()));
                             }
                         }
-                        Err(e) => errors.push(DiscoverError {
-                            path: display_path(p),
-                            message: e.to_string(),
-                        }),
+                        Err(e) => errors.push(walk_error(&e, p)),
                     }
                 }
                 found.sort();
@@ -99,17 +96,55 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
     (inputs, errors)
 }
 
+/// The path a walk error is about (the entry, not the directory walked), and why.
+fn walk_error(e: &ignore::Error, root: &Path) -> DiscoverError {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    fn reason(e: &ignore::Error) -> String {
+        match e {
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+                reason(err)
+            }
+            ignore::Error::Loop { ancestor, .. } => format!(
+                "symbolic link loop: it points to its ancestor {}",
+                display_path(ancestor)
+            ),
+            ignore::Error::Io(io) => io_reason(io),
+            other => other.to_string(),
+        }
+    }
+    DiscoverError {
+        path: display_path(path_of(e).unwrap_or(root)),
+        message: reason(e),
+    }
+}
+
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        std::io::ErrorKind::NotADirectory => "not a directory".into(),
         _ => {
-            // Drop Rust's " (os error N)" suffix: users want the reason, not the errno.
+            // Drop Rust's " (os error N)" suffix: users want the reason, not the errno; and
+            // start in lower case like the other reasons ("Too many levels of symbolic links").
             let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
+            let s = match s.find(" (os error") {
+                Some(i) => &s[..i],
+                None => &s,
+            };
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => String::new(),
             }
         }
     }
