@@ -17,7 +17,10 @@ static INDEX: LazyLock<CrdIndex> =
 static RULES: LazyLock<Arc<RuleSettings>> = LazyLock::new(|| {
     // Rules that are off by default run too.
     let mut rules = RuleSettings::default();
-    rules.command_line.extend_select.push("crd/missing-description".into());
+    rules
+        .command_line
+        .extend_select
+        .push("crd/missing-description".into());
     Arc::new(rules)
 });
 

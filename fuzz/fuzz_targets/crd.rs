@@ -19,7 +19,10 @@ use std::sync::LazyLock;
 static EMPTY: LazyLock<CrdIndex> = LazyLock::new(CrdIndex::default);
 static RULES: LazyLock<RuleSettings> = LazyLock::new(|| {
     let mut rules = RuleSettings::default();
-    rules.command_line.extend_select.push("crd/missing-description".into());
+    rules
+        .command_line
+        .extend_select
+        .push("crd/missing-description".into());
     rules
 });
 
@@ -125,7 +128,11 @@ fuzz_target!(|data: &[u8]| {
             doc.push_str(&resource(b));
         }
         1 => {
-            doc.push_str(&with("", &format!("        pattern: {}\n", yaml_quote(a)), ""));
+            doc.push_str(&with(
+                "",
+                &format!("        pattern: {}\n", yaml_quote(a)),
+                "",
+            ));
             doc.push_str(&resource(&format!("name: {}\n", yaml_quote(b))));
         }
         2 => {
@@ -137,7 +144,11 @@ fuzz_target!(|data: &[u8]| {
             doc.push_str(&resource(""));
         }
         _ => {
-            doc.push_str(&with("", "", &format!("        default:\n{}", indent(a, 10))));
+            doc.push_str(&with(
+                "",
+                "",
+                &format!("        default:\n{}", indent(a, 10)),
+            ));
             doc.push_str(&resource(b));
         }
     }
