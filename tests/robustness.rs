@@ -529,3 +529,136 @@ fn an_endless_device_or_stdin_is_read_up_to_the_size_limit_only() {
     );
     assert_eq!(schema_errors_in(&v, "bad.yaml"), 1);
 }
+
+// ---- CEL rules that would exhaust or crash the evaluator. ----
+
+/// A CRD with one CEL rule on `spec`, then a resource of it, then an invalid gadget-free
+/// resource of the same CRD (a type error): proof the rest of the file is still checked.
+fn crd_with_rule(rule: &str) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: things.demo.example.com
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {{kind: Thing, plural: things, singular: thing, listKind: ThingList}}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: {}
+              properties:
+                size: {{type: integer}}
+---
+apiVersion: demo.example.com/v1
+kind: Thing
+metadata: {{name: a}}
+spec: {{size: 1}}
+---
+apiVersion: demo.example.com/v1
+kind: Thing
+metadata: {{name: b}}
+spec: {{size: one}}
+",
+        serde_json::to_string(rule).unwrap()
+    )
+}
+
+#[test]
+fn a_rule_calling_lists_range_is_withheld_not_evaluated() {
+    // Evaluated, this allocates 2^62 list elements: the process aborts.
+    let report = common::check_text(
+        "range.yaml",
+        &crd_with_rule("lists.range(4611686018427387904).size() > 0"),
+    );
+    assert_no_panic(&report);
+    let unsupported: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/unsupported")
+        .map(|d| (d.document, d.message.as_str()))
+        .collect();
+    assert_eq!(unsupported.len(), 2, "{unsupported:#?}");
+    assert_eq!(unsupported[0].0, Some(0));
+    assert!(unsupported[0].1.contains(
+        "resources are not checked against this rule: crdlint does not evaluate lists.range"
+    ));
+    assert_eq!(unsupported[1].0, Some(1));
+    assert!(unsupported[1].1.starts_with(
+        "spec: rule \"lists.range(4611686018427387904).size() > 0\" was not checked: crdlint does not evaluate lists.range"
+    ));
+    // The type error in the last document is still found (a blocking error: no CEL there).
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "schema/type" && d.document == Some(2))
+    );
+}
+
+#[test]
+fn a_panic_in_the_cel_evaluator_costs_that_object_its_rules_only() {
+    // kube-cel's `format` panics on a precision Rust's formatter refuses.
+    let report = common::check_text(
+        "format.yaml",
+        &crd_with_rule("'%.900000000f'.format([1.0]).size() > 0"),
+    );
+    assert_no_panic(&report);
+    let unsupported: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/unsupported")
+        .collect();
+    assert_eq!(unsupported.len(), 1, "{:?}", report.diagnostics);
+    assert_eq!(unsupported[0].document, Some(1));
+    assert!(
+        unsupported[0]
+            .message
+            .contains("the CEL evaluator failed on this object"),
+        "{}",
+        unsupported[0].message
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "schema/type" && d.document == Some(2))
+    );
+}
+
+#[test]
+fn a_caught_panic_is_one_line_on_stderr() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crdlint"))
+        .args(["check", "--format", "json", "-"])
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(crd_with_rule("'%.900000000f'.format([1.0]).size() > 0").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    // One error (the type error in the last document); the panic is a warning.
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("crdlint: internal error at ") && stderr.contains("please report it"),
+        "{stderr}"
+    );
+    assert!(json(&out)["summary"]["warnings"] == 1);
+}

@@ -39,7 +39,11 @@ impl CrdVersion {
     /// The compiled CEL rules of this version's schema, if it has any.
     pub fn cel_rules(&self) -> Option<&kube_cel::CompiledSchema> {
         let source = self.cel_source.as_ref()?;
-        Some(self.cel.get_or_init(|| kube_cel::compile_schema(source)))
+        Some(self.cel.get_or_init(|| {
+            let mut compiled = kube_cel::compile_schema(source);
+            super::cel_rules::withhold_unbounded(&mut compiled);
+            compiled
+        }))
     }
 }
 
