@@ -149,3 +149,43 @@ pub fn io_reason(e: &std::io::Error) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_errors_name_the_entry_and_say_why_in_one_line() {
+        let denied = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("./config/secret"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        assert_eq!(
+            walk_error(&denied, Path::new("config")),
+            DiscoverError {
+                path: "config/secret".into(),
+                message: "permission denied".into()
+            }
+        );
+        let looped = ignore::Error::Loop {
+            ancestor: PathBuf::from("a"),
+            child: PathBuf::from("a/b/up"),
+        };
+        assert_eq!(
+            walk_error(&looped, Path::new("a")),
+            DiscoverError {
+                path: "a/b/up".into(),
+                message: "symbolic link loop: it points to its ancestor a".into()
+            }
+        );
+        if cfg!(target_os = "linux") {
+            let eloop = std::io::Error::from_raw_os_error(40);
+            assert_eq!(io_reason(&eloop), "too many levels of symbolic links");
+        }
+    }
+}
