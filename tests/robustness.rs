@@ -606,6 +606,27 @@ fn a_rule_calling_lists_range_is_withheld_not_evaluated() {
 }
 
 #[test]
+fn a_rule_constructing_a_message_is_withheld_not_evaluated() {
+    // cel-rust's evaluator panics on `Type{...}` ("not yet implemented: Support structs!").
+    let report = common::check_text("struct.yaml", &crd_with_rule("{'a': M{}}.size() == 1"));
+    assert_no_panic(&report);
+    let unsupported: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/unsupported")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unsupported.len(), 2, "{unsupported:#?}");
+    assert!(
+        unsupported[1].ends_with(
+            "was not checked: crdlint does not evaluate message construction (`Type{field: value}`): the CEL evaluator does not implement it"
+        ),
+        "{}",
+        unsupported[1]
+    );
+}
+
+#[test]
 fn a_panic_in_the_cel_evaluator_costs_that_object_its_rules_only() {
     // kube-cel's `format` panics on a precision Rust's formatter refuses.
     let report = common::check_text(

@@ -41,7 +41,7 @@ impl CrdVersion {
         let source = self.cel_source.as_ref()?;
         Some(self.cel.get_or_init(|| {
             let mut compiled = kube_cel::compile_schema(source);
-            super::cel_rules::withhold_unbounded(&mut compiled);
+            super::cel_rules::withhold(&mut compiled);
             compiled
         }))
     }

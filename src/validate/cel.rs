@@ -134,11 +134,11 @@ pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<Fie
                 span,
             );
             // A rule crdlint withholds says why, without the evaluator's "failed to compile".
-            let detail = if e.message.ends_with(crate::model::cel_rules::WITHHELD) {
-                crate::model::cel_rules::WITHHELD
-            } else {
-                e.message.as_str()
-            };
+            let detail = e
+                .message
+                .strip_prefix(&format!("failed to compile rule \"{}\": ", e.rule))
+                .filter(|why| why.starts_with(crate::model::cel_rules::WITHHELD))
+                .unwrap_or(&e.message);
             let message = format!(
                 "{}: rule {:?} was not checked: {}",
                 fe.field(),
