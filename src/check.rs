@@ -408,7 +408,7 @@ fn check_files(
                 let d = internal_error(&f.source);
                 FileOutcome {
                     diagnostics: vec![d],
-                    documents: f.docs.len(),
+                    documents: yaml::documents_read(&f.docs),
                     unreadable: true,
                     ..FileOutcome::default()
                 }
@@ -459,7 +459,7 @@ fn check_file(
         .collect();
     let mut outcome = FileOutcome {
         diagnostics: f.diagnostics.clone(),
-        documents: f.docs.len(),
+        documents: yaml::documents_read(&f.docs),
         unreadable: f.unreadable,
         ..FileOutcome::default()
     };

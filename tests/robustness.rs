@@ -142,6 +142,7 @@ fn documents_past_the_limit_are_reported_once_and_not_read() {
         )
     );
     assert_eq!(limits[0].document, Some(max));
+    assert_eq!(report.summary.documents, max);
     // The first document was validated; the one after the limit was not.
     let maximum: Vec<_> = report
         .diagnostics

@@ -50,6 +50,14 @@ pub struct Document {
     /// The document's text span.
     pub span: Span,
     pub problems: Vec<Problem>,
+    /// True for the last entry of a stream cut at the document limit: it stands for the
+    /// documents not read, and carries the limit problem.
+    pub not_read: bool,
+}
+
+/// The documents of a file that were read (not the entry standing for those past the limit).
+pub fn documents_read(docs: &[Document]) -> usize {
+    docs.iter().filter(|d| !d.not_read).count()
 }
 
 /// Parse a whole file into its documents, at most [`MAX_DOCUMENTS`] of them.
@@ -84,6 +92,7 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
                             chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len()),
                         ),
                     }],
+                    not_read: true,
                 });
                 return docs;
             }
@@ -92,6 +101,7 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
                 root,
                 span: Span::new(chunk.start, chunk.start + chunk.text.len()),
                 problems,
+                not_read: false,
             });
         }
     }
@@ -645,6 +655,8 @@ mod tests {
             "a: 1"
         );
         assert_eq!(last.span.end, text.len());
+        assert!(last.not_read);
+        assert_eq!(documents_read(&docs), 3);
         // Exactly at the limit: nothing is left out.
         assert_eq!(parse_stream_limited(&text, 6).len(), 6);
     }
