@@ -44,6 +44,20 @@ fn is_manifest(p: &Path) -> bool {
     )
 }
 
+/// `p` without `.` components, so that a file named on the command line and the same file
+/// found by walking `.` are one input (`bad.yaml` and `./bad.yaml`), checked once.
+fn without_dots(p: &Path) -> PathBuf {
+    let cleaned: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        cleaned
+    }
+}
+
 /// A path that could not be used, with a one-line reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoverError {
@@ -79,7 +93,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                     match entry {
                         Ok(e) => {
                             if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) {
-                                found.push(Input::File(e.into_path()));
+                                found.push(Input::File(without_dots(e.path())));
                             }
                         }
                         Err(e) => errors.push(walk_error(&e, p)),
@@ -88,7 +102,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                 found.sort();
                 inputs.extend(found);
             }
-            Ok(_) => inputs.push(Input::File(p.clone())),
+            Ok(_) => inputs.push(Input::File(without_dots(p))),
         }
     }
     let mut seen = std::collections::HashSet::new();

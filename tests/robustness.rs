@@ -684,3 +684,27 @@ fn a_caught_panic_is_one_line_on_stderr() {
     );
     assert!(json(&out)["summary"]["warnings"] == 1);
 }
+
+#[test]
+fn a_file_named_and_found_by_a_walk_is_checked_once() {
+    let dir = beside_good_and_bad();
+    let crd = gadget_crd();
+    let out = crdlint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--crds",
+            &crd,
+            "bad.yaml",
+            "./bad.yaml",
+            ".",
+        ],
+        Some(dir.path()),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(schema_errors_in(&v, "bad.yaml"), 1, "{:#?}", found(&v));
+    assert_eq!(v["summary"]["files"], 2);
+}
