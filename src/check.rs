@@ -14,6 +14,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+/// Diagnostics reported per file; the rest are counted in one `input/too-many-diagnostics`.
+pub const DEFAULT_MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -23,6 +25,8 @@ pub struct Options {
     /// Text of standard input when `-` is among the paths.
     pub stdin_text: Option<Vec<u8>>,
     pub max_file_size: u64,
+    /// Diagnostics reported per file (0: all of them). Errors are kept first.
+    pub max_diagnostics_per_file: usize,
     /// Which rules run, and at what severity (from crdlint.toml and the command line).
     pub rules: Arc<RuleSettings>,
 }
@@ -35,6 +39,7 @@ impl Default for Options {
             stdin_name: "<stdin>".into(),
             stdin_text: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_diagnostics_per_file: DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
             rules: Arc::default(),
         }
     }
@@ -84,6 +89,19 @@ fn too_large(len: u64, limit: u64) -> String {
     format!("input is {len} bytes, larger than the limit of {limit} bytes")
 }
 
+/// A stream (stdin, a pipe, a device) longer than the limit: its length is not known.
+pub fn stream_too_large(limit: u64) -> String {
+    format!("input is larger than the limit of {limit} bytes")
+}
+
+/// Read at most `limit + 1` bytes, so a stream without end (`/dev/zero`) is never loaded.
+pub fn read_capped(from: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    from.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
     let bytes = match input {
         Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
@@ -96,11 +114,13 @@ fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
             if meta.len() > opts.max_file_size {
                 return Err(too_large(meta.len(), opts.max_file_size));
             }
-            std::fs::read(p).map_err(|e| discover::io_reason(&e))?
+            // Pipes and devices report no length: the read itself is bounded.
+            let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
+            read_capped(file, opts.max_file_size).map_err(|e| discover::io_reason(&e))?
         }
     };
     if bytes.len() as u64 > opts.max_file_size {
-        return Err(too_large(bytes.len() as u64, opts.max_file_size));
+        return Err(stream_too_large(opts.max_file_size));
     }
     Ok(bytes)
 }
@@ -135,6 +155,33 @@ fn failed(
     }
 }
 
+/// The diagnostic of a file whose processing hit a bug in crdlint.
+fn internal_error(source: &Arc<SourceFile>) -> Diagnostic {
+    diag(
+        "internal/panic",
+        format!(
+            "internal error while checking {}; please report it",
+            source.name
+        ),
+        source,
+        None,
+    )
+}
+
+/// Run `f` on one file; a panic inside it (a bug in crdlint) becomes that file's
+/// `internal/panic` diagnostic, and the other files are still checked.
+fn guarded(name: &str, f: impl FnOnce() -> Loaded) -> Loaded {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        let source = SourceFile::new(name, String::new());
+        let d = internal_error(&source);
+        Loaded {
+            diagnostics: vec![d],
+            unreadable: true,
+            ..Loaded::empty(source)
+        }
+    })
+}
+
 /// Read an input and hand its bytes to `parse`; a read failure becomes the file's diagnostic.
 fn load_with(input: &Input, opts: &Options, parse: impl FnOnce(&str, Vec<u8>) -> Loaded) -> Loaded {
     let name = input.display_name();
@@ -148,20 +195,24 @@ fn load_with(input: &Input, opts: &Options, parse: impl FnOnce(&str, Vec<u8>) ->
 }
 
 fn load(input: &Input, opts: &Options) -> Loaded {
-    load_with(input, opts, parse_input)
+    guarded(&input.display_name(), || {
+        load_with(input, opts, parse_input)
+    })
 }
 
 /// A CRD source is parsed only when it mentions the group and kind of a resource being
 /// checked: a cheap scan that keeps a pre-commit or editor check of one file from parsing and
 /// compiling hundreds of CRDs it does not need.
 fn load_crd_source(input: &Input, opts: &Options, wanted: &[(String, String)]) -> Loaded {
-    load_with(input, opts, |name, bytes| {
-        let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
-        if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
-            parse_input(name, bytes)
-        } else {
-            Loaded::empty(SourceFile::new(name, String::new()))
-        }
+    guarded(&input.display_name(), || {
+        load_with(input, opts, |name, bytes| {
+            let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
+            if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
+                parse_input(name, bytes)
+            } else {
+                Loaded::empty(SourceFile::new(name, String::new()))
+            }
+        })
     })
 }
 
@@ -209,7 +260,9 @@ fn parse_input(name: &str, bytes: Vec<u8>) -> Loaded {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let span = Span::new(at, (at + 1).min(text.len()));
+            // The bad bytes read as U+FFFD (3 bytes): the span covers that character.
+            let width = text[at..].chars().next().map_or(0, char::len_utf8);
+            let span = Span::new(at, at + width);
             let message = format!(
                 "{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"
             );
@@ -273,13 +326,19 @@ pub fn run(opts: &Options) -> Report {
         report.diagnostics.extend(
             f.diagnostics
                 .iter()
-                .filter(|d| d.rule == "input/unreadable")
+                .filter(|d| d.rule == "input/unreadable" || d.rule == "internal/panic")
                 .cloned(),
         );
         report.unreadable |= f.unreadable;
     }
 
-    check_files(&files, &index, &opts.rules, &mut report);
+    check_files(
+        &files,
+        &index,
+        &opts.rules,
+        opts.max_diagnostics_per_file,
+        &mut report,
+    );
     report
 }
 
@@ -323,33 +382,39 @@ pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSetting
     let mut index = index_of([&file]);
     index.extend_from(base);
     let mut report = Report::default();
-    check_files(std::slice::from_ref(&file), &index, rules, &mut report);
+    check_files(
+        std::slice::from_ref(&file),
+        &index,
+        rules,
+        DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
+        &mut report,
+    );
     report
 }
 
 /// Check loaded files against an index, adding to `report` (sorted, counted).
-fn check_files(files: &[Loaded], index: &CrdIndex, rules: &RuleSettings, report: &mut Report) {
+fn check_files(
+    files: &[Loaded],
+    index: &CrdIndex,
+    rules: &RuleSettings,
+    max_diagnostics: usize,
+    report: &mut Report,
+) {
     let per_file: Vec<FileOutcome> = files
         .par_iter()
         .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(f, index, rules)))
-                .unwrap_or_else(|_| {
-                    let d = diag(
-                        "internal/panic",
-                        format!(
-                            "internal error while checking {}; please report it",
-                            f.source.name
-                        ),
-                        &f.source,
-                        None,
-                    );
-                    FileOutcome {
-                        diagnostics: vec![d],
-                        documents: f.docs.len(),
-                        unreadable: true,
-                        ..FileOutcome::default()
-                    }
-                })
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_file(f, index, rules, max_diagnostics)
+            }))
+            .unwrap_or_else(|_| {
+                let d = internal_error(&f.source);
+                FileOutcome {
+                    diagnostics: vec![d],
+                    documents: yaml::documents_read(&f.docs),
+                    unreadable: true,
+                    ..FileOutcome::default()
+                }
+            })
         })
         .collect();
     report.summary.files += files.len();
@@ -381,7 +446,12 @@ struct FileOutcome {
 }
 
 /// All diagnostics of one file, with its counts.
-fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome {
+fn check_file(
+    f: &Loaded,
+    index: &CrdIndex,
+    rules: &RuleSettings,
+    max_diagnostics: usize,
+) -> FileOutcome {
     // Documents are independent: a long stream is checked in parallel, and the report is
     // sorted afterwards, so the output does not depend on the schedule.
     let per_doc: Vec<FileOutcome> = f
@@ -391,7 +461,7 @@ fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome
         .collect();
     let mut outcome = FileOutcome {
         diagnostics: f.diagnostics.clone(),
-        documents: f.docs.len(),
+        documents: yaml::documents_read(&f.docs),
         unreadable: f.unreadable,
         ..FileOutcome::default()
     };
@@ -403,7 +473,50 @@ fn check_file(f: &Loaded, index: &CrdIndex, rules: &RuleSettings) -> FileOutcome
     let file_rules = rules.for_file(&f.source.name);
     file_rules.apply(&mut outcome.diagnostics);
     crate::suppress::apply(&f.source, &f.docs, &file_rules, &mut outcome.diagnostics);
+    if let Some(mut note) = cap_diagnostics(&mut outcome.diagnostics, max_diagnostics, &f.source) {
+        file_rules.apply(&mut note);
+        outcome.diagnostics.extend(note);
+    }
     outcome
+}
+
+/// Keep at most `max` diagnostics (0: all), the most severe first, so that the exit status
+/// stays right; the rest are counted in one `input/too-many-diagnostics` about the file.
+fn cap_diagnostics(
+    diagnostics: &mut Vec<Diagnostic>,
+    max: usize,
+    source: &Arc<SourceFile>,
+) -> Option<Vec<Diagnostic>> {
+    if max == 0 || diagnostics.len() <= max {
+        return None;
+    }
+    diagnostics.sort_by(|a, b| (a.severity, a.sort_key()).cmp(&(b.severity, b.sort_key())));
+    let dropped = diagnostics.split_off(max);
+    let count = |s: Severity| dropped.iter().filter(|d| d.severity == s).count();
+    let by_severity: Vec<String> = [
+        (count(Severity::Error), "error"),
+        (count(Severity::Warning), "warning"),
+        (count(Severity::Info), "info"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect();
+    let note = diag(
+        "input/too-many-diagnostics",
+        format!(
+            "{} has more than {max} diagnostics: {} more ({}) are not shown",
+            source.name,
+            dropped.len(),
+            by_severity.join(", ")
+        ),
+        source,
+        None,
+    )
+    .with_help(
+        "fix the errors shown first, or pass --max-diagnostics-per-file 0 to see every diagnostic",
+    );
+    Some(vec![note])
 }
 
 fn check_document(

@@ -8,7 +8,7 @@ use crate::rules::{
     selection::{RuleSet, RuleSettings},
 };
 use clap::{Parser, Subcommand};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
@@ -96,6 +96,10 @@ pub struct CheckArgs {
     /// Largest input file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Diagnostics reported per file, errors first; the rest are counted in one note
+    /// (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = check::DEFAULT_MAX_DIAGNOSTICS_PER_FILE)]
+    pub max_diagnostics_per_file: usize,
 }
 
 pub fn run(cli: Cli) -> i32 {
@@ -141,12 +145,14 @@ fn rule(id: Option<&str>) -> i32 {
 
 fn check(args: CheckArgs) -> i32 {
     let stdin_text = if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut buf = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-            eprintln!("crdlint: cannot read standard input: {e}");
-            return 2;
+        // Never more than the size limit: `crdlint check - < /dev/zero` must end.
+        match check::read_capped(std::io::stdin().lock(), args.max_file_size) {
+            Ok(buf) => Some(buf),
+            Err(e) => {
+                eprintln!("crdlint: cannot read standard input: {e}");
+                return 2;
+            }
         }
-        Some(buf)
     } else {
         None
     };
@@ -206,6 +212,7 @@ fn check(args: CheckArgs) -> i32 {
         stdin_name: args.stdin_filename,
         stdin_text,
         max_file_size: args.max_file_size,
+        max_diagnostics_per_file: args.max_diagnostics_per_file,
         rules: std::sync::Arc::new(rules),
     };
     let mut report = check::run(&opts);

@@ -44,6 +44,20 @@ fn is_manifest(p: &Path) -> bool {
     )
 }
 
+/// `p` without `.` components, so that a file named on the command line and the same file
+/// found by walking `.` are one input (`bad.yaml` and `./bad.yaml`), checked once.
+fn without_dots(p: &Path) -> PathBuf {
+    let cleaned: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        cleaned
+    }
+}
+
 /// A path that could not be used, with a one-line reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoverError {
@@ -79,19 +93,16 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                     match entry {
                         Ok(e) => {
                             if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) {
-                                found.push(Input::File(e.into_path()));
+                                found.push(Input::File(without_dots(e.path())));
                             }
                         }
-                        Err(e) => errors.push(DiscoverError {
-                            path: display_path(p),
-                            message: e.to_string(),
-                        }),
+                        Err(e) => errors.push(walk_error(&e, p)),
                     }
                 }
                 found.sort();
                 inputs.extend(found);
             }
-            Ok(_) => inputs.push(Input::File(p.clone())),
+            Ok(_) => inputs.push(Input::File(without_dots(p))),
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -99,18 +110,96 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
     (inputs, errors)
 }
 
+/// The path a walk error is about (the entry, not the directory walked), and why.
+fn walk_error(e: &ignore::Error, root: &Path) -> DiscoverError {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    fn reason(e: &ignore::Error) -> String {
+        match e {
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+                reason(err)
+            }
+            ignore::Error::Loop { ancestor, .. } => format!(
+                "symbolic link loop: it points to its ancestor {}",
+                display_path(ancestor)
+            ),
+            ignore::Error::Io(io) => io_reason(io),
+            other => other.to_string(),
+        }
+    }
+    DiscoverError {
+        path: display_path(path_of(e).unwrap_or(root)),
+        message: reason(e),
+    }
+}
+
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        std::io::ErrorKind::NotADirectory => "not a directory".into(),
         _ => {
-            // Drop Rust's " (os error N)" suffix: users want the reason, not the errno.
+            // Drop Rust's " (os error N)" suffix: users want the reason, not the errno; and
+            // start in lower case like the other reasons ("Too many levels of symbolic links").
             let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
+            let s = match s.find(" (os error") {
+                Some(i) => &s[..i],
+                None => &s,
+            };
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => String::new(),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_errors_name_the_entry_and_say_why_in_one_line() {
+        let denied = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("./config/secret"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        assert_eq!(
+            walk_error(&denied, Path::new("config")),
+            DiscoverError {
+                path: "config/secret".into(),
+                message: "permission denied".into()
+            }
+        );
+        let looped = ignore::Error::Loop {
+            ancestor: PathBuf::from("a"),
+            child: PathBuf::from("a/b/up"),
+        };
+        assert_eq!(
+            walk_error(&looped, Path::new("a")),
+            DiscoverError {
+                path: "a/b/up".into(),
+                message: "symbolic link loop: it points to its ancestor a".into()
+            }
+        );
+        if cfg!(target_os = "linux") {
+            let eloop = std::io::Error::from_raw_os_error(40);
+            assert_eq!(io_reason(&eloop), "too many levels of symbolic links");
         }
     }
 }

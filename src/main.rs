@@ -7,6 +7,24 @@ use crdlint::cli::{Cli, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // A panic is caught per file (or per CEL evaluation, or per editor request) and reported
+    // as a diagnostic; on stderr it gets one line, not Rust's panic text, unless a backtrace
+    // is asked for.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("crdlint: internal error{at}: {what} (please report it)");
+        }));
+    }
     let cli = Cli::parse();
     let threads = match &cli.command {
         Command::Check(args) => args.threads,

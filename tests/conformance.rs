@@ -14,6 +14,9 @@ fn run(paths: Vec<PathBuf>, crds: Vec<PathBuf>) -> Report {
     check::run(&Options {
         paths,
         crds,
+        // Verdicts are compared for every document: none may be left out of the report
+        // (all.yaml holds 2,000 documents and 1,350 diagnostics).
+        max_diagnostics_per_file: 0,
         ..Options::default()
     })
 }

@@ -39,11 +39,12 @@ pub fn uri_to_path(uri: &str) -> PathBuf {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Two hex digits after `%` (compared as bytes: what follows may be any character).
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&raw[i + 1..i + 3], 16)
+            && let Some(&[hi, lo]) = bytes.get(i + 1..i + 3)
+            && let (Some(hi), Some(lo)) = ((hi as char).to_digit(16), (lo as char).to_digit(16))
         {
-            out.push(b);
+            out.push((hi * 16 + lo) as u8);
             i += 3;
             continue;
         }
@@ -303,11 +304,32 @@ fn serve(conn: &Connection) -> Result<(), Box<dyn std::error::Error>> {
                 if conn.handle_shutdown(&req)? {
                     return Ok(());
                 }
-                let result = handle_request(&server, &req);
-                conn.sender
-                    .send(Message::Response(Response::new_ok(req.id, result)))?;
+                // A bug in one request must not take the editor's server down.
+                let response = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle_request(&server, &req)
+                })) {
+                    Ok(result) => Response::new_ok(req.id, result),
+                    Err(_) => Response::new_err(
+                        req.id,
+                        lsp_server::ErrorCode::InternalError as i32,
+                        format!(
+                            "crdlint: internal error in {}; please report it",
+                            req.method
+                        ),
+                    ),
+                };
+                conn.sender.send(Message::Response(response))?;
             }
-            Message::Notification(n) => handle_notification(&mut server, conn, n),
+            Message::Notification(n) => {
+                let method = n.method.clone();
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle_notification(&mut server, conn, n)
+                }))
+                .is_err()
+                {
+                    eprintln!("crdlint server: internal error in {method}; please report it");
+                }
+            }
             Message::Response(_) => {}
         }
     }
@@ -376,5 +398,22 @@ fn handle_notification(server: &mut Server, conn: &Connection, n: Notification) 
     };
     for u in uris {
         server.publish(conn, &u);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_decode_percent_escapes_and_leave_the_rest() {
+        assert_eq!(
+            uri_to_path("file:///a/b%20c.yaml"),
+            Path::new("/a/b c.yaml")
+        );
+        assert_eq!(uri_to_path("file:///a/%C3%A9.yaml"), Path::new("/a/é.yaml"));
+        // Not escapes: kept as written (a non-ASCII character after `%` used to panic).
+        assert_eq!(uri_to_path("file:///a/%aé.yaml"), Path::new("/a/%aé.yaml"));
+        assert_eq!(uri_to_path("file:///a/%+f%zz%"), Path::new("/a/%+f%zz%"));
     }
 }

@@ -1,9 +1,111 @@
 //! Checks on the CEL rules of a CRD, done when the CRD is read: each `rule` and
 //! `messageExpression` must parse (`cel/compile-error`, where the API server refuses the CRD),
 //! and syntax our evaluator lacks is named (`cel/unsupported`).
+//!
+//! Also what is not evaluated at all, because the evaluator could not survive it:
+//! - kube-cel has no runtime cost limit (the API server stops a rule at a per-call cost of
+//!   1,000,000), so a function whose work is set by an argument rather than by the object,
+//!   `lists.range(n)` (a list of `n` integers, allocated at once), could exhaust memory;
+//! - cel-rust does not implement message construction (`Type{field: value}`) and panics on it.
+//!
+//! Rules using either are withheld: `cel/unsupported`, never a silent pass.
 
 use super::schema::SchemaProblem;
 use crate::yaml::Node;
+use kube_cel::cel::Program;
+use kube_cel::cel::common::ast::{EntryExpr, Expr};
+
+/// How every reason a rule is withheld starts; the evaluator's report of the rule carries it.
+pub const WITHHELD: &str = "crdlint does not evaluate ";
+
+const RANGE: &str = "crdlint does not evaluate lists.range: its cost is set by its argument, and the CEL evaluator has no runtime cost limit to stop it";
+const STRUCT: &str = "crdlint does not evaluate message construction (`Type{field: value}`): the CEL evaluator does not implement it";
+
+/// Why crdlint does not evaluate an expression, if it does not.
+fn withheld(e: &Expr) -> Option<&'static str> {
+    fn any<'a>(mut items: impl Iterator<Item = &'a Expr>) -> Option<&'static str> {
+        items.find_map(withheld)
+    }
+    match e {
+        Expr::Struct(_) => Some(STRUCT),
+        // `lists.range(n)` parses as `range` called on the identifier `lists`.
+        Expr::Call(c)
+            if c.func_name == "range"
+                && matches!(c.target.as_deref().map(|t| &t.expr), Some(Expr::Ident(i)) if i == "lists") =>
+        {
+            Some(RANGE)
+        }
+        Expr::Call(c) => any(c
+            .target
+            .iter()
+            .map(|t| &t.expr)
+            .chain(c.args.iter().map(|a| &a.expr))),
+        Expr::Comprehension(c) => any([
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .map(|x| &x.expr)),
+        Expr::List(l) => any(l.elements.iter().map(|x| &x.expr)),
+        Expr::Map(m) => any(m.entries.iter().flat_map(|entry| match &entry.expr {
+            EntryExpr::MapEntry(me) => vec![&me.key.expr, &me.value.expr],
+            EntryExpr::StructField(f) => vec![&f.value.expr],
+        })),
+        Expr::Select(sel) => withheld(&sel.operand.expr),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => None,
+    }
+}
+
+fn program_withheld(program: &Program) -> Option<&'static str> {
+    withheld(&program.expression().expr)
+}
+
+fn expression_withheld(expression: &str) -> Option<&'static str> {
+    Program::compile(expression)
+        .ok()
+        .and_then(|p| program_withheld(&p))
+}
+
+#[derive(Debug)]
+struct Withheld(&'static str);
+
+impl std::fmt::Display for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Withheld {}
+
+/// Replace every rule of `schema` (and below) that crdlint does not evaluate by a
+/// compilation error, so the evaluator reports it as not checked instead of running it.
+pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
+    for v in &mut schema.validations {
+        if let Ok(compiled) = v
+            && let Some(why) = program_withheld(&compiled.program)
+                .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
+        {
+            *v = Err(kube_cel::CompilationError::Parse {
+                rule: compiled.rule.rule.clone(),
+                source: Box::new(Withheld(why)),
+            });
+        }
+    }
+    let children = schema
+        .properties
+        .values_mut()
+        .chain(schema.items.as_deref_mut())
+        .chain(schema.additional_properties.as_deref_mut())
+        .chain(schema.all_of.iter_mut())
+        .chain(schema.one_of.iter_mut())
+        .chain(schema.any_of.iter_mut());
+    for child in children {
+        withhold(child);
+    }
+}
 
 /// What compiling one expression said: None when it compiles.
 fn compile_problem(expression: &str) -> Option<(bool, String)> {
@@ -33,7 +135,17 @@ pub fn check(list: &Node, path: &str, problems: &mut Vec<SchemaProblem>) {
                 continue;
             };
             let field = format!("{path}.x-kubernetes-validations[{i}].{key}");
-            if let Some((unsupported, detail)) = compile_problem(expr) {
+            if let Some(why) = expression_withheld(expr) {
+                let quoted = crate::validate::field_error::go_quote(expr);
+                problems.push(SchemaProblem {
+                    rule: "cel/unsupported",
+                    path: field.clone(),
+                    message: format!(
+                        "{field}: {quoted}: resources are not checked against this rule: {why}"
+                    ),
+                    span: expr_node.span,
+                });
+            } else if let Some((unsupported, detail)) = compile_problem(expr) {
                 let quoted = crate::validate::field_error::go_quote(expr);
                 problems.push(if unsupported {
                     SchemaProblem {
@@ -78,6 +190,37 @@ mod tests {
         );
         assert!(p[0].message.starts_with("s.x-kubernetes-validations[0].rule: Invalid value: \"self ==\": compilation failed: ERROR: <input>:1:8: Syntax error"));
         assert_eq!(p[2].path, "s.x-kubernetes-validations[2].messageExpression");
+    }
+
+    #[test]
+    fn rules_the_evaluator_cannot_survive_are_withheld() {
+        assert_eq!(
+            expression_withheld("lists.range(5).size() == 5"),
+            Some(RANGE)
+        );
+        assert_eq!(
+            expression_withheld("self.all(x, [1, lists.range(self.n)].size() > 0)"),
+            Some(RANGE)
+        );
+        assert_eq!(
+            expression_withheld("{'a': [M{x: 1}]}.size() == 1"),
+            Some(STRUCT)
+        );
+        assert_eq!(
+            expression_withheld("self.range(1) == 1 && lists.x == 1"),
+            None
+        );
+        assert_eq!(
+            expression_withheld("self.items.all(i, i.size() < 10)"),
+            None
+        );
+        let p = problems("- rule: lists.range(3).size() == 3\n");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].rule, "cel/unsupported");
+        assert!(
+            p[0].message
+                .contains("crdlint does not evaluate lists.range")
+        );
     }
 
     #[test]

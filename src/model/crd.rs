@@ -42,6 +42,7 @@ impl CrdVersion {
         let source = self.cel_source.as_ref()?;
         Some(self.cel.get_or_init(|| {
             let mut compiled = kube_cel::compile_schema(source);
+            super::cel_rules::withhold(&mut compiled);
             crate::validate::cel::prune_for_evaluation(&mut compiled);
             compiled
         }))

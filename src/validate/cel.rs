@@ -165,7 +165,27 @@ fn error_type(reason: Option<&str>) -> ErrorType {
 
 /// Evaluate every rule of the CRD version against the (defaulted) object.
 pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<FieldError>) {
-    let Err(errors) = kube_cel::validate_compiled(rules, &cel_view(root, rules), None) else {
+    let view = cel_view(root, rules);
+    // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
+    // this object its CEL rules, reported, and nothing else.
+    let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kube_cel::validate_compiled(rules, &view, None)
+    }));
+    let Ok(evaluated) = evaluated else {
+        let fe = FieldError::new(
+            "cel/unsupported",
+            ErrorType::Invalid,
+            "",
+            BadValue::Omit,
+            "",
+            root.span,
+        );
+        out.push(fe.with_own_message(
+            "the x-kubernetes-validations rules were not checked: the CEL evaluator failed on this object (an internal error; please report it)".to_string(),
+        ));
+        return;
+    };
+    let Err(errors) = evaluated else {
         return;
     };
     for e in errors.into_vec() {
@@ -196,11 +216,17 @@ pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<Fie
                 "",
                 span,
             );
+            // A rule crdlint withholds says why, without the evaluator's "failed to compile".
+            let detail = e
+                .message
+                .strip_prefix(&format!("failed to compile rule \"{}\": ", e.rule))
+                .filter(|why| why.starts_with(crate::model::cel_rules::WITHHELD))
+                .unwrap_or(&e.message);
             let message = format!(
                 "{}: rule {:?} was not checked: {}",
                 fe.field(),
                 e.rule,
-                e.message
+                detail
             );
             out.push(fe.with_own_message(message));
         }

@@ -18,6 +18,9 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 1000;
 /// Nodes that alias expansion may create in one document (a "billion laughs" guard).
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Documents read from one file; the rest of a longer stream is reported, not read (the
+/// largest stream in the benchmark corpus holds 2,000).
+pub const MAX_DOCUMENTS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemKind {
@@ -47,18 +50,58 @@ pub struct Document {
     /// The document's text span.
     pub span: Span,
     pub problems: Vec<Problem>,
+    /// True for the last entry of a stream cut at the document limit: it stands for the
+    /// documents not read, and carries the limit problem.
+    pub not_read: bool,
 }
 
-/// Parse a whole file into its documents.
+/// The documents of a file that were read (not the entry standing for those past the limit).
+pub fn documents_read(docs: &[Document]) -> usize {
+    docs.iter().filter(|d| !d.not_read).count()
+}
+
+/// Parse a whole file into its documents, at most [`MAX_DOCUMENTS`] of them.
 pub fn parse_stream(text: &str) -> Vec<Document> {
+    parse_stream_limited(text, MAX_DOCUMENTS)
+}
+
+/// Parse a whole file into its documents. After `max_documents` documents, the rest of the
+/// file is not read: it becomes one last document without a root whose only problem is a
+/// [`ProblemKind::Limit`] giving the number of documents in the file.
+pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
     let mut docs = Vec::new();
-    for chunk in split::split_documents(text) {
+    let chunks = split::split_documents(text);
+    for (i, chunk) in chunks.iter().enumerate() {
         for (root, problems) in parse_chunk(chunk.text, chunk.start) {
+            if docs.len() == max_documents {
+                // Kubernetes reads a `---` chunk as one document: count the chunks not read
+                // (this one included) rather than parse them.
+                let total = docs.len() + (chunks.len() - i);
+                docs.push(Document {
+                    index: docs.len(),
+                    root: None,
+                    span: Span::new(chunk.start, text.len()),
+                    problems: vec![Problem {
+                        kind: ProblemKind::Limit,
+                        message: format!(
+                            "the file holds {total} documents, more than the limit of {max_documents}: the documents from here on are not read"
+                        ),
+                        // The line that starts the first document not read.
+                        span: Span::new(
+                            chunk.start,
+                            chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len()),
+                        ),
+                    }],
+                    not_read: true,
+                });
+                return docs;
+            }
             docs.push(Document {
                 index: docs.len(),
                 root,
                 span: Span::new(chunk.start, chunk.start + chunk.text.len()),
                 problems,
+                not_read: false,
             });
         }
     }
@@ -590,6 +633,32 @@ mod tests {
         let d = one(&text);
         assert!(d.root.is_none());
         assert_eq!(d.problems[0].kind, ProblemKind::Limit);
+    }
+
+    #[test]
+    fn document_count_is_bounded() {
+        let text = "a: 1\n---\n".repeat(5) + "b: 2\n";
+        let docs = parse_stream_limited(&text, 3);
+        assert_eq!(docs.len(), 4);
+        assert!(docs[..3].iter().all(|d| d.root.is_some()));
+        let last = &docs[3];
+        assert!(last.root.is_none());
+        assert_eq!(last.index, 3);
+        assert_eq!(last.problems.len(), 1);
+        assert_eq!(last.problems[0].kind, ProblemKind::Limit);
+        assert_eq!(
+            last.problems[0].message,
+            "the file holds 6 documents, more than the limit of 3: the documents from here on are not read"
+        );
+        assert_eq!(
+            &text[last.problems[0].span.start..last.problems[0].span.end],
+            "a: 1"
+        );
+        assert_eq!(last.span.end, text.len());
+        assert!(last.not_read);
+        assert_eq!(documents_read(&docs), 3);
+        // Exactly at the limit: nothing is left out.
+        assert_eq!(parse_stream_limited(&text, 6).len(), 6);
     }
 
     #[test]
