@@ -126,52 +126,76 @@ fn walk(
     }
 }
 
-/// Whether a CEL expression refers to the variable `oldSelf` (outside string literals).
-pub fn uses_old_self(expr: &str) -> bool {
+/// Byte offsets where a CEL expression refers to the variable `oldSelf` (outside string
+/// literals; `self.oldSelf` is a field of that name, not the variable).
+fn old_self_uses(expr: &str) -> Vec<usize> {
+    // Blanking keeps every character outside literals in place, so offsets carry over.
     let code = strip_strings(expr);
-    code.match_indices("oldSelf").any(|(i, _)| {
-        let before = code[..i].chars().next_back();
-        let after = code[i + "oldSelf".len()..].chars().next();
-        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-        // `self.oldSelf` is a field named oldSelf, not the variable.
-        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
-    })
+    code.match_indices("oldSelf")
+        .filter(|(i, _)| {
+            let before = code[..*i].chars().next_back();
+            let after = code[i + "oldSelf".len()..].chars().next();
+            let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a CEL expression refers to the variable `oldSelf`.
+pub fn uses_old_self(expr: &str) -> bool {
+    !old_self_uses(expr).is_empty()
+}
+
+/// The expression with the variable `oldSelf` replaced by `with`.
+pub fn replace_old_self(expr: &str, with: &str) -> String {
+    let mut out = expr.to_string();
+    for i in old_self_uses(expr).into_iter().rev() {
+        out.replace_range(i..i + "oldSelf".len(), with);
+    }
+    out
 }
 
 /// The expression with the contents of string literals blanked out.
 pub fn strip_strings(expr: &str) -> String {
+    // Every character inside a literal (quotes included) becomes spaces of the same byte
+    // length, so offsets in the result are offsets in `expr`.
+    let blank = |out: &mut String, c: char| out.extend(std::iter::repeat_n(' ', c.len_utf8()));
     let mut out = String::with_capacity(expr.len());
     let mut chars = expr.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '"' || c == '\'' {
-            let triple = {
-                let mut look = chars.clone();
-                look.next() == Some(c) && look.next() == Some(c)
-            };
-            if triple {
-                chars.next();
-                chars.next();
-            }
-            out.push(' ');
-            let mut run = 0;
-            while let Some(d) = chars.next() {
-                if d == '\\' {
-                    chars.next();
-                    run = 0;
-                    continue;
-                }
-                if d == c {
-                    run += 1;
-                    if !triple || run == 3 {
-                        break;
-                    }
-                } else {
-                    run = 0;
-                }
-            }
-            out.push(' ');
-        } else {
+        if c != '"' && c != '\'' {
             out.push(c);
+            continue;
+        }
+        let triple = {
+            let mut look = chars.clone();
+            look.next() == Some(c) && look.next() == Some(c)
+        };
+        blank(&mut out, c);
+        if triple {
+            chars.next();
+            chars.next();
+            out.push_str("  ");
+        }
+        let mut run = 0;
+        while let Some(d) = chars.next() {
+            blank(&mut out, d);
+            if d == '\\' {
+                if let Some(e) = chars.next() {
+                    blank(&mut out, e);
+                }
+                run = 0;
+                continue;
+            }
+            if d == c {
+                run += 1;
+                if !triple || run == 3 {
+                    break;
+                }
+            } else {
+                run = 0;
+            }
         }
     }
     out
@@ -190,5 +214,15 @@ mod tests {
         assert!(!uses_old_self(r#"self.x == "a\"oldSelf""#));
         assert!(!uses_old_self("self.x == '''it's oldSelf'''"));
         assert!(!uses_old_self("self.myoldSelf"));
+    }
+
+    #[test]
+    fn strings_are_blanked_in_place() {
+        let e = "self.x == 'é\\'oldSelf' && oldSelf.y";
+        assert_eq!(strip_strings(e).len(), e.len());
+        assert_eq!(
+            replace_old_self(e, "optional.none()"),
+            "self.x == 'é\\'oldSelf' && optional.none().y"
+        );
     }
 }

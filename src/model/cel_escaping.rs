@@ -61,6 +61,34 @@ fn rewrite_rules(v: &mut Value, fixes: &[(Regex, String)]) {
     }
 }
 
+/// Rules with `optionalOldSelf: true` run on create with `oldSelf` bound to `optional.none()`
+/// (apiextensions-apiserver `schema/cel/validation.go`, validationActivationWithOldSelf);
+/// kube-cel 0.8 binds `null` instead, which breaks `oldSelf.hasValue()`. Every check is a create
+/// here, so the variable is replaced by its value, and the rule becomes an ordinary one.
+fn bind_optional_old_self(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(rules)) = m.get_mut("x-kubernetes-validations") {
+                for rule in rules.iter_mut().filter_map(Value::as_object_mut) {
+                    if rule.get("optionalOldSelf") != Some(&Value::Bool(true)) {
+                        continue;
+                    }
+                    rule.remove("optionalOldSelf");
+                    for key in ["rule", "messageExpression"] {
+                        if let Some(Value::String(text)) = rule.get_mut(key) {
+                            *text =
+                                crate::lint::cel_walk::replace_old_self(text, "optional.none()");
+                        }
+                    }
+                }
+            }
+            m.values_mut().for_each(bind_optional_old_self);
+        }
+        Value::Array(a) => a.iter_mut().for_each(bind_optional_old_self),
+        _ => {}
+    }
+}
+
 /// The schema with its rules rewritten for kube-cel's escaping.
 pub fn adapt_schema(mut schema: Value) -> Value {
     let mut names = BTreeSet::new();
@@ -76,6 +104,7 @@ pub fn adapt_schema(mut schema: Value) -> Value {
     if !fixes.is_empty() {
         rewrite_rules(&mut schema, &fixes);
     }
+    bind_optional_old_self(&mut schema);
     schema
 }
 
