@@ -12,7 +12,6 @@
 
 use super::cel_walk::RuleAt;
 use crate::model::schema::{Schema, SchemaProblem};
-use crate::validate::field_error::go_quote;
 use cel::IdedExpr;
 use cel::common::ast::{Expr, LiteralValue};
 
@@ -30,25 +29,6 @@ enum Ty {
     Timestamp,
     Duration,
     Unknown,
-}
-
-impl Ty {
-    fn name(self) -> &'static str {
-        match self {
-            Ty::Bool => "bool",
-            Ty::Int => "int",
-            Ty::Uint => "uint",
-            Ty::Double => "double",
-            Ty::String => "string",
-            Ty::Bytes => "bytes",
-            Ty::Null => "null_type",
-            Ty::List => "list",
-            Ty::Map => "map",
-            Ty::Timestamp => "google.protobuf.Timestamp",
-            Ty::Duration => "google.protobuf.Duration",
-            Ty::Unknown => "dyn",
-        }
-    }
 }
 
 /// The CEL type the server gives a value of schema `s` (apiserver `pkg/cel/common/schemas.go`).
@@ -194,10 +174,10 @@ pub fn check(at: &RuleAt, problems: &mut Vec<SchemaProblem>) {
             let field = at.field(key);
             problems.push(SchemaProblem {
                 rule: "cel/return-type",
+                // The server's words.
                 message: format!(
-                    "{field}: Invalid value: {}: {detail} (it evaluates to {})",
-                    go_quote(expr),
-                    ty.name()
+                    "{field}: Invalid value: {}: {detail}",
+                    super::cel_walk::go_rule_value(at.entry),
                 ),
                 path: field,
                 span: node.span,

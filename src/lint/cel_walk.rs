@@ -126,6 +126,27 @@ fn walk(
     }
 }
 
+/// An `x-kubernetes-validations` entry as the API server prints it as a bad value: Go's `%#v` of
+/// `apiextensions.ValidationRule`. A pointer field that is set prints as an address in Go, which
+/// changes from call to call; it is shown as `(…)`.
+pub fn go_rule_value(entry: &Node) -> String {
+    use crate::validate::field_error::go_quote;
+    let s = |k: &str| go_quote(entry.get(k).and_then(Node::as_str).unwrap_or(""));
+    let pointer = |k: &str, ty: &str| match entry.get(k).filter(|n| !n.is_null()) {
+        Some(_) => format!("(*{ty})(…)"),
+        None => format!("(*{ty})(nil)"),
+    };
+    format!(
+        "apiextensions.ValidationRule{{Rule:{}, Message:{}, MessageExpression:{}, Reason:{}, FieldPath:{}, OptionalOldSelf:{}}}",
+        s("rule"),
+        s("message"),
+        s("messageExpression"),
+        pointer("reason", "apiextensions.FieldValueErrorReason"),
+        s("fieldPath"),
+        pointer("optionalOldSelf", "bool"),
+    )
+}
+
 /// Byte offsets where a CEL expression refers to the variable `oldSelf` (outside string
 /// literals; `self.oldSelf` is a field of that name, not the variable).
 fn old_self_uses(expr: &str) -> Vec<usize> {

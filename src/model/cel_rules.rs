@@ -158,7 +158,12 @@ pub fn check(list: &Node, path: &str, problems: &mut Vec<SchemaProblem>) {
                     SchemaProblem {
                         rule: "cel/compile-error",
                         path: field.clone(),
-                        message: format!("{field}: Invalid value: {quoted}: compilation failed: {detail}"),
+                        // The server prints the whole rule entry as the bad value.
+                        message: format!(
+                            "{field}: Invalid value: {}: {}compilation failed: {detail}",
+                            crate::lint::cel_walk::go_rule_value(rule),
+                            if key == "messageExpression" { "messageExpression " } else { "" }
+                        ),
                         span: expr_node.span,
                     }
                 });
@@ -188,7 +193,20 @@ mod tests {
             rules,
             vec!["cel/compile-error", "cel/unsupported", "cel/compile-error"]
         );
-        assert!(p[0].message.starts_with("s.x-kubernetes-validations[0].rule: Invalid value: \"self ==\": compilation failed: ERROR: <input>:1:8: Syntax error"));
+        assert!(p[0].message.starts_with("s.x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:\"self ==\", Message:\"\", MessageExpression:\"\", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:\"\", OptionalOldSelf:(*bool)(nil)}: compilation failed: ERROR: <input>:1:8: Syntax error"), "{}", p[0].message);
+        assert!(
+            p[2].message.contains(
+                "MessageExpression:\"'x' +\", Reason:(*apiextensions.FieldValueErrorReason)(nil)"
+            ),
+            "{}",
+            p[2].message
+        );
+        assert!(
+            p[2].message
+                .contains("}: messageExpression compilation failed: ERROR:"),
+            "{}",
+            p[2].message
+        );
         assert_eq!(p[2].path, "s.x-kubernetes-validations[2].messageExpression");
     }
 
