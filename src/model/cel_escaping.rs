@@ -89,8 +89,37 @@ fn bind_optional_old_self(v: &mut Value) {
     }
 }
 
+/// The server binds `format: date` strings as timestamps (apiserver `pkg/cel/common/schemas.go`);
+/// kube-cel 0.8 knows only `date-time`. Such nodes are marked `date-time` here, and their values
+/// are handed over as midnight UTC timestamps (`validate::cel`). Returns whether any was found.
+fn dates_as_date_times(v: &mut Value) -> bool {
+    let mut found = false;
+    match v {
+        Value::Object(m) => {
+            if m.get("type") == Some(&Value::from("string"))
+                && m.get("format") == Some(&Value::from("date"))
+            {
+                m.insert("format".into(), Value::from("date-time"));
+                found = true;
+            }
+            for c in m.values_mut() {
+                found |= dates_as_date_times(c);
+            }
+        }
+        Value::Array(a) => {
+            for c in a {
+                found |= dates_as_date_times(c);
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
 /// The schema with its rules rewritten for kube-cel's escaping.
-pub fn adapt_schema(mut schema: Value) -> Value {
+/// The schema adapted for kube-cel, and whether it has `format: date` strings (whose values must
+/// be handed over as timestamps).
+pub fn adapt_schema(mut schema: Value) -> (Value, bool) {
     let mut names = BTreeSet::new();
     collect_names(&schema, &mut names);
     let fixes: Vec<(Regex, String)> = names
@@ -105,7 +134,8 @@ pub fn adapt_schema(mut schema: Value) -> Value {
         rewrite_rules(&mut schema, &fixes);
     }
     bind_optional_old_self(&mut schema);
-    schema
+    let dates = dates_as_date_times(&mut schema);
+    (schema, dates)
 }
 
 #[cfg(test)]
@@ -128,7 +158,7 @@ mod tests {
             "properties": {"other_value": {"type": "string"}, "value": {"type": "string"}},
             "x-kubernetes-validations": [{"rule": "!has(self.other_value) || self.other_value == 'other_value'"}]
         });
-        let out = adapt_schema(s);
+        let (out, _) = adapt_schema(s);
         assert_eq!(
             out["x-kubernetes-validations"][0]["rule"],
             "!has(self.other__value) || self.other__value == 'other_value'"

@@ -17,6 +17,8 @@ pub struct CrdVersion {
     pub schema: Option<Arc<Schema>>,
     /// The schema as JSON, kept only when it holds `x-kubernetes-validations`.
     cel_source: Option<serde_json::Value>,
+    /// The schema has `format: date` strings, which CEL sees as timestamps.
+    pub cel_dates: bool,
     /// The CEL rules, compiled on first use (most CRDs in scope never validate a resource).
     cel: OnceLock<kube_cel::CompiledSchema>,
 }
@@ -188,9 +190,13 @@ fn read(
             continue;
         };
         let schema_node = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
-        let cel_source = schema_node
-            .filter(|n| has_cel_rules(n))
-            .map(|n| cel_escaping::adapt_schema(n.to_serde()));
+        let (cel_source, cel_dates) = match schema_node.filter(|n| has_cel_rules(n)) {
+            Some(n) => {
+                let (adapted, dates) = cel_escaping::adapt_schema(n.to_serde());
+                (Some(adapted), dates)
+            }
+            None => (None, false),
+        };
         let schema = schema_node.map(|s| {
             let path = if shared {
                 "spec.validation.openAPIV3Schema".to_string()
@@ -225,6 +231,7 @@ fn read(
             status_subresource: has_status(v),
             schema,
             cel_source,
+            cel_dates,
             cel: OnceLock::new(),
         });
     }

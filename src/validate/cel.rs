@@ -4,6 +4,7 @@
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go` (error values).
 
 use super::field_error::{BadValue, ErrorType, FieldError};
+use crate::model::schema::Schema;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, Value};
 use kube_cel::CompiledSchema;
@@ -163,9 +164,50 @@ fn error_type(reason: Option<&str>) -> ErrorType {
     }
 }
 
-/// Evaluate every rule of the CRD version against the (defaulted) object.
-pub fn validate(root: &Node, rules: &kube_cel::CompiledSchema, out: &mut Vec<FieldError>) {
-    let view = cel_view(root, rules);
+/// `format: date` values as the midnight-UTC timestamps the server binds them to (kube-cel is
+/// told these nodes are `date-time`, see `model::cel_escaping`).
+fn dates_as_timestamps(v: &mut serde_json::Value, s: &Schema) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if let Some(cs) = s.property_schema(k) {
+                    dates_as_timestamps(child, cs);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(is) = &s.items {
+                items.iter_mut().for_each(|i| dates_as_timestamps(i, is));
+            }
+        }
+        serde_json::Value::String(text) if s.format == "date" && s.type_ == "string" => {
+            let b = text.as_bytes();
+            let is_date = b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            if is_date {
+                text.push_str("T00:00:00Z");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Evaluate every rule of the CRD version against the (defaulted) object. `dates` is the
+/// version's schema when it has `format: date` strings.
+pub fn validate(
+    root: &Node,
+    rules: &kube_cel::CompiledSchema,
+    dates: Option<&Schema>,
+    out: &mut Vec<FieldError>,
+) {
+    let mut view = cel_view(root, rules);
+    if let Some(schema) = dates {
+        dates_as_timestamps(&mut view, schema);
+    }
     // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
     // this object its CEL rules, reported, and nothing else.
     let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

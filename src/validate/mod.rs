@@ -89,7 +89,11 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
             ));
         }
     } else if let Some(rules) = version.cel_rules() {
-        cel::validate(&obj, rules, &mut out);
+        let dates = version
+            .cel_dates
+            .then_some(version.schema.as_deref())
+            .flatten();
+        cel::validate(&obj, rules, dates, &mut out);
     }
     out
 }
