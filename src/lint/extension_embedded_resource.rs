@@ -7,7 +7,7 @@
 //! (specStandardValidatorV3.validate: `must not be used inside of resource meta`).
 
 use super::schema_node::{
-    At, Level, OpenApi, forbidden, invalid, openapi, required, string, structural,
+    At, Level, OpenApi, forbidden, openapi, require_type, required, structural,
 };
 use crate::model::crd::CrdProblem;
 
@@ -20,17 +20,7 @@ pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
         return;
     }
     let detail = "must be object if x-kubernetes-embedded-resource is true";
-    match at.ty() {
-        "object" => {}
-        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-        t => problems.push(invalid(
-            RULE,
-            at.field("type"),
-            string(t),
-            detail,
-            at.value_span("type"),
-        )),
-    }
+    require_type(at, RULE, KEY, "object", detail, problems);
     if at.get("additionalProperties").is_some() {
         problems.push(forbidden(
             RULE,

@@ -8,7 +8,7 @@
 //! `x-kubernetes-list-type` as the bad value, which is usually unset: `Invalid value: "null"`.
 
 use super::schema_node::{
-    At, OpenApi, forbidden, invalid, not_supported, openapi, required, string,
+    At, OpenApi, forbidden, invalid, not_supported, openapi, require_type, string,
 };
 use crate::model::crd::CrdProblem;
 use crate::yaml::Value;
@@ -24,20 +24,10 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     };
     let value = list_type.as_str().unwrap_or_default();
     let detail = "must be array if x-kubernetes-list-type is specified";
-    match at.ty() {
-        "array" => {
-            if let Some(items) = at.child("items").filter(|_| value == "set") {
-                set_items(&items, problems);
-            }
-        }
-        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-        t => problems.push(invalid(
-            RULE,
-            at.field("type"),
-            string(t),
-            detail,
-            at.value_span("type"),
-        )),
+    if require_type(at, RULE, KEY, "array", detail, problems)
+        && let Some(items) = at.child("items").filter(|_| value == "set")
+    {
+        set_items(&items, problems);
     }
     if !matches!(value, "atomic" | "set" | "map") {
         problems.push(not_supported(

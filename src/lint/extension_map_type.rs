@@ -3,7 +3,7 @@
 //! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
 //! (ValidateCustomResourceDefinitionOpenAPISchema).
 
-use super::schema_node::{At, OpenApi, invalid, not_supported, openapi, required, string};
+use super::schema_node::{At, OpenApi, not_supported, openapi, require_type};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "extension/map-type";
@@ -15,17 +15,7 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
         return;
     };
     let detail = "must be object if x-kubernetes-map-type is specified";
-    match at.ty() {
-        "object" => {}
-        "" => problems.push(required(RULE, at.field("type"), detail, at.key_span(KEY))),
-        t => problems.push(invalid(
-            RULE,
-            at.field("type"),
-            string(t),
-            detail,
-            at.value_span("type"),
-        )),
-    }
+    require_type(at, RULE, KEY, "object", detail, problems);
     let value = map_type.as_str().unwrap_or_default();
     if value != "atomic" && value != "granular" {
         problems.push(not_supported(

@@ -239,6 +239,31 @@ pub fn not_supported(
     ))
 }
 
+/// An extension `key` that needs the node's `type` to be `want`: `Required` when the type is
+/// missing (at the extension's key), `Invalid` when it is another (at the type). Returns whether
+/// the type is `want`.
+pub fn require_type(
+    at: &At,
+    rule: &'static str,
+    key: &str,
+    want: &str,
+    detail: &str,
+    problems: &mut Vec<CrdProblem>,
+) -> bool {
+    match at.ty() {
+        t if t == want => return true,
+        "" => problems.push(required(rule, at.field("type"), detail, at.key_span(key))),
+        t => problems.push(invalid(
+            rule,
+            at.field("type"),
+            string(t),
+            detail,
+            at.value_span("type"),
+        )),
+    }
+    false
+}
+
 /// `Invalid value: "<s>"` for a string the server holds (a type, a list type).
 pub fn string(s: &str) -> Value {
     Value::String(s.to_string())
