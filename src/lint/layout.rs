@@ -110,7 +110,7 @@ fn all_same<T: PartialEq>(versions: &[Node], f: impl Fn(&Node) -> T) -> bool {
 
 impl<'a> Layout<'a> {
     pub fn of(root: &'a Node) -> Option<Layout<'a>> {
-        let versions = root.get("spec")?.get("versions")?.as_seq()?;
+        let versions = versions(root)?;
         if versions.is_empty() {
             return None;
         }
@@ -142,6 +142,25 @@ impl<'a> Layout<'a> {
     pub fn validated(&self, shared: bool) -> impl Iterator<Item = (usize, &'a Node)> {
         let n = if shared { 1 } else { self.versions.len() };
         self.versions.iter().enumerate().take(n)
+    }
+
+    /// Every printer column the server validates, with its path
+    /// (`spec.additionalPrinterColumns[j]` when the versions share them).
+    pub fn printer_columns(&self) -> Vec<(String, &'a Node)> {
+        let shared = self.columns_shared;
+        self.validated(shared)
+            .flat_map(|(i, v)| {
+                let columns = ptr(v, "additionalPrinterColumns")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default();
+                columns.iter().enumerate().map(move |(j, c)| {
+                    (
+                        format!("{}.additionalPrinterColumns[{j}]", Self::prefix(shared, i)),
+                        c,
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Whether the status subresource is on for version `i` (`hasStatusEnabled` of

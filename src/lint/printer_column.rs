@@ -29,71 +29,61 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     let Some(layout) = Layout::of(root) else {
         return;
     };
-    let shared = layout.columns_shared;
-    for (i, v) in layout.validated(shared) {
-        let columns = ptr(v, "additionalPrinterColumns")
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
-        for (j, c) in columns.iter().enumerate() {
-            let at = format!(
-                "{}.additionalPrinterColumns[{j}]",
-                Layout::prefix(shared, i)
+    for (at, c) in layout.printer_columns() {
+        let span_of = |k: &str| ptr(c, k).map(|n| n.span).unwrap_or(c.span);
+        let mut push = |message: String, span| {
+            problems.push(CrdProblem {
+                help: None,
+                rule: RULE,
+                message,
+                span,
+            })
+        };
+        if str_of(c, "name").is_empty() {
+            push(format!("{at}.name: Required value"), span_of("name"));
+        }
+        let one_of = |list: &[&str]| format!("must be one of {}", list.join(","));
+        let ty = str_of(c, "type");
+        if ty.is_empty() {
+            push(
+                format!("{at}.type: Required value: {}", one_of(&TYPES)),
+                span_of("type"),
             );
-            let span_of = |k: &str| ptr(c, k).map(|n| n.span).unwrap_or(c.span);
-            let mut push = |message: String, span| {
-                problems.push(CrdProblem {
-                    help: None,
-                    rule: RULE,
-                    message,
-                    span,
-                })
-            };
-            if str_of(c, "name").is_empty() {
-                push(format!("{at}.name: Required value"), span_of("name"));
-            }
-            let one_of = |list: &[&str]| format!("must be one of {}", list.join(","));
-            let ty = str_of(c, "type");
-            if ty.is_empty() {
-                push(
-                    format!("{at}.type: Required value: {}", one_of(&TYPES)),
-                    span_of("type"),
-                );
-            } else if !TYPES.contains(&ty) {
-                push(
-                    format!(
-                        "{at}.type: Invalid value: {}: {}",
-                        go_quote(ty),
-                        one_of(&TYPES)
-                    ),
-                    span_of("type"),
-                );
-            }
-            let format = str_of(c, "format");
-            if !format.is_empty() && !FORMATS.contains(&format) {
-                push(
-                    format!(
-                        "{at}.format: Invalid value: {}: {}",
-                        go_quote(format),
-                        one_of(&FORMATS)
-                    ),
-                    span_of("format"),
-                );
-            }
-            let path = str_of(c, "jsonPath");
-            if path.is_empty() {
-                push(
-                    format!("{at}.JSONPath: Required value"),
-                    span_of("jsonPath"),
-                );
-            } else if !path.starts_with('.') {
-                push(
-                    format!(
-                        "{at}.JSONPath: Invalid value: {}: must be a simple json path starting with .",
-                        go_quote(path)
-                    ),
-                    span_of("jsonPath"),
-                );
-            }
+        } else if !TYPES.contains(&ty) {
+            push(
+                format!(
+                    "{at}.type: Invalid value: {}: {}",
+                    go_quote(ty),
+                    one_of(&TYPES)
+                ),
+                span_of("type"),
+            );
+        }
+        let format = str_of(c, "format");
+        if !format.is_empty() && !FORMATS.contains(&format) {
+            push(
+                format!(
+                    "{at}.format: Invalid value: {}: {}",
+                    go_quote(format),
+                    one_of(&FORMATS)
+                ),
+                span_of("format"),
+            );
+        }
+        let path = str_of(c, "jsonPath");
+        if path.is_empty() {
+            push(
+                format!("{at}.JSONPath: Required value"),
+                span_of("jsonPath"),
+            );
+        } else if !path.starts_with('.') {
+            push(
+                format!(
+                    "{at}.JSONPath: Invalid value: {}: must be a simple json path starting with .",
+                    go_quote(path)
+                ),
+                span_of("jsonPath"),
+            );
         }
     }
 }

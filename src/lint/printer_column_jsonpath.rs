@@ -336,34 +336,25 @@ pub fn check(root: &Node, problems: &mut Vec<CrdProblem>) {
     let Some(layout) = Layout::of(root) else {
         return;
     };
-    let shared = layout.columns_shared;
-    for (i, v) in layout.validated(shared) {
-        let columns = ptr(v, "additionalPrinterColumns")
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
-        for (j, c) in columns.iter().enumerate() {
-            let path = str_of(c, "jsonPath");
-            // A path without the leading dot is printer-column/invalid already.
-            if !path.starts_with('.') {
-                continue;
-            }
-            let Some(why) = parse_error(path) else {
-                continue;
-            };
-            let at = format!(
-                "{}.additionalPrinterColumns[{j}].jsonPath",
-                Layout::prefix(shared, i)
-            );
-            problems.push(CrdProblem {
-                rule: RULE,
-                message: format!(
-                    "{at}: unrecognized column definition {}: {why}; kubectl get falls back to the default NAME and AGE columns",
-                    go_quote(path)
-                ),
-                span: ptr(c, "jsonPath").map_or(c.span, |n| n.span),
-                help: Some("printer column paths use kubectl's JSONPath syntax: `.status.replicas`, `.spec.containers[*].image`, `.status.conditions[?(@.type==\"Ready\")].status`".into()),
-            });
+    for (column, c) in layout.printer_columns() {
+        let path = str_of(c, "jsonPath");
+        // A path without the leading dot is printer-column/invalid already.
+        if !path.starts_with('.') {
+            continue;
         }
+        let Some(why) = parse_error(path) else {
+            continue;
+        };
+        let at = format!("{column}.jsonPath");
+        problems.push(CrdProblem {
+            rule: RULE,
+            message: format!(
+                "{at}: unrecognized column definition {}: {why}; kubectl get falls back to the default NAME and AGE columns",
+                go_quote(path)
+            ),
+            span: ptr(c, "jsonPath").map_or(c.span, |n| n.span),
+            help: Some("printer column paths use kubectl's JSONPath syntax: `.status.replicas`, `.spec.containers[*].image`, `.status.conditions[?(@.type==\"Ready\")].status`".into()),
+        });
     }
 }
 
