@@ -64,6 +64,32 @@ spec:
         openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
 ";
 
+/// A one-version CRD (gizmos.demo.example.com) whose root schema has these properties (YAML
+/// indented for `openAPIV3Schema.properties`).
+fn gizmo_crd(properties: &str) -> String {
+    format!(
+        "{}{properties}",
+        "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.demo.example.com
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+"
+    )
+}
+
 fn project(config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("crd.yaml"), FLAWED_CRD).unwrap();
@@ -193,26 +219,11 @@ fn unknown_keys_and_rules_are_errors_that_name_them() {
 #[test]
 fn rules_that_are_off_by_default_run_only_when_named() {
     let dir = project(None);
-    let crd = "\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gizmos.demo.example.com
-spec:
-  group: demo.example.com
-  scope: Namespaced
-  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: {type: object, description: The spec.}
+    let crd = &gizmo_crd(
+        "            spec: {type: object, description: The spec.}
             status: {type: object}
-";
+",
+    );
     std::fs::write(dir.path().join("d.yaml"), crd).unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "d.yaml", "--format", "json"];
@@ -381,29 +392,14 @@ spec:
 #[test]
 fn kubernetes_version_reports_cel_libraries_too_new_for_it() {
     let dir = project(None);
-    let crd = "\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gizmos.demo.example.com
-spec:
-  group: demo.example.com
-  scope: Namespaced
-  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
+    let crd = &gizmo_crd(
+        "            spec:
               type: object
               properties:
                 addr: {type: string, x-kubernetes-validations: [{rule: 'isIP(self)'}]}
                 size: {type: string, x-kubernetes-validations: [{rule: 'quantity(self).isInteger()'}]}
-";
+",
+    );
     std::fs::write(dir.path().join("d.yaml"), crd).unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec!["check", "d.yaml", "--format", "json"];
