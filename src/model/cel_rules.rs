@@ -3,9 +3,9 @@
 //! and syntax our evaluator lacks is named (`cel/unsupported`).
 //!
 //! Also what is not evaluated at all, because the evaluator could not survive it:
-//! - kube-cel has no runtime cost limit (the API server stops a rule at a per-call cost of
-//!   1,000,000), so a function whose work is set by an argument rather than by the object,
-//!   `lists.range(n)` (a list of `n` integers, allocated at once), could exhaust memory;
+//! - `lists.range(n)` allocates its list of `n` integers at once, inside kube-cel, before the
+//!   runtime cost meter (which stops a rule at the API server's per-call cost of 1,000,000)
+//!   can charge for it, so a large `n` could exhaust memory;
 //! - cel-rust does not implement message construction (`Type{field: value}`) and panics on it.
 //!
 //! Rules using either are withheld: `cel/unsupported`, never a silent pass.
@@ -18,7 +18,7 @@ use kube_cel::cel::common::ast::{EntryExpr, Expr};
 /// How every reason a rule is withheld starts; the evaluator's report of the rule carries it.
 pub const WITHHELD: &str = "crdlint does not evaluate ";
 
-const RANGE: &str = "crdlint does not evaluate lists.range: its cost is set by its argument, and the CEL evaluator has no runtime cost limit to stop it";
+const RANGE: &str = "crdlint does not evaluate lists.range: it builds its whole list before the runtime cost limit can stop it";
 const STRUCT: &str = "crdlint does not evaluate message construction (`Type{field: value}`): the CEL evaluator does not implement it";
 
 /// Why crdlint does not evaluate an expression, if it does not.

@@ -7,6 +7,7 @@ use super::field_error::{BadValue, ErrorType, FieldError};
 use crate::model::schema::Schema;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, Value};
+use super::cel_runtime_cost as runtime_cost;
 use kube_cel::CompiledSchema;
 
 /// Whether the errors so far stop CEL from running (apiextensions-apiserver
@@ -115,10 +116,15 @@ fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
 }
 
 /// The node at an API-server field path (`spec.ports[1].name`), or the closest ancestor, with
-/// the span to blame: the key that holds it (or the list item itself).
-fn node_at<'a>(root: &'a Node, path: &str) -> (&'a Node, Span) {
+/// the span to blame (the key that holds it, or the list item itself) and its schema.
+fn node_at<'a, 's>(
+    root: &'a Node,
+    schema: Option<&'s Schema>,
+    path: &str,
+) -> (&'a Node, Span, Option<&'s Schema>) {
     let mut node = root;
     let mut blame = root.span;
+    let mut schema = schema;
     for part in path.split('.').filter(|p| !p.is_empty()) {
         let (key, indexes) = match part.find('[') {
             Some(i) => (&part[..i], &part[i..]),
@@ -129,30 +135,37 @@ fn node_at<'a>(root: &'a Node, path: &str) -> (&'a Node, Span) {
                 Some(e) => {
                     node = &e.value;
                     blame = e.key_span;
+                    schema = schema.and_then(|s| s.property_schema(key));
                 }
-                None => return (node, blame),
+                None => return (node, blame, None),
             }
         }
         for ix in indexes.split('[').filter(|s| !s.is_empty()) {
             let ix = ix.trim_end_matches(']');
             let next = match (&node.value, ix.parse::<usize>()) {
-                (Value::Seq(items), Ok(i)) => items.get(i),
-                (Value::Map(entries), _) => entries
-                    .iter()
-                    .find(|e: &&Entry| e.key == ix.trim_matches('"'))
-                    .map(|e| &e.value),
+                (Value::Seq(items), Ok(i)) => items
+                    .get(i)
+                    .map(|n| (n, schema.and_then(|s| s.items.as_deref()))),
+                (Value::Map(entries), _) => {
+                    let key = ix.trim_matches('"');
+                    entries
+                        .iter()
+                        .find(|e: &&Entry| e.key == key)
+                        .map(|e| (&e.value, schema.and_then(|s| s.property_schema(key))))
+                }
                 _ => None,
             };
             match next {
-                Some(n) => {
+                Some((n, s)) => {
                     node = n;
                     blame = n.span;
+                    schema = s;
                 }
-                None => return (node, blame),
+                None => return (node, blame, None),
             }
         }
     }
-    (node, blame)
+    (node, blame, schema)
 }
 
 fn error_type(reason: Option<&str>) -> ErrorType {
@@ -196,23 +209,31 @@ fn dates_as_timestamps(v: &mut serde_json::Value, s: &Schema) {
     }
 }
 
-/// Evaluate every rule of the CRD version against the (defaulted) object. `dates` is the
-/// version's schema when it has `format: date` strings.
+/// Evaluate every rule of the CRD version against the (defaulted) object. `has_dates` when
+/// the version's schema has `format: date` strings.
 pub fn validate(
     root: &Node,
     rules: &kube_cel::CompiledSchema,
-    dates: Option<&Schema>,
+    schema: Option<&Schema>,
+    has_dates: bool,
     out: &mut Vec<FieldError>,
 ) {
     let mut view = cel_view(root, rules);
-    if let Some(schema) = dates {
+    if let Some(schema) = schema.filter(|_| has_dates) {
         dates_as_timestamps(&mut view, schema);
     }
     // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
     // this object its CEL rules, reported, and nothing else.
-    let evaluated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kube_cel::validate_compiled(rules, &view, None)
-    }));
+    let (evaluated, _) = cel::cost::metered(
+        runtime_cost::PER_CALL_LIMIT,
+        runtime_cost::PER_OBJECT_BUDGET,
+        runtime_cost::call_cost,
+        || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                kube_cel::validate_compiled(rules, &view, None)
+            }))
+        },
+    );
     let Ok(evaluated) = evaluated else {
         let fe = FieldError::new(
             "cel/unsupported",
@@ -231,19 +252,38 @@ pub fn validate(
         return;
     };
     for e in errors.into_vec() {
-        let (node, span) = node_at(root, &e.field_path);
+        if let Some((path, message, stops)) = runtime_error(&e, rules) {
+            // The server shows the schema's type with these errors.
+            let (_, span, node_schema) = node_at(root, schema, path);
+            let type_ = node_schema.map(|s| s.type_.clone()).unwrap_or_default();
+            out.push(FieldError::new(
+                "cel/rule",
+                ErrorType::Invalid,
+                path,
+                BadValue::Value(Value::String(type_)),
+                message,
+                span,
+            ));
+            if stops {
+                // The server runs no further rules: the errors of those kube-cel still walked
+                // (each refused by the spent meter) are not its.
+                return;
+            }
+            continue;
+        }
+        let (node, span, _) = node_at(root, None, &e.field_path);
+        // The server shows scalar values and omits objects and lists.
+        let shown = || match &node.value {
+            Value::Map(_) | Value::Seq(_) => BadValue::Omit,
+            v => BadValue::Value(v.clone()),
+        };
         if e.kind == kube_cel::ErrorKind::ValidationFailure {
-            // The server shows scalar values and omits objects and lists.
-            let value = match &node.value {
-                Value::Map(_) | Value::Seq(_) => BadValue::Omit,
-                v => BadValue::Value(v.clone()),
-            };
             let kind = error_type(e.reason.as_deref());
             out.push(FieldError::new(
                 "cel/rule",
                 kind,
                 e.field_path,
-                value,
+                shown(),
                 e.message,
                 span,
             ));
@@ -272,6 +312,68 @@ pub fn validate(
             );
             out.push(fe.with_own_message(message));
         }
+    }
+}
+
+/// A runtime error of a rule that the API server reports as an error of its own: (the
+/// path of the rule's node, the server's message, whether no further rules run). Cost limits
+/// stop the run; a missing key (a field the object does not have, read without `has()`) does
+/// not. Other evaluator errors are not claimed: their wording, and whether cel-go fails at
+/// all, may differ.
+/// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
+fn runtime_error<'e>(
+    e: &'e kube_cel::ValidationError,
+    rules: &CompiledSchema,
+) -> Option<(&'e str, String, bool)> {
+    let cause = std::error::Error::source(e)?.downcast_ref::<cel::ExecutionError>()?;
+    let entry = rule_entry(&e.rule, rules);
+    let rule = rule_error_string(&e.rule, entry);
+    // kube-cel puts every error of a rule at its fieldPath; the server only its failures.
+    let path = entry
+        .and_then(|r| r.field_path.as_deref())
+        .and_then(|fp| {
+            e.field_path
+                .strip_suffix(fp)
+                .map(|p| p.strip_suffix('.').unwrap_or(p))
+        })
+        .unwrap_or(&e.field_path);
+    if let Some(message) = runtime_cost::stop_message(cause, &rule) {
+        return Some((path, message, true));
+    }
+    match cause {
+        cel::ExecutionError::NoSuchKey(key) => Some((
+            path,
+            format!("no such key: {key} evaluating rule: {rule}"),
+            false,
+        )),
+        _ => None,
+    }
+}
+
+/// The entry of a rule in the compiled schema, found by its text (the first with it).
+fn rule_entry<'c>(rule: &str, c: &'c CompiledSchema) -> Option<&'c kube_cel::Rule> {
+    c.validations
+        .iter()
+        .flatten()
+        .map(|r| &r.rule)
+        .find(|r| r.rule == rule)
+        .or_else(|| {
+            c.properties
+                .values()
+                .chain(c.items.as_deref())
+                .chain(c.additional_properties.as_deref())
+                .chain(&c.all_of)
+                .chain(&c.one_of)
+                .chain(&c.any_of)
+                .find_map(|child| rule_entry(rule, child))
+        })
+}
+
+/// validation.go `ruleErrorString`: the rule's message if it has one, else the rule.
+fn rule_error_string(rule: &str, entry: Option<&kube_cel::Rule>) -> String {
+    match entry.and_then(|r| r.message.as_deref()).map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => rule.trim().to_string(),
     }
 }
 

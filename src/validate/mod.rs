@@ -3,6 +3,7 @@
 //! resources, list types, then CEL (not yet evaluated; see `cel`).
 
 pub mod cel;
+pub mod cel_runtime_cost;
 pub mod defaults;
 pub mod embedded;
 pub mod field_error;
@@ -89,11 +90,8 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
             ));
         }
     } else if let Some(rules) = version.cel_rules() {
-        let dates = version
-            .cel_dates
-            .then_some(version.schema.as_deref())
-            .flatten();
-        cel::validate(&obj, rules, dates, &mut out);
+        let schema = version.schema.as_deref();
+        cel::validate(&obj, rules, schema, version.cel_dates, &mut out);
     }
     out
 }

@@ -8,6 +8,7 @@ mod macros;
 
 pub mod common;
 pub mod context;
+pub mod cost;
 pub mod parser;
 
 pub use common::ast::IdedExpr;
@@ -47,6 +48,13 @@ pub mod extractors {
 #[derive(Error, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ExecutionError {
+    /// crdlint patch: the execution cost more than the per-call limit (cost.rs).
+    #[error("operation cancelled: actual cost limit exceeded")]
+    CostLimitExceeded,
+    /// crdlint patch: the metered run's budget is spent, or an earlier execution was
+    /// cancelled (cost.rs).
+    #[error("cost budget exhausted")]
+    CostBudgetExhausted,
     #[error("Invalid argument count: expected {expected}, got {actual}")]
     InvalidArgumentCount { expected: usize, actual: usize },
     #[error("Invalid argument type: {:?}", .target)]
@@ -169,7 +177,9 @@ impl Program {
     }
 
     pub fn execute(&self, context: &Context) -> ResolveResult {
-        Value::resolve(&self.expression, context)
+        // crdlint patch: metered executions (see cost.rs).
+        cost::begin_execution()?;
+        cost::end_execution(Value::resolve(&self.expression, context))
     }
 
     /// Returns the variables and functions referenced by the CEL program

@@ -3,6 +3,7 @@ use crate::common::types::bool::Bool;
 use crate::common::types::*;
 use crate::common::value::Val;
 use crate::context::Context;
+use crate::cost;
 use crate::ExecutionError::NoSuchOverload;
 use crate::{ExecutionError, Expression, FunctionContext};
 #[cfg(feature = "chrono")]
@@ -963,8 +964,33 @@ impl Value {
         Self::resolve_val(expr, ctx)?.as_ref().try_into()
     }
 
-    #[inline(always)]
+    /// crdlint patch: each node evaluated under a meter is charged what cel-go charges for it
+    /// (see cost.rs).
     pub fn resolve_val<'a>(
+        expr: &'a Expression,
+        ctx: &'a Context<'a>,
+    ) -> Result<Cow<'a, dyn Val>, ExecutionError> {
+        if !cost::is_metered() {
+            return Self::resolve_node(expr, ctx);
+        }
+        let start = cost::enter()?;
+        let value = Self::resolve_node(expr, ctx);
+        // `ns.f(..)` for a function registered as `ns.f` is a global call of that name.
+        let qualified = match &expr.expr {
+            Expr::Call(call) => match call.target.as_deref().map(|t| &t.expr) {
+                Some(Expr::Ident(prefix)) => Some(format!("{prefix}.{}", call.func_name))
+                    .filter(|name| ctx.get_function(name).is_some()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let price = cost::price(expr, qualified.as_deref());
+        cost::leave(start, price, value.as_ref().ok().map(|v| v.as_ref()))?;
+        value
+    }
+
+    #[inline(always)]
+    fn resolve_node<'a>(
         expr: &'a Expression,
         ctx: &'a Context<'a>,
     ) -> Result<Cow<'a, dyn Val>, ExecutionError> {
@@ -974,11 +1000,17 @@ impl Value {
                 // START OF SPECIAL CASES FOR operators::...
                 if call.args.len() == 3 && call.func_name == operators::CONDITIONAL {
                     let cond = Value::resolve_val(&call.args[0], ctx);
-                    return if try_bool(cond)? {
-                        Value::resolve_val(&call.args[1], ctx)
+                    let branch = if try_bool(cond)? {
+                        &call.args[1]
                     } else {
-                        Value::resolve_val(&call.args[2], ctx)
+                        &call.args[2]
                     };
+                    // crdlint patch: cel-go resolves a branch that is an attribute without
+                    // observing its root (cost.rs).
+                    if cost::is_attribute(branch) {
+                        cost::discount(1);
+                    }
+                    return Value::resolve_val(branch, ctx);
                 }
                 if call.args.len() == 2 {
                     match call.func_name.as_str() {
@@ -1418,7 +1450,11 @@ impl Value {
                     .as_iterable()
                     .ok_or(ExecutionError::NoSuchOverload)?
                     .iter();
+                // crdlint patch: iterations are charged as they run; their operands need not
+                // be kept (cost.rs).
+                let depth = cost::depth();
                 while let Some(item) = items.next() {
+                    cost::truncate(depth);
                     if !try_bool(Value::resolve_val(&comprehension.loop_cond, &ctx))? {
                         break;
                     }
