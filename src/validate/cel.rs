@@ -3,11 +3,11 @@
 //! "blocking". Transition rules (`oldSelf`) are skipped, as on create.
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go` (error values).
 
+use super::cel_runtime_cost as runtime_cost;
 use super::field_error::{BadValue, ErrorType, FieldError};
 use crate::model::schema::Schema;
 use crate::source::Span;
 use crate::yaml::{Entry, Node, Value};
-use super::cel_runtime_cost as runtime_cost;
 use kube_cel::CompiledSchema;
 
 /// Whether the errors so far stop CEL from running (apiextensions-apiserver

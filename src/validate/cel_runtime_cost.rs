@@ -39,8 +39,19 @@ pub fn call_cost(
         "isSorted" | "sum" | "max" | "min" | "indexOf" | "lastIndexOf" if receiver => {
             operands.first().map_or(0, |o| o.traversal)
         }
-        "url" | "lowerAscii" | "upperAscii" | "substring" | "trim" | "jsonpatch.escapeKey"
-        | "cidr" | "isIP" | "isCIDR" | "quantity" | "isQuantity" | "semver" | "isSemver"
+        "url"
+        | "lowerAscii"
+        | "upperAscii"
+        | "substring"
+        | "trim"
+        | "jsonpatch.escapeKey"
+        | "cidr"
+        | "isIP"
+        | "isCIDR"
+        | "quantity"
+        | "isQuantity"
+        | "semver"
+        | "isSemver"
             if !operands.is_empty() =>
         {
             traversal(0)
@@ -56,10 +67,18 @@ pub fn call_cost(
         "sets.equivalent" if two => 1 + size(0).saturating_mul(size(1)).saturating_mul(2),
         // cel-go `costCall`.
         "startsWith" | "endsWith" if receiver => traversal(0),
-        "string" if operands.first().is_some_and(|o| o.kind == OperandKind::Bytes) => {
+        "string"
+            if operands
+                .first()
+                .is_some_and(|o| o.kind == OperandKind::Bytes) =>
+        {
             traversal(0)
         }
-        "bytes" if operands.first().is_some_and(|o| o.kind == OperandKind::String) => {
+        "bytes"
+            if operands
+                .first()
+                .is_some_and(|o| o.kind == OperandKind::String) =>
+        {
             traversal(0)
         }
         "strings.quote" | "format" if !operands.is_empty() => traversal(0),
@@ -113,9 +132,10 @@ mod tests {
         });
         let compiled = kube_cel::compile_schema(&schema);
         assert!(compiled.compilation_errors().is_empty(), "{rule}");
-        let (result, spent) = cel::cost::metered(PER_CALL_LIMIT, PER_OBJECT_BUDGET, call_cost, || {
-            kube_cel::validate_compiled(&compiled, &object, None)
-        });
+        let (result, spent) =
+            cel::cost::metered(PER_CALL_LIMIT, PER_OBJECT_BUDGET, call_cost, || {
+                kube_cel::validate_compiled(&compiled, &object, None)
+            });
         assert!(result.is_ok(), "{rule}: {result:?}");
         assert_eq!(spent.executions.len(), 1, "{rule}");
         spent.executions[0]
@@ -131,15 +151,43 @@ mod tests {
             ("self.val1.startsWith('Rook')", rook.clone(), 4),
             ("self.val1.matches('^[^0-9]*$')", rook.clone(), 8),
             ("self.val1.charAt(3) == 'k'", rook.clone(), 4),
-            ("self.val1.replace(' ', 'x') == 'Rookxtakesx👑'", rook.clone(), 7),
+            (
+                "self.val1.replace(' ', 'x') == 'Rookxtakesx👑'",
+                rook.clone(),
+                7,
+            ),
             ("self.val1.split(' ') == ['Rook', 'takes', '👑']", rook, 6),
             ("1 in self.val1", json!({"val1": [1, 2, 3]}), 5),
-            ("self.val1 + [4, 5] == [1, 2, 3, 4, 5]", json!({"val1": [1, 2, 3]}), 4),
-            ("2 in self.array", json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}), 10),
-            ("self.array.all(e, e > 0)", json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}), 43),
-            ("self.array.exists(e, e > 2)", json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}), 36),
-            ("self.array.exists_one(e, e > 4)", json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}), 22),
-            ("self.val.all(k, self.val[k] > 0)", json!({"val": {"a": 1, "b": 2}}), 17),
+            (
+                "self.val1 + [4, 5] == [1, 2, 3, 4, 5]",
+                json!({"val1": [1, 2, 3]}),
+                4,
+            ),
+            (
+                "2 in self.array",
+                json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}),
+                10,
+            ),
+            (
+                "self.array.all(e, e > 0)",
+                json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}),
+                43,
+            ),
+            (
+                "self.array.exists(e, e > 2)",
+                json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}),
+                36,
+            ),
+            (
+                "self.array.exists_one(e, e > 4)",
+                json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]}),
+                22,
+            ),
+            (
+                "self.val.all(k, self.val[k] > 0)",
+                json!({"val": {"a": 1, "b": 2}}),
+                17,
+            ),
             ("!has(self.a1.d2)", json!({"a1": {"b1": 1}}), 3),
             ("has(self.embedded)", json!({"embedded": {}}), 1),
         ];
