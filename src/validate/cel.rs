@@ -91,11 +91,34 @@ fn plain(c: &CompiledSchema) -> bool {
         && c.all_of.iter().chain(&c.one_of).chain(&c.any_of).all(plain)
 }
 
-/// Drop the parts of a compiled schema that kube-cel would walk for nothing: subtrees without
-/// rules, where no rule above sees them or their values convert the same without a schema.
-/// Resources are defaulted before CEL runs, so the defaults dropped with them are not missed.
+/// Ready a compiled schema for evaluation. Drop the parts kube-cel would walk for nothing:
+/// subtrees without rules, where no rule above sees them or their values convert the same
+/// without a schema (resources are defaulted before CEL runs, so the defaults dropped with them
+/// are not missed). Mark the messageExpressions for the cost meter.
 pub fn prune_for_evaluation(c: &mut CompiledSchema) {
     prune(c, false);
+    mark_message_expressions(c);
+}
+
+/// Tell the evaluator which programs are messageExpressions, so that the server's message for
+/// one that stops the run can be given.
+fn mark_message_expressions(c: &mut CompiledSchema) {
+    for compiled in c.validations.iter_mut().flatten() {
+        if let Some(p) = compiled.message_program.as_mut() {
+            p.mark_message_expression();
+        }
+    }
+    let children = c
+        .properties
+        .values_mut()
+        .chain(c.items.as_deref_mut())
+        .chain(c.additional_properties.as_deref_mut())
+        .chain(c.all_of.iter_mut())
+        .chain(c.one_of.iter_mut())
+        .chain(c.any_of.iter_mut());
+    for child in children {
+        mark_message_expressions(child);
+    }
 }
 
 fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
@@ -224,7 +247,7 @@ pub fn validate(
     }
     // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
     // this object its CEL rules, reported, and nothing else.
-    let (evaluated, _) = cel::cost::metered(
+    let (evaluated, spent) = cel::cost::metered(
         runtime_cost::PER_CALL_LIMIT,
         runtime_cost::PER_OBJECT_BUDGET,
         runtime_cost::call_cost,
@@ -251,20 +274,42 @@ pub fn validate(
     let Err(errors) = evaluated else {
         return;
     };
-    for e in errors.into_vec() {
-        if let Some((path, message, stops)) = runtime_error(&e, rules) {
-            // The server shows the schema's type with these errors.
-            let (_, span, node_schema) = node_at(root, schema, path);
+    let mut errors = errors.into_vec();
+    // A messageExpression that stopped the run: kube-cel fell back to the rule's message, where
+    // the server reports the stop instead, and nothing after it.
+    let message_stop = spent
+        .stopped
+        .filter(|_| spent.stopped_in_message)
+        .and_then(|stop| {
+            let first_stop = errors
+                .iter()
+                .position(|e| runtime_cost::stop_cause(e).is_some())
+                .unwrap_or(errors.len());
+            let k = first_stop.checked_sub(1)?;
+            (errors[k].kind == kube_cel::ErrorKind::ValidationFailure).then_some((k, stop))
+        });
+    if let Some((k, _)) = message_stop {
+        errors.truncate(k + 1);
+    }
+    for (i, e) in errors.into_iter().enumerate() {
+        let runtime = match message_stop {
+            Some((k, stop)) if k == i => Some(message_stop_error(&e, rules, stop)),
+            _ => runtime_error(&e, rules),
+        };
+        if let Some(r) = runtime {
+            // The server shows the type of the rule's node with these errors.
+            let (_, _, node_schema) = node_at(root, schema, r.node_path);
+            let (_, span, _) = node_at(root, None, r.error_path);
             let type_ = node_schema.map(|s| s.type_.clone()).unwrap_or_default();
             out.push(FieldError::new(
                 "cel/rule",
                 ErrorType::Invalid,
-                path,
+                r.error_path,
                 BadValue::Value(Value::String(type_)),
-                message,
+                r.message,
                 span,
             ));
-            if stops {
+            if r.stops {
                 // The server runs no further rules: the errors of those kube-cel still walked
                 // (each refused by the spent meter) are not its.
                 return;
@@ -315,38 +360,74 @@ pub fn validate(
     }
 }
 
-/// A runtime error of a rule that the API server reports as an error of its own: (the
-/// path of the rule's node, the server's message, whether no further rules run). Cost limits
-/// stop the run; a missing key (a field the object does not have, read without `has()`) does
-/// not. Other evaluator errors are not claimed: their wording, and whether cel-go fails at
-/// all, may differ.
-/// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
-fn runtime_error<'e>(
-    e: &'e kube_cel::ValidationError,
-    rules: &CompiledSchema,
-) -> Option<(&'e str, String, bool)> {
-    let cause = std::error::Error::source(e)?.downcast_ref::<cel::ExecutionError>()?;
-    let entry = rule_entry(&e.rule, rules);
-    let rule = rule_error_string(&e.rule, entry);
-    // kube-cel puts every error of a rule at its fieldPath; the server only its failures.
-    let path = entry
+/// A runtime error of a rule that the API server reports as an error of its own.
+struct RuntimeError<'e> {
+    /// The path of the rule's node, whose type the server shows.
+    node_path: &'e str,
+    /// Where the server reports it.
+    error_path: &'e str,
+    message: String,
+    /// No further rules run.
+    stops: bool,
+}
+
+/// The path of the node of a rule: kube-cel puts every error of a rule at its fieldPath.
+fn node_path<'e>(e: &'e kube_cel::ValidationError, entry: Option<&kube_cel::Rule>) -> &'e str {
+    entry
         .and_then(|r| r.field_path.as_deref())
         .and_then(|fp| {
             e.field_path
                 .strip_suffix(fp)
                 .map(|p| p.strip_suffix('.').unwrap_or(p))
         })
-        .unwrap_or(&e.field_path);
-    if let Some(message) = runtime_cost::stop_message(cause, &rule) {
-        return Some((path, message, true));
-    }
-    match cause {
-        cel::ExecutionError::NoSuchKey(key) => Some((
-            path,
-            format!("no such key: {key} evaluating rule: {rule}"),
-            false,
-        )),
-        _ => None,
+        .unwrap_or(&e.field_path)
+}
+
+/// The server's own error for a runtime error of a rule, if it has one: cost limits stop the
+/// run; a missing key (a field the object does not have, read without `has()`) does not, and
+/// is reported at the rule's node, not at its fieldPath. Other evaluator errors are not
+/// claimed: their wording, and whether cel-go fails at all, may differ.
+/// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
+fn runtime_error<'e>(
+    e: &'e kube_cel::ValidationError,
+    rules: &CompiledSchema,
+) -> Option<RuntimeError<'e>> {
+    let cause = runtime_cost::execution_error(e)?;
+    let entry = rule_entry(&e.rule, rules);
+    let rule = rule_error_string(&e.rule, entry);
+    let node_path = node_path(e, entry);
+    let (message, stops) = match runtime_cost::stop_message(cause, &rule) {
+        Some(message) => (message, true),
+        None => match cause {
+            cel::ExecutionError::NoSuchKey(key) => {
+                (format!("no such key: {key} evaluating rule: {rule}"), false)
+            }
+            _ => return None,
+        },
+    };
+    Some(RuntimeError {
+        node_path,
+        error_path: node_path,
+        message,
+        stops,
+    })
+}
+
+/// The server's error for a failed rule whose messageExpression stopped the run.
+fn message_stop_error<'e>(
+    e: &'e kube_cel::ValidationError,
+    rules: &CompiledSchema,
+    stop: cel::cost::Stop,
+) -> RuntimeError<'e> {
+    let entry = rule_entry(&e.rule, rules);
+    let expression = entry
+        .and_then(|r| r.message_expression.as_deref())
+        .unwrap_or_default();
+    RuntimeError {
+        node_path: node_path(e, entry),
+        error_path: &e.field_path,
+        message: runtime_cost::message_stop_message(stop, expression),
+        stops: true,
     }
 }
 

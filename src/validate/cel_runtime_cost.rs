@@ -6,8 +6,9 @@
 //! `pkg/cel/library/cost.go` (`CallCost`), apiserver `pkg/apis/cel/config.go` (limits) and
 //! apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go` (messages).
 
+use super::field_error::go_quote;
 use crate::lint::cel_cost::by_factor;
-use cel::cost::{Operand, OperandKind};
+use cel::cost::{Operand, OperandKind, Stop};
 
 /// `PerCallLimit`: the most one evaluation of one rule may cost.
 pub const PER_CALL_LIMIT: u64 = 1_000_000;
@@ -104,6 +105,20 @@ pub fn call_cost(
     }
 }
 
+/// The evaluator's error behind a kube-cel error, if there is one.
+pub fn execution_error(e: &kube_cel::ValidationError) -> Option<&cel::ExecutionError> {
+    std::error::Error::source(e)?.downcast_ref::<cel::ExecutionError>()
+}
+
+/// Whether the meter stopped the run at this error, and how.
+pub fn stop_cause(e: &kube_cel::ValidationError) -> Option<Stop> {
+    match execution_error(e)? {
+        cel::ExecutionError::CostBudgetExhausted => Some(Stop::Budget),
+        cel::ExecutionError::CostLimitExceeded => Some(Stop::CallLimit),
+        _ => None,
+    }
+}
+
 /// Why the meter stopped the run, if the evaluator's error says it did: the API server's
 /// message, given the rule as `ruleErrorString` prints it.
 pub fn stop_message(cause: &cel::ExecutionError, rule: &str) -> Option<String> {
@@ -116,6 +131,17 @@ pub fn stop_message(cause: &cel::ExecutionError, rule: &str) -> Option<String> {
             "'{cause}': no further validation rules will be run due to call cost exceeds limit for rule: {rule}"
         )),
         _ => None,
+    }
+}
+
+/// The server's message when a messageExpression stopped the run (`evalMessageExpression`).
+pub fn message_stop_message(stop: Stop, expression: &str) -> String {
+    match stop {
+        Stop::Budget => "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run".to_string(),
+        Stop::CallLimit => format!(
+            "no further validation rules will be run due to call cost exceeds limit for messageExpression: {}",
+            go_quote(expression)
+        ),
     }
 }
 

@@ -108,6 +108,9 @@ struct Meter {
     /// The execution under way went over the per-call limit.
     cancelled: bool,
     stopped: Option<Stop>,
+    /// The execution under way is a messageExpression's.
+    in_message: bool,
+    stopped_in_message: bool,
     /// The operands of the nodes evaluated since the innermost node still under way began.
     evaluated: Vec<Operand>,
     /// Cost of each execution, in order.
@@ -124,6 +127,9 @@ pub struct Spent {
     /// The actual cost of each program execution, in order (a cancelled one included).
     pub executions: Vec<u64>,
     pub stopped: Option<Stop>,
+    /// The execution that stopped the run was a messageExpression's
+    /// ([`crate::Program::mark_message_expression`]).
+    pub stopped_in_message: bool,
 }
 
 /// Run `f` with every program execution on this thread metered.
@@ -147,6 +153,8 @@ pub fn metered<R>(
             cost: 0,
             cancelled: false,
             stopped: None,
+            in_message: false,
+            stopped_in_message: false,
             evaluated: Vec::new(),
             costs: Vec::new(),
         })
@@ -159,6 +167,7 @@ pub fn metered<R>(
             .map(|m| Spent {
                 executions: m.costs.clone(),
                 stopped: m.stopped,
+                stopped_in_message: m.stopped_in_message,
             })
             .unwrap_or_default()
     });
@@ -171,8 +180,9 @@ fn with_meter<T>(f: impl FnOnce(&mut Meter) -> T) -> Option<T> {
 }
 
 /// Before a program runs: an error when the run is stopped.
-pub(crate) fn begin_execution() -> Result<(), ExecutionError> {
+pub(crate) fn begin_execution(message_expression: bool) -> Result<(), ExecutionError> {
     let stopped = with_meter(|m| {
+        m.in_message = message_expression;
         m.cost = 0;
         m.cancelled = false;
         m.evaluated.clear();
@@ -191,16 +201,20 @@ pub(crate) fn end_execution<T>(result: Result<T, ExecutionError>) -> Result<T, E
     let verdict = with_meter(|m| {
         m.costs.push(m.cost);
         m.evaluated.clear();
-        if m.cost > m.remaining {
-            m.stopped = Some(Stop::Budget);
-            return Some(ExecutionError::CostBudgetExhausted);
-        }
-        m.remaining -= m.cost;
-        if m.cancelled {
-            m.stopped = Some(Stop::CallLimit);
-            return Some(ExecutionError::CostLimitExceeded);
-        }
-        None
+        let stop = if m.cost > m.remaining {
+            Stop::Budget
+        } else if m.cancelled {
+            Stop::CallLimit
+        } else {
+            m.remaining -= m.cost;
+            return None;
+        };
+        m.stopped = Some(stop);
+        m.stopped_in_message = m.in_message;
+        Some(match stop {
+            Stop::Budget => ExecutionError::CostBudgetExhausted,
+            Stop::CallLimit => ExecutionError::CostLimitExceeded,
+        })
     })
     .flatten();
     match verdict {

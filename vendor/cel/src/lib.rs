@@ -166,6 +166,8 @@ impl ExecutionError {
 #[derive(Debug)]
 pub struct Program {
     expression: Expression,
+    /// crdlint patch: the program is a rule's messageExpression (cost.rs).
+    message_expression: bool,
 }
 
 impl Program {
@@ -173,12 +175,15 @@ impl Program {
         let parser = Parser::default();
         parser
             .parse(source)
-            .map(|expression| Program { expression })
+            .map(|expression| Program {
+                expression,
+                message_expression: false,
+            })
     }
 
     pub fn execute(&self, context: &Context) -> ResolveResult {
         // crdlint patch: metered executions (see cost.rs).
-        cost::begin_execution()?;
+        cost::begin_execution(self.message_expression)?;
         cost::end_execution(Value::resolve(&self.expression, context))
     }
 
@@ -195,6 +200,12 @@ impl Program {
     /// ```
     pub fn references(&self) -> ExpressionReferences<'_> {
         self.expression.references()
+    }
+
+    /// crdlint patch: mark the program as a rule's messageExpression, so that a metered run
+    /// stopped by it says so (cost.rs).
+    pub fn mark_message_expression(&mut self) {
+        self.message_expression = true;
     }
 
     /// Returns the contained expression
