@@ -384,9 +384,10 @@ fn node_path<'e>(e: &'e kube_cel::ValidationError, entry: Option<&kube_cel::Rule
 }
 
 /// The server's own error for a runtime error of a rule, if it has one: cost limits stop the
-/// run; a missing key (a field the object does not have, read without `has()`) does not, and
-/// is reported at the rule's node, not at its fieldPath. Other evaluator errors are not
-/// claimed: their wording, and whether cel-go fails at all, may differ.
+/// run; a missing key (a field the object does not have, read without `has()`) and an integer
+/// division or modulus by zero do not, and are reported at the rule's node, not at its
+/// fieldPath. Other evaluator errors are not claimed: their wording, and whether cel-go fails
+/// at all, may differ.
 /// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 fn runtime_error<'e>(
     e: &'e kube_cel::ValidationError,
@@ -401,6 +402,13 @@ fn runtime_error<'e>(
         None => match cause {
             cel::ExecutionError::NoSuchKey(key) => {
                 (format!("no such key: {key} evaluating rule: {rule}"), false)
+            }
+            // Integer and unsigned division: cel-go's `divideByZeroErr` and `modulusByZeroErr`.
+            cel::ExecutionError::DivisionByZero(_) => {
+                (format!("division by zero evaluating rule: {rule}"), false)
+            }
+            cel::ExecutionError::RemainderByZero(_) => {
+                (format!("modulus by zero evaluating rule: {rule}"), false)
             }
             _ => return None,
         },
