@@ -867,14 +867,14 @@ fn literal<'a>(l: &LiteralValue) -> Val<'a> {
 /// A lower bound of cel-go's maximum estimated cost of `expression` evaluated with `self` (and
 /// `oldSelf`) of schema `node`; None when it does not parse (reported as `cel/compile-error`).
 pub fn estimate(expression: &str, node: &Schema, resource_root: bool) -> Option<u64> {
-    let ast = cel::parser::Parser::new().parse(expression).ok()?;
+    let program = cel::Program::compile(expression).ok()?;
     let squeezed: String = expression.chars().filter(|c| !c.is_whitespace()).collect();
     let this = Val::of_schema(node, resource_root);
     let mut est = Estimator {
         scopes: vec![("self".into(), this), ("oldSelf".into(), this)],
         doubled_unary: squeezed.contains("!!") || squeezed.contains("--"),
     };
-    Some(est.cost(&ast).0)
+    Some(est.cost(program.expression()).0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1270,6 +1270,9 @@ mod tests {
             cost("cel.bind(x, self.s, x.size() > 0 && x != '')", obj),
             2 + 3 + 1
         );
+        // Optional access parses; only its operand `self` (1) is counted, what cel-go charges
+        // for `.?` itself is not.
+        assert_eq!(cost("self.?s.orValue('') == ''", obj), 1);
         // Unparsable rules are not estimated (cel/compile-error reports them).
         assert_eq!(estimate("self ==", &schema(obj), false), None);
     }

@@ -1033,25 +1033,17 @@ impl Value {
                             ))
                         }
                         operators::INDEX | operators::OPT_INDEX => {
-                            let mut is_optional = call.func_name == operators::OPT_INDEX;
                             let value = Value::resolve_val(&call.args[0], ctx)?;
+                            // crdlint: `x[?k]`, and `x[k]` on an optional (optional_access.rs).
+                            if call.func_name == operators::OPT_INDEX
+                                || value.downcast_ref::<CelOptional>().is_some()
+                            {
+                                let key = Value::resolve_val(&call.args[1], ctx)?;
+                                return crate::optional_access::index(value.as_ref(), key.as_ref())
+                                    .map(Cow::Owned);
+                            }
 
-                            let value = if let Some(opt) = value.downcast_ref::<CelOptional>() {
-                                is_optional = true;
-                                match opt.inner() {
-                                    // todo try to keep this borrowed
-                                    Some(v) => Cow::Owned(v.clone_as_boxed()),
-                                    None => {
-                                        return Ok(Cow::<dyn Val>::Owned(Box::new(
-                                            CelOptional::none(),
-                                        )))
-                                    }
-                                }
-                            } else {
-                                value
-                            };
-
-                            let result = match value {
+                            return match value {
                                 Cow::Borrowed(val) => val
                                     .as_indexer()
                                     .ok_or(ExecutionError::NoSuchOverload)?
@@ -1061,16 +1053,6 @@ impl Value {
                                     .ok_or(ExecutionError::NoSuchOverload)?
                                     .steal(Self::resolve_val(&call.args[1], ctx)?.as_ref())
                                     .map(Cow::Owned),
-                            };
-                            return if is_optional {
-                                Ok(match result {
-                                    Ok(val) => Cow::<dyn Val>::Owned(Box::new(CelOptional::from(
-                                        val.clone_as_boxed(),
-                                    ))),
-                                    Err(_) => Cow::<dyn Val>::Owned(Box::new(CelOptional::none())),
-                                })
-                            } else {
-                                result
                             };
                         }
                         operators::OPT_SELECT => {
@@ -1087,28 +1069,13 @@ impl Value {
                                     ))
                                 }
                             };
-                            return Ok(Cow::<dyn Val>::Owned(Box::new(
-                                if let Some(opt) = operand.as_ref().downcast_ref::<CelOptional>() {
-                                    opt.map(|operand| {
-                                        operand
-                                            .as_indexer()
-                                            .map(|i| {
-                                                i.get(field)
-                                                    .map(|v| v.clone_as_boxed())
-                                                    .unwrap_or(CelOptional::none().clone_as_boxed())
-                                            })
-                                            .unwrap_or(CelOptional::none().clone_as_boxed())
-                                    })
-                                } else {
-                                    CelOptional::of(
-                                        operand
-                                            .as_indexer()
-                                            .ok_or(NoSuchOverload)?
-                                            .get(field)?
-                                            .clone_as_boxed(),
-                                    )
-                                },
-                            )));
+                            // crdlint: present or not, chained on optionals (optional_access.rs).
+                            return crate::optional_access::select(
+                                operand.as_ref(),
+                                field.inner(),
+                                false,
+                            )
+                            .map(Cow::Owned);
                         }
                         // END OF SPECIAL CASES
 
@@ -1332,6 +1299,15 @@ impl Value {
                 .ok_or_else(|| ExecutionError::UndeclaredReference(Arc::new(name.to_string())))?),
             Expr::Select(select) => {
                 let left = Value::resolve_val(select.operand.deref(), ctx)?;
+                // crdlint: a select after `.?` stays optional (optional_access.rs).
+                if left.downcast_ref::<CelOptional>().is_some() {
+                    return crate::optional_access::select(
+                        left.as_ref(),
+                        &select.field,
+                        select.test,
+                    )
+                    .map(Cow::Owned);
+                }
                 match left.get_type() {
                     MAP_TYPE => {
                         let key: CelString = select.field.as_str().into();
