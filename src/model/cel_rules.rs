@@ -260,9 +260,10 @@ mod tests {
             )
             .is_empty()
         );
-        // The optional syntax cel-rust 0.13 did not parse.
+        // The syntax cel-rust 0.13 lacked: optional access; cel.bind and two-variable macros
+        // (which it parsed as calls, and which are now expanded).
         let p = problems(
-            "- rule: \"self.?a.orValue(1) > 0 && self[?'b'].hasValue() && [?self.?c].size() < 2\"\n- rule: \"{?'k': self.?d}.size() < 2\"\n",
+            "- rule: \"self.?a.orValue(1) > 0 && self[?'b'].hasValue() && [?self.?c].size() < 2\"\n- rule: \"{?'k': self.?d}.size() < 2\"\n- rule: cel.bind(x, self.items, x.size() < 3)\n- rule: \"self.items.transformMapEntry(i, v, {v: i}).size() > 0\"\n",
         );
         assert!(p.is_empty(), "{p:?}");
     }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use thiserror::Error;
 
 mod macros;
-// crdlint: optional access as cel-go evaluates it (PATCHES.md).
+// crdlint: comprehension and optional-access support (PATCHES.md).
+mod fold;
 mod optional_access;
 #[cfg(test)]
 mod syntax_tests;

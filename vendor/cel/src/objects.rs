@@ -1385,23 +1385,27 @@ impl Value {
                 Ok(Cow::<dyn Val>::Owned(map))
             }
             Expr::Comprehension(comprehension) => {
-                let accu_init = Value::resolve_val(&comprehension.accu_init, ctx)?;
+                // crdlint: the range first, as cel-go; two-variable comprehensions; a failed
+                // step leaves a failed accumulator instead of ending the loop (fold.rs).
                 let iter = Value::resolve_val(&comprehension.iter_range, ctx)?;
+                let accu_init = Value::resolve_val(&comprehension.accu_init, ctx)?;
                 let mut ctx = ctx.new_inner_scope();
                 ctx.add_variable_as_val(&comprehension.accu_var, accu_init.clone_as_boxed());
 
-                let mut items = iter
-                    .as_iterable()
-                    .ok_or(ExecutionError::NoSuchOverload)?
-                    .iter();
-                while let Some(item) = items.next() {
-                    if !try_bool(Value::resolve_val(&comprehension.loop_cond, &ctx))? {
+                let two_vars = comprehension.iter_var2.as_deref();
+                let mut fold = crate::fold::Fold::default();
+                for (first, second) in crate::fold::items(iter.as_ref(), two_vars.is_some())? {
+                    if crate::fold::stops(Value::resolve_val(&comprehension.loop_cond, &ctx)) {
                         break;
                     }
-                    ctx.add_variable_as_val(&comprehension.iter_var, item.clone_as_boxed());
-                    let accu = Value::resolve_val(&comprehension.loop_step, &ctx)?;
-                    ctx.add_variable_as_val(&comprehension.accu_var, accu.clone_as_boxed());
+                    ctx.add_variable_as_val(&comprehension.iter_var, first);
+                    if let (Some(name), Some(value)) = (two_vars, second) {
+                        ctx.add_variable_as_val(name, value.clone_as_boxed());
+                    }
+                    let accu = fold.step(Value::resolve_val(&comprehension.loop_step, &ctx));
+                    ctx.add_variable_as_val(&comprehension.accu_var, accu);
                 }
+                fold.finish()?;
                 Ok(Cow::<dyn Val>::Owned(
                     Value::resolve_val(&comprehension.result, &ctx)?.into_owned(),
                 ))

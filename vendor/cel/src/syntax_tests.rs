@@ -1,5 +1,6 @@
-//! crdlint: tests of the syntax added to cel 0.13 (PATCHES.md, "Syntax"). Expected values are
-//! cel-go's (its documentation examples where it has some).
+//! crdlint: tests of the syntax added to cel 0.13 (PATCHES.md, "Syntax"): optional access,
+//! `cel.bind`, two-variable comprehensions, and errors inside comprehensions. Expected values
+//! are cel-go's (its documentation examples where it has some).
 
 use crate::context::Context;
 use crate::objects::Value;
@@ -22,6 +23,14 @@ fn assert_error(source: &str) -> ExecutionError {
     match eval(source) {
         Err(e) => e,
         Ok(v) => panic!("{source}: expected an error, got {v:?}"),
+    }
+}
+
+#[track_caller]
+fn parse_error(source: &str) -> String {
+    match Program::compile(source) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("{source}: expected a parse error"),
     }
 }
 
@@ -96,4 +105,125 @@ fn optionals_keep_working() {
     assert_true("[optional.of(1)].all(o, o.hasValue())");
     assert_true("[optional.of(1), optional.none()].exists(o, !o.hasValue())");
     assert_true("[optional.of(1)][0].value() == 1");
+}
+
+#[test]
+fn bind() {
+    assert_true("cel.bind(x, 2, x * x) == 4");
+    assert_true("cel.bind(a, 1, cel.bind(b, a + 1, a + b)) == 3");
+    assert_true("cel.bind(n, 10, n) == 10 && n == 3");
+    assert_true("cel.bind(x, [1, 2], x.size() == 2 && x.all(y, y > 0))");
+    assert_true("[1, 2].all(y, cel.bind(z, y * 2, z > y))");
+    // An optional bound to a name stays an optional.
+    assert_true("cel.bind(o, optional.of(1), o.hasValue() && o.value() == 1)");
+    assert_true("cel.bind(o, optional.none(), !o.hasValue())");
+    // Only on the `cel` namespace.
+    assert_eq!(
+        assert_error("n.bind(x, 1, x)"),
+        ExecutionError::undeclared_reference("bind")
+    );
+    assert!(
+        parse_error("cel.bind(x.y, 1, 2)")
+            .contains("cel.bind() variable names must be simple identifiers"),
+        "{}",
+        parse_error("cel.bind(x.y, 1, 2)")
+    );
+}
+
+#[test]
+fn two_variable_quantifiers() {
+    assert_true("[1, 2, 3].all(i, v, i < v)");
+    assert_true("!{'hello': 'world', 'taco': 'taco'}.all(k, v, k != v)");
+    assert_true(
+        "{'h': ['hello', 'hi'], 'j': ['joke', 'jog']}.all(k, vals, vals.all(v, v.startsWith(k)))",
+    );
+    assert_true("{'greeting': 'hello', 'farewell': 'goodbye'}.exists(k, v, k.startsWith('good') || v.endsWith('bye'))");
+    assert_true("![1, 2, 4, 8, 16].exists(i, v, v == 1024 && i == 10)");
+    assert_true("![1, 2, 1, 3, 1, 4].existsOne(i, v, i == 1 || v == 1)");
+    assert_true("[1, 1, 2, 2, 3, 3].existsOne(i, v, i == 2 && v == 2)");
+    assert_true("{'i': 0, 'j': 1, 'k': 2}.existsOne(i, v, i == 'l' || v == 1)");
+    assert_true("[1, 1, 2, 2, 3, 3].exists_one(i, v, i == 2 && v == 2)");
+    assert_true("[].all(i, v, false) && ![].exists(i, v, true)");
+    // The iteration variables are gone after the comprehension.
+    assert_true("[5].all(n, v, n == 0) && n == 3");
+}
+
+#[test]
+fn transforms() {
+    assert_true("[1, 2, 3].transformList(i, v, (i * v) + v) == [1, 4, 9]");
+    assert_true("[1, 2, 3].transformList(i, v, i % 2 == 0, (i * v) + v) == [1, 9]");
+    assert_true("{'greeting': 'hello'}.transformList(k, v, k + '=' + v) == ['greeting=hello']");
+    assert_true("{'a': 1, 'b': 2}.transformList(k, v, v > 1, k) == ['b']");
+    assert_true("[1, 2, 3].transformMap(i, v, (i * v) + v) == {0: 1, 1: 4, 2: 9}");
+    assert_true("[1, 2, 3].transformMap(i, v, i % 2 == 0, (i * v) + v) == {0: 1, 2: 9}");
+    assert_true("{'greeting': 'hello'}.transformMap(k, v, v + '!') == {'greeting': 'hello!'}");
+    assert_true("{'greeting': 'hello'}.transformMapEntry(k, v, {v: k}) == {'hello': 'greeting'}");
+    assert_true("[1, 2, 3].transformMapEntry(i, v, {v: i}) == {1: 0, 2: 1, 3: 2}");
+    assert_true(
+        "[1, 2, 3].transformMapEntry(i, v, v > 1, {v: i, -v: i}) == {2: 1, -2: 1, 3: 2, -3: 2}",
+    );
+    assert_true("{'a': 1}.transformMapEntry(k, v, {}) == {}");
+    assert_true("[].transformList(i, v, v) == [] && {}.transformMap(k, v, v) == {}");
+    // A key produced twice is an error, worded as cel-go words it.
+    assert_eq!(
+        assert_error("{'greeting': 'aloha', 'farewell': 'aloha'}.transformMapEntry(k, v, {v: k})")
+            .to_string(),
+        "Error executing function 'transformMapEntry': insert failed: key aloha already exists"
+    );
+    assert_error("[1, 2].transformMapEntry(i, v, {'same': v})");
+}
+
+#[test]
+fn two_variable_macro_arguments_are_checked() {
+    let e = parse_error("[1].all(i, i, true)");
+    assert!(e.contains("duplicate variable name: i"), "{e}");
+    let e = parse_error("[1].transformList(__result__, v, v)");
+    assert!(
+        e.contains("iteration variable overwrites accumulator variable"),
+        "{e}"
+    );
+    let e = parse_error("[1].exists(i.j, v, true)");
+    assert!(e.contains("argument must be a simple name"), "{e}");
+    let e = parse_error("[1].transformMap(i, 1, v)");
+    assert!(e.contains("argument must be a simple name"), "{e}");
+}
+
+#[test]
+fn two_variable_ranges_are_lists_or_maps() {
+    assert_error("'abc'.all(i, v, true)");
+    assert_error("1.transformList(i, v, v)");
+}
+
+/// In cel-go a failed step leaves an error in the accumulator and the loop goes on: `&&` and
+/// `||` absorb it when another element decides the result.
+#[test]
+fn errors_inside_comprehensions() {
+    assert_true("![0, 2].all(x, 10 / x > 100)");
+    assert_true("[0, 2].exists(x, 10 / x == 5)");
+    assert_true("![2, 0].all(i, v, 10 / v > 100)");
+    assert_true("{'a': 0, 'b': 2}.exists(k, v, 10 / v == 5)");
+    assert_eq!(
+        assert_error("[0, 2].exists(x, 10 / x == 7)"),
+        assert_error("10 / 0 == 7")
+    );
+    assert_error("[2, 0].all(x, 10 / x == 5)");
+    // existsOne does not short-circuit: any error is the result.
+    assert_error("[0, 2].existsOne(x, 10 / x == 5)");
+    assert_error("[2, 0].existsOne(i, v, 10 / v == 5)");
+    assert_error("[0, 2].map(x, 10 / x)");
+    assert_error("[0, 2].filter(x, 10 / x == 5)");
+    assert_error("[0, 2].transformList(i, v, 10 / v)");
+    assert_error("[0, 2].transformMap(i, v, 10 / v)");
+    // A failed step is no loop condition: the loop goes on past it.
+    assert_true("[0, 2, 1].exists(x, 10 / x == 10)");
+}
+
+#[test]
+fn one_variable_macros_are_unchanged() {
+    assert_true("[1, 2].all(x, x > 0) && [1, 2].exists(x, x == 2) && [1, 2].exists_one(x, x == 2)");
+    assert_true("[1, 2].existsOne(x, x == 2)");
+    assert_true("[1, 2].map(x, x * 2) == [2, 4] && [1, 2].map(x, x > 1, x) == [2]");
+    assert_true("[1, 2].filter(x, x > 1) == [2]");
+    assert_true("{'a': 1}.all(k, k == 'a') && {'a': 1}.map(k, k) == ['a']");
+    assert_true("has({'a': 1}.a)");
 }
