@@ -1039,8 +1039,13 @@ impl Value {
                                 || value.downcast_ref::<CelOptional>().is_some()
                             {
                                 let key = Value::resolve_val(&call.args[1], ctx)?;
-                                return crate::optional_access::index(value.as_ref(), key.as_ref())
-                                    .map(Cow::Owned);
+                                let optional = call.func_name == operators::OPT_INDEX;
+                                return crate::optional_access::index(
+                                    value.as_ref(),
+                                    key.as_ref(),
+                                    optional,
+                                )
+                                .map(Cow::Owned);
                             }
 
                             return match value {
@@ -1073,6 +1078,7 @@ impl Value {
                             return crate::optional_access::select(
                                 operand.as_ref(),
                                 field.inner(),
+                                true,
                                 false,
                             )
                             .map(Cow::Owned);
@@ -1304,6 +1310,7 @@ impl Value {
                     return crate::optional_access::select(
                         left.as_ref(),
                         &select.field,
+                        false,
                         select.test,
                     )
                     .map(Cow::Owned);

@@ -72,12 +72,69 @@ fn optional_index() {
     assert_true("!optional.none()[0].hasValue()");
     assert_true("{'a': [1, 2]}.?a[1] == optional.of(2)");
     assert_true("!{'a': [1, 2]}.?a[2].hasValue()");
+    assert_error("{'a': 1}.?a[0]");
+    assert_true("!{'a': 1}[?'a'][?0].hasValue()");
     // An index of the wrong type is an error, as in cel-go.
     assert_error("[1][?'a']");
     // Plain indexing is unchanged.
     assert_error("[1][5]");
     assert_error("{'a': 1}['b']");
     assert_true("[1, 2][1] == 2");
+}
+
+/// cel-spec's conformance file `tests/simple/testdata/optionals.textproto` (the cases that do
+/// not need `dyn`, messages, `optMap`/`optFlatMap` or mixed numeric map keys).
+#[test]
+fn cel_spec_optionals() {
+    assert_true("{'null_key': null}.?null_key.hasValue()");
+    // A plain step after `.?` on a value without members is an error; on a map without the
+    // key it is absent.
+    assert_eq!(
+        assert_error("{'null_key': null}.?null_key.invalid.hasValue()"),
+        ExecutionError::no_such_key("invalid")
+    );
+    assert_true("!{true: 0}[?false].absent.hasValue()");
+    assert_eq!(
+        assert_error("{true: 0}[?true].absent.hasValue()"),
+        ExecutionError::no_such_key("absent")
+    );
+    assert_true("!{}.?null_key.invalid.hasValue()");
+    assert_true("!{}.?x.hasValue()");
+    assert_true("!has({}.?x.y)");
+    assert_true("has({'x': {'y': 'z'}}.?x.y)");
+    assert_true("optional.ofNonZeroValue('').or(optional.of({'c': {'dashed-index': 'goodbye'}}.c['dashed-index'])).orValue('default value') == 'goodbye'");
+    assert_true("{'c': {'dashed-index': 'goodbye'}}.c[?'dashed-index'].orValue('default value') == 'goodbye'");
+    assert_true("{'c': {}}.c[?'missing-index'].orValue('default value') == 'default value'");
+    assert_true(
+        "optional.of({'c': {'index': 'goodbye'}}).c.index.orValue('default value') == 'goodbye'",
+    );
+    assert_true("optional.of({'c': {}}).c.missing.or(optional.none()[0]).orValue('default value') == 'default value'");
+    assert_true("optional.of({'c': {}}).c.missing.or(optional.of(['list-value'])[0]).orValue('default value') == 'list-value'");
+    assert_true(
+        "optional.of({'c': {'index': 'goodbye'}}).c['index'].orValue('default value') == 'goodbye'",
+    );
+    assert_true("optional.of({'c': {}}).c['missing'].orValue('default value') == 'default value'");
+    assert_true("has(optional.of({'c': {'entry': 'hello world'}}).c) && !has(optional.of({'c': {'entry': 'hello world'}}).c.missing)");
+    assert_eq!(
+        assert_error("optional.ofNonZeroValue({'c': {'dashed-index': 'goodbye'}}.a.z).orValue({'c': {'dashed-index': 'goodbye'}}.c['dashed-index'])"),
+        ExecutionError::no_such_key("a")
+    );
+    assert_true("{'c': {'dashed-index': 'goodbye'}}.?c.missing.or({'c': {'dashed-index': 'goodbye'}}.?c['dashed-index']).orValue('').size() == 7");
+    assert_true("{?'nested_map': optional.ofNonZeroValue({?'map': {'c': {'dashed-index': 'goodbye'}}.?c})} == {'nested_map': {'map': {'dashed-index': 'goodbye'}}}");
+    assert_true("{?'nested_map': optional.ofNonZeroValue({?'map': {}.?c}), 'singleton': true} == {'singleton': true}");
+    assert_true("[?{}.?c, ?optional.of(42), ?optional.none()] == [42]");
+    assert_true("!optional.ofNonZeroValue({?'nested_map': optional.ofNonZeroValue({?'map': optional.of({}).?c})}).hasValue()");
+    assert_true("!optional.of({}).?c.hasValue()");
+    assert_true("!optional.none().?repeated_string.hasValue()");
+    assert_true(
+        "![][?0].hasValue() && !optional.of([])[?0].hasValue() && !optional.none()[?0].hasValue()",
+    );
+    assert_true("['foo'][?0].value() == 'foo' && optional.of(['foo'])[?0].value() == 'foo'");
+    assert_true("{true: 1, 2: 2, 5u: 3}[?true].value() == 1");
+    assert_true("optional.none() == optional.none() && optional.none() != optional.of(1)");
+    assert_true("optional.of(1) != optional.none() && !(optional.of(1) != optional.of(1))");
+    assert_true("optional.of(null).hasValue() && !optional.ofNonZeroValue(null).hasValue()");
+    assert_true("optional.none().or(optional.none()).orValue(42) == 42");
 }
 
 #[test]
