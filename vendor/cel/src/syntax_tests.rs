@@ -275,6 +275,66 @@ fn errors_inside_comprehensions() {
     assert_true("[0, 2, 1].exists(x, 10 / x == 10)");
 }
 
+/// cel-spec's conformance files `macros2.textproto` (comprehensions v2) and
+/// `bindings_ext.textproto`.
+#[test]
+fn cel_spec_macros2_and_bindings() {
+    assert_true("[1, 2, 3].exists(i, v, i > -1 && v > 0)");
+    assert_true("[1, 2, 3].exists(i, v, i == 1 && v == 2)");
+    assert_true("![1, 2, 3].exists(i, v, i > 2 && v > 3)");
+    assert_true("[1, 'foo', 3].exists(i, v, i == 1 && v != '1')");
+    assert_true("![1, 'foo', 3].exists(i, v, i == 3 || v == '10')");
+    assert_error("[1, 2, 3].exists(i, v, v / i == 17)");
+    assert_true("![].exists(i, v, i == 0 || v == 2)");
+    assert_true("{'key1':1, 'key2':2}.exists(k, v, k == 'key2' && v == 2)");
+    assert_true("!{'key1':1, 'key2':2}.exists(k, v, k == 'key3' || v == 3)");
+    assert_true("{'key':1, 1:21}.exists(k, v, k != 2 && v != 22)");
+    assert_true("!{'key':1, 1:42}.exists(k, v, k == 2 && v == 43)");
+    assert_true("[1, 2, 3].all(i, v, i > -1 && v > 0)");
+    assert_true("![1, 2, 3].all(i, v, i == 1 && v == 2)");
+    assert_true("![1, 2, 3].all(i, v, i == 3 || v == 4)");
+    assert_true("![1, 'foo', 3].all(i, v, i == 0 || v == 1)");
+    assert_true("![0, 'foo', 3].all(i, v, v % 2 == i)");
+    assert_error("[0, 'foo', 5].all(i, v, v % 3 == i)");
+    assert_true("![1, 2, 3].all(i, v, 6 / (2 - v) == i)");
+    assert_error("[1, 2, 3].all(i, v, v / i != 17)");
+    assert_true("[].all(i, v, i > -1 || v > 0)");
+    assert_true("!{'key1':1, 'key2':2}.all(k, v, k == 'key2' && v == 2)");
+    assert_true("![].existsOne(i, v, i == 3 || v == 7)");
+    assert_true("[7].existsOne(i, v, i == 0 && v == 7)");
+    assert_true("![8].existsOne(i, v, i == 0 && v == 7)");
+    assert_true("![1, 2, 3].existsOne(i, v, i > 2 || v > 3)");
+    assert_true("[5, 7, 8].existsOne(i, v, v % 5 == i)");
+    assert_true("![0, 1, 2, 3, 4].existsOne(i, v, v % 2 == i)");
+    assert_true("!['foal', 'foo', 'four'].existsOne(i, v, i > -1 && v.startsWith('fo'))");
+    assert_error("[3, 2, 1, 0].existsOne(i, v, v / i > 1)");
+    assert_true("{6: 'six', 7: 'seven', 8: 'eight'}.existsOne(k, v, k % 5 == 2 && v == 'seven')");
+    assert_true(
+        "[].transformList(i, v, i / v) == [] && [].transformList(i, v, i > v, i / v) == []",
+    );
+    assert_true("[3].transformList(i, v, v * v + i) == [9]");
+    assert_true("[3].transformList(i, v, i == 0 && v == 3, v * v + i) == [9]");
+    assert_true("[2, 4, 6].transformList(i, v, v / 2 + i) == [1, 3, 5]");
+    assert_true("[2, 4, 6].transformList(i, v, i != 1 && v != 4, v / 2 + i) == [1, 5]");
+    assert_error("[2, 1, 0].transformList(i, v, v / i)");
+    assert_error("[2, 1, 0].transformList(i, v, v / i > 0, v)");
+    assert_true("{}.transformMap(k, v, k + v) == {}");
+    assert_true("{}.transformMap(k, v, k == 'foo' && v == 'bar', k + v) == {}");
+    assert_true("{'foo': 'bar'}.transformMap(k, v, k + v) == {'foo': 'foobar'}");
+    assert_true(
+        "{'foo': 'bar'}.transformMap(k, v, k == 'foo' && v == 'bar', k + v) == {'foo': 'foobar'}",
+    );
+    assert_true("{'foo': 'bar', 'baz': 'bux', 'hello': 'world'}.transformMap(k, v, k + v) == {'foo': 'foobar', 'baz': 'bazbux', 'hello': 'helloworld'}");
+    assert_true("{'foo': 'bar', 'baz': 'bux', 'hello': 'world'}.transformMap(k, v, k != 'baz' && v != 'bux', k + v) == {'foo': 'foobar', 'hello': 'helloworld'}");
+    assert_error("{'foo': 2, 'bar': 1, 'baz': 0}.transformMap(k, v, 4 / v)");
+    assert_error("{'foo': 2, 'bar': 1, 'baz': 0}.transformMap(k, v, k == 'baz' && 4 / v == 0, v)");
+    assert_true("cel.bind(t, true, t)");
+    assert_true("cel.bind(msg, \"hello\", msg + msg + msg) == 'hellohellohello'");
+    assert_true("cel.bind(t1, true, cel.bind(t2, true, t1 && t2))");
+    assert_true("cel.bind(valid_elems, [1, 2, 3], [3, 4, 5].exists(e, e in valid_elems))");
+    assert_true("cel.bind(valid_elems, [1, 2, 3], ![4, 5].exists(e, e in valid_elems))");
+}
+
 #[test]
 fn one_variable_macros_are_unchanged() {
     assert_true("[1, 2].all(x, x > 0) && [1, 2].exists(x, x == 2) && [1, 2].exists_one(x, x == 2)");
