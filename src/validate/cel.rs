@@ -390,6 +390,13 @@ spec:
                 mode: {type: string, maxLength: 8}
                 names: {type: array, maxItems: 8, items: {type: string, maxLength: 32}}
                 limits: {type: object, maxProperties: 8, additionalProperties: {type: string, maxLength: 8}}
+                parts:
+                  type: array
+                  maxItems: 4
+                  items: {type: object, properties: {size: {type: integer}}}
+                  x-kubernetes-validations:
+                    - rule: self.all(p, p.size > 0)
+                      message: sizes
 ";
 
     fn cel_diagnostics(resource: &str) -> Vec<(&'static str, String)> {
@@ -480,5 +487,25 @@ spec:
             found[0].1.contains("insert failed: key 1 already exists"),
             "{found:?}"
         );
+    }
+
+    /// As in cel-go, an element whose predicate fails to evaluate does not hide another that
+    /// is false: `all` is false (cel-rust 0.13 stopped at the error).
+    #[test]
+    fn an_error_inside_all_does_not_hide_a_false_element() {
+        let resource = |parts: &str| {
+            format!(
+                "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {{name: g}}\nspec:\n  names: [main]\n  limits: {{mem: '1'}}\n  parts: {parts}\n"
+            )
+        };
+        assert_eq!(
+            cel_diagnostics(&resource("[{}, {size: 0}]")),
+            vec![("cel/rule", "spec.parts: Invalid value: sizes".to_string())]
+        );
+        // Only the error: not a verdict.
+        let found = cel_diagnostics(&resource("[{}, {size: 1}]"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "cel/unsupported");
+        assert!(found[0].1.contains("No such key: size"), "{found:?}");
     }
 }
