@@ -405,7 +405,9 @@ struct Estimator<'a> {
 }
 
 /// Macros cel-go expands that cel-rust parses as plain calls: their arguments are not all
-/// evaluated once each, so only their target is counted.
+/// evaluated once each, so only their target is counted. (`cel.bind` and the comprehensions,
+/// one- and two-variable, are expanded by the parser and costed as comprehensions; a call of
+/// one of their names left over has the wrong number of arguments for the macro.)
 const UNEXPANDED_MACROS: [&str; 12] = [
     "all",
     "exists",
@@ -533,12 +535,15 @@ impl<'a> Estimator<'a> {
         let per_iteration = self.with(&vars, |est| {
             add(est.cost(&comp.loop_cond).0, est.cost(&comp.loop_step).0)
         });
-        let result_cost = self.with(&[accu], |est| est.cost(&comp.result).0);
+        let (result_cost, result) = self.with(&[accu], |est| est.cost(&comp.result));
         let cost = add(
             add(range_cost, init_cost),
             add(result_cost, mul(range.size, per_iteration)),
         );
+        let returns_accu = matches!(&comp.result.expr, Expr::Ident(n) if *n == comp.accu_var);
         let value = match &comp.accu_init.expr {
+            // `cel.bind`'s body, `existsOne`'s comparison.
+            _ if !returns_accu => result,
             Expr::List(_) => Val::computed(Kind::List, range.size),
             Expr::Map(_) => Val::computed(Kind::Map, range.size),
             _ => Val::computed(init.kind, 0),
@@ -546,57 +551,17 @@ impl<'a> Estimator<'a> {
         (cost, value)
     }
 
-    /// A cel-go macro that cel-rust leaves as a call: two-variable comprehensions and
-    /// `cel.bind`. None when it is not one.
+    /// A cel-go macro that cel-rust leaves as a call (`optMap`, `optFlatMap`, `sortBy`): only its
+    /// target is counted. None when it is not one.
     fn unexpanded_macro(&mut self, call: &CallExpr) -> Option<(u64, Val<'a>)> {
-        let ident = |e: &IdedExpr| match &e.expr {
-            Expr::Ident(n) => Some(n.clone()),
-            _ => None,
-        };
-        let target = call.target.as_deref();
-        let name = call.func_name.as_str();
-        if name == "bind"
-            && call.args.len() == 3
-            && target.is_some_and(|t| ident(t).as_deref() == Some("cel"))
-        {
-            // cel.bind(v, init, body): init once, body with v bound to it.
-            let var = ident(&call.args[0])?;
-            let (init_cost, init) = self.cost(&call.args[1]);
-            let (body_cost, body) =
-                self.with(&[(var.as_str(), init)], |est| est.cost(&call.args[2]));
-            return Some((add(init_cost, body_cost), body));
-        }
-        if !UNEXPANDED_MACROS.contains(&name) {
+        if !UNEXPANDED_MACROS.contains(&call.func_name.as_str()) {
             return None;
         }
-        let (target_cost, range) = match target {
-            Some(t) => self.cost(t),
-            None => (0, UNKNOWN),
+        let target_cost = match call.target.as_deref() {
+            Some(t) => self.cost(t).0,
+            None => 0,
         };
-        let two_vars = call.args.len() >= 3
-            && matches!(
-                name,
-                "all" | "exists" | "existsOne" | "exists_one" | "transformList" | "transformMap"
-            );
-        if !two_vars {
-            return Some((target_cost, UNKNOWN));
-        }
-        let (Some(k), Some(v)) = (ident(&call.args[0]), ident(&call.args[1])) else {
-            return Some((target_cost, UNKNOWN));
-        };
-        // Each iteration evaluates at least the predicate (and the filter, if any).
-        let vars = [(k.as_str(), key_of(range)), (v.as_str(), range.element())];
-        let per_iteration = self.with(&vars, |est| {
-            call.args[2..]
-                .iter()
-                .fold(0, |acc, a| add(acc, est.cost(a).0))
-        });
-        let value = match name {
-            "transformList" => Val::computed(Kind::List, 0),
-            "transformMap" => Val::computed(Kind::Map, 0),
-            _ => Val::computed(Kind::Bool, 0),
-        };
-        Some((add(target_cost, mul(range.size, per_iteration)), value))
+        Some((target_cost, UNKNOWN))
     }
 
     fn call(&mut self, call: &CallExpr) -> (u64, Val<'a>) {
@@ -867,14 +832,14 @@ fn literal<'a>(l: &LiteralValue) -> Val<'a> {
 /// A lower bound of cel-go's maximum estimated cost of `expression` evaluated with `self` (and
 /// `oldSelf`) of schema `node`; None when it does not parse (reported as `cel/compile-error`).
 pub fn estimate(expression: &str, node: &Schema, resource_root: bool) -> Option<u64> {
-    let ast = cel::parser::Parser::new().parse(expression).ok()?;
+    let program = cel::Program::compile(expression).ok()?;
     let squeezed: String = expression.chars().filter(|c| !c.is_whitespace()).collect();
     let this = Val::of_schema(node, resource_root);
     let mut est = Estimator {
         scopes: vec![("self".into(), this), ("oldSelf".into(), this)],
         doubled_unary: squeezed.contains("!!") || squeezed.contains("--"),
     };
-    Some(est.cost(&ast).0)
+    Some(est.cost(program.expression()).0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1263,13 +1228,28 @@ mod tests {
             cost("self.s.split(',').all(p, p != '')", obj),
             2 + 8 + 1 + 40 * (2 + 1 + 1)
         );
-        // Two-variable comprehensions count at least their predicate (here 1) per item.
-        assert_eq!(cost("self.l.all(i, v, v != '')", obj), 2 + 20);
-        // cel.bind evaluates its value once.
+        // Two-variable comprehensions expand as the one-variable ones do: per item the
+        // condition (2) and the step (accu 1, `v != ''` 1).
+        assert_eq!(cost("self.l.all(i, v, v != '')", obj), 2 + 1 + 20 * (2 + 2));
+        // exists: the condition `!@result` (3), the step (accu 1, v 1, `== 'x'` 1).
+        assert_eq!(
+            cost("self.m.exists(k, v, v == 'x')", obj),
+            2 + 1 + 4 * (3 + 3)
+        );
+        // transformList: per item the step `@result + [v.size()]` (accu 1, list 10, add 1,
+        // v.size() 2) and the condition (a literal, 0).
+        assert_eq!(
+            cost("self.l.transformList(i, v, v.size()).size() > 0", obj),
+            2 + 10 + 1 + 20 * (1 + 10 + 1 + 2) + 1 + 1
+        );
+        // cel.bind is a comprehension over `[]` (10): its value once, then its body.
         assert_eq!(
             cost("cel.bind(x, self.s, x.size() > 0 && x != '')", obj),
-            2 + 3 + 1
+            10 + 2 + 3 + 1
         );
+        // Optional access parses; only its operand `self` (1) is counted, what cel-go charges
+        // for `.?` itself is not.
+        assert_eq!(cost("self.?s.orValue('') == ''", obj), 1);
         // Unparsable rules are not estimated (cel/compile-error reports them).
         assert_eq!(estimate("self ==", &schema(obj), false), None);
     }

@@ -143,8 +143,9 @@ impl<'a> Infer<'a> {
 }
 
 fn result_type(expr: &str, self_schema: &Schema) -> Option<Ty> {
-    let ast = cel::parser::Parser::new().parse(expr).ok()?;
-    let ty = Infer { self_schema }.of(&ast).0;
+    let program = cel::Program::compile(expr).ok()?;
+    let ast = program.expression();
+    let ty = Infer { self_schema }.of(ast).0;
     (ty != Ty::Unknown).then_some(ty)
 }
 

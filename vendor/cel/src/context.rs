@@ -234,6 +234,11 @@ impl Default for Context<'_> {
         ctx.add_function("hasValue", functions::optional_has_value);
         ctx.add_function("or", functions::optional_or_optional);
         ctx.add_function("orValue", functions::optional_or_value);
+        // crdlint: what transformMap and transformMapEntry expand to (PATCHES.md).
+        ctx.add_function(
+            crate::parser::two_var_macros::MAP_INSERT,
+            crate::fold::map_insert,
+        );
 
         #[cfg(feature = "regex")]
         ctx.add_function("matches", functions::matches);

@@ -241,6 +241,11 @@ pub(crate) fn enter() -> Result<usize, ExecutionError> {
     .unwrap_or(Ok(0))
 }
 
+/// An error once the execution under way is cancelled.
+pub(crate) fn check() -> Result<(), ExecutionError> {
+    enter().map(|_| ())
+}
+
 /// The number of operands recorded so far, for [`truncate`].
 pub(crate) fn depth() -> usize {
     with_meter(|m| m.evaluated.len()).unwrap_or(0)

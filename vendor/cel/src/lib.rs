@@ -5,6 +5,11 @@ use std::sync::Arc;
 use thiserror::Error;
 
 mod macros;
+// crdlint: comprehension and optional-access support (PATCHES.md).
+mod fold;
+mod optional_access;
+#[cfg(test)]
+mod syntax_tests;
 
 pub mod common;
 pub mod context;
@@ -172,7 +177,9 @@ pub struct Program {
 
 impl Program {
     pub fn compile(source: &str) -> Result<Program, ParseErrors> {
-        let parser = Parser::default();
+        // crdlint: cel-go (and so the Kubernetes API server) parses `x.?f`, `x[?k]`, `[?e]` and
+        // `{?k: v}`; see PATCHES.md.
+        let parser = Parser::default().enable_optional_syntax(true);
         parser
             .parse(source)
             .map(|expression| Program {

@@ -1065,25 +1065,22 @@ impl Value {
                             ))
                         }
                         operators::INDEX | operators::OPT_INDEX => {
-                            let mut is_optional = call.func_name == operators::OPT_INDEX;
                             let value = Value::resolve_val(&call.args[0], ctx)?;
+                            // crdlint: `x[?k]`, and `x[k]` on an optional (optional_access.rs).
+                            if call.func_name == operators::OPT_INDEX
+                                || value.downcast_ref::<CelOptional>().is_some()
+                            {
+                                let key = Value::resolve_val(&call.args[1], ctx)?;
+                                let optional = call.func_name == operators::OPT_INDEX;
+                                return crate::optional_access::index(
+                                    value.as_ref(),
+                                    key.as_ref(),
+                                    optional,
+                                )
+                                .map(Cow::Owned);
+                            }
 
-                            let value = if let Some(opt) = value.downcast_ref::<CelOptional>() {
-                                is_optional = true;
-                                match opt.inner() {
-                                    // todo try to keep this borrowed
-                                    Some(v) => Cow::Owned(v.clone_as_boxed()),
-                                    None => {
-                                        return Ok(Cow::<dyn Val>::Owned(Box::new(
-                                            CelOptional::none(),
-                                        )))
-                                    }
-                                }
-                            } else {
-                                value
-                            };
-
-                            let result = match value {
+                            return match value {
                                 Cow::Borrowed(val) => val
                                     .as_indexer()
                                     .ok_or(ExecutionError::NoSuchOverload)?
@@ -1093,16 +1090,6 @@ impl Value {
                                     .ok_or(ExecutionError::NoSuchOverload)?
                                     .steal(Self::resolve_val(&call.args[1], ctx)?.as_ref())
                                     .map(Cow::Owned),
-                            };
-                            return if is_optional {
-                                Ok(match result {
-                                    Ok(val) => Cow::<dyn Val>::Owned(Box::new(CelOptional::from(
-                                        val.clone_as_boxed(),
-                                    ))),
-                                    Err(_) => Cow::<dyn Val>::Owned(Box::new(CelOptional::none())),
-                                })
-                            } else {
-                                result
                             };
                         }
                         operators::OPT_SELECT => {
@@ -1119,28 +1106,14 @@ impl Value {
                                     ))
                                 }
                             };
-                            return Ok(Cow::<dyn Val>::Owned(Box::new(
-                                if let Some(opt) = operand.as_ref().downcast_ref::<CelOptional>() {
-                                    opt.map(|operand| {
-                                        operand
-                                            .as_indexer()
-                                            .map(|i| {
-                                                i.get(field)
-                                                    .map(|v| v.clone_as_boxed())
-                                                    .unwrap_or(CelOptional::none().clone_as_boxed())
-                                            })
-                                            .unwrap_or(CelOptional::none().clone_as_boxed())
-                                    })
-                                } else {
-                                    CelOptional::of(
-                                        operand
-                                            .as_indexer()
-                                            .ok_or(NoSuchOverload)?
-                                            .get(field)?
-                                            .clone_as_boxed(),
-                                    )
-                                },
-                            )));
+                            // crdlint: present or not, chained on optionals (optional_access.rs).
+                            return crate::optional_access::select(
+                                operand.as_ref(),
+                                field.inner(),
+                                true,
+                                false,
+                            )
+                            .map(Cow::Owned);
                         }
                         // END OF SPECIAL CASES
 
@@ -1364,6 +1337,16 @@ impl Value {
                 .ok_or_else(|| ExecutionError::UndeclaredReference(Arc::new(name.to_string())))?),
             Expr::Select(select) => {
                 let left = Value::resolve_val(select.operand.deref(), ctx)?;
+                // crdlint: a select after `.?` stays optional (optional_access.rs).
+                if left.downcast_ref::<CelOptional>().is_some() {
+                    return crate::optional_access::select(
+                        left.as_ref(),
+                        &select.field,
+                        false,
+                        select.test,
+                    )
+                    .map(Cow::Owned);
+                }
                 match left.get_type() {
                     MAP_TYPE => {
                         let key: CelString = select.field.as_str().into();
@@ -1441,27 +1424,32 @@ impl Value {
                 Ok(Cow::<dyn Val>::Owned(map))
             }
             Expr::Comprehension(comprehension) => {
-                let accu_init = Value::resolve_val(&comprehension.accu_init, ctx)?;
+                // crdlint: the range first, as cel-go; two-variable comprehensions; a failed
+                // step leaves a failed accumulator instead of ending the loop (fold.rs).
                 let iter = Value::resolve_val(&comprehension.iter_range, ctx)?;
+                let accu_init = Value::resolve_val(&comprehension.accu_init, ctx)?;
                 let mut ctx = ctx.new_inner_scope();
                 ctx.add_variable_as_val(&comprehension.accu_var, accu_init.clone_as_boxed());
 
-                let mut items = iter
-                    .as_iterable()
-                    .ok_or(ExecutionError::NoSuchOverload)?
-                    .iter();
+                let two_vars = comprehension.iter_var2.as_deref();
+                let mut fold = crate::fold::Fold::default();
                 // crdlint patch: iterations are charged as they run; their operands need not
-                // be kept (cost.rs).
+                // be kept, and a cancelled execution ends the loop (cost.rs).
                 let depth = cost::depth();
-                while let Some(item) = items.next() {
+                for (first, second) in crate::fold::items(iter.as_ref(), two_vars.is_some())? {
                     cost::truncate(depth);
-                    if !try_bool(Value::resolve_val(&comprehension.loop_cond, &ctx))? {
+                    cost::check()?;
+                    if crate::fold::stops(Value::resolve_val(&comprehension.loop_cond, &ctx)) {
                         break;
                     }
-                    ctx.add_variable_as_val(&comprehension.iter_var, item.clone_as_boxed());
-                    let accu = Value::resolve_val(&comprehension.loop_step, &ctx)?;
-                    ctx.add_variable_as_val(&comprehension.accu_var, accu.clone_as_boxed());
+                    ctx.add_variable_as_val(&comprehension.iter_var, first);
+                    if let (Some(name), Some(value)) = (two_vars, second) {
+                        ctx.add_variable_as_val(name, value.clone_as_boxed());
+                    }
+                    let accu = fold.step(Value::resolve_val(&comprehension.loop_step, &ctx));
+                    ctx.add_variable_as_val(&comprehension.accu_var, accu);
                 }
+                fold.finish()?;
                 Ok(Cow::<dyn Val>::Owned(
                     Value::resolve_val(&comprehension.result, &ctx)?.into_owned(),
                 ))

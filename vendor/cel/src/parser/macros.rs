@@ -1,7 +1,7 @@
 use crate::common::ast::{
     operators, CallExpr, ComprehensionExpr, Expr, IdedExpr, ListExpr, LiteralValue,
 };
-use crate::parser::{MacroExprHelper, ParseError};
+use crate::parser::{two_var_macros, MacroExprHelper, ParseError};
 
 pub type MacroExpander = fn(
     helper: &mut MacroExprHelper,
@@ -25,8 +25,33 @@ pub fn find_expander(
             Some(map_macro_expander)
         }
         operators::FILTER if args.len() == 2 && target.is_some() => Some(filter_macro_expander),
+        // crdlint: cel-go's `cel.bind` (ext.Bindings) and two-variable comprehensions
+        // (ext.TwoVarComprehensions); see two_var_macros.rs and PATCHES.md.
+        "bind" if args.len() == 3 && target.is_some_and(is_cel_namespace) => {
+            Some(two_var_macros::bind_macro_expander)
+        }
+        operators::ALL if args.len() == 3 && target.is_some() => Some(two_var_macros::all_expander),
+        operators::EXISTS if args.len() == 3 && target.is_some() => {
+            Some(two_var_macros::exists_expander)
+        }
+        operators::EXISTS_ONE | "existsOne" if args.len() == 3 && target.is_some() => {
+            Some(two_var_macros::exists_one_expander)
+        }
+        "transformList" if (args.len() == 3 || args.len() == 4) && target.is_some() => {
+            Some(two_var_macros::transform_list_expander)
+        }
+        "transformMap" if (args.len() == 3 || args.len() == 4) && target.is_some() => {
+            Some(two_var_macros::transform_map_expander)
+        }
+        "transformMapEntry" if (args.len() == 3 || args.len() == 4) && target.is_some() => {
+            Some(two_var_macros::transform_map_entry_expander)
+        }
         _ => None,
     }
+}
+
+fn is_cel_namespace(target: &IdedExpr) -> bool {
+    matches!(&target.expr, Expr::Ident(name) if name == "cel")
 }
 
 fn has_macro_expander(
@@ -325,7 +350,10 @@ fn filter_macro_expander(
     )
 }
 
-fn extract_ident(expr: IdedExpr, helper: &mut MacroExprHelper) -> Result<String, ParseError> {
+pub(super) fn extract_ident(
+    expr: IdedExpr,
+    helper: &mut MacroExprHelper,
+) -> Result<String, ParseError> {
     match expr.expr {
         Expr::Ident(ident) => Ok(ident),
         _ => Err(ParseError {

@@ -8,8 +8,10 @@ pub use crate::common::ast::IdedExpr as Expression;
 
 mod macros;
 mod parse;
+// crdlint: cel.bind and the two-variable comprehensions (PATCHES.md).
 #[allow(non_snake_case)]
 mod parser;
+pub(crate) mod two_var_macros;
 
 pub use parser::*;
 pub use references::ExpressionReferences;

@@ -25,10 +25,24 @@ impl Val for Optional {
         super::OPTIONAL_TYPE
     }
 
+    // crdlint: equal when both are empty or both hold equal values, as in cel-go (PATCHES.md).
+    fn equals(&self, other: &dyn Val) -> bool {
+        match other.downcast_ref::<Optional>() {
+            Some(other) => match (self.inner(), other.inner()) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.equals(b),
+                _ => false,
+            },
+            None => false,
+        }
+    }
+
+    // crdlint: a copy of an optional is an optional; cel 0.13 returned the value it held, so a
+    // variable or list element bound to `optional.of(x)` read back as `x` (PATCHES.md).
     fn clone_as_boxed(&self) -> Box<dyn Val> {
         match &self.0 {
             None => Box::new(Optional(None)),
-            Some(val) => val.clone_as_boxed(),
+            Some(val) => Box::new(Optional(Some(OptionalInternal::Box(val.clone_as_boxed())))),
         }
     }
 }
