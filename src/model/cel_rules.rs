@@ -96,15 +96,7 @@ pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
             });
         }
     }
-    let children = schema
-        .properties
-        .values_mut()
-        .chain(schema.items.as_deref_mut())
-        .chain(schema.additional_properties.as_deref_mut())
-        .chain(schema.all_of.iter_mut())
-        .chain(schema.one_of.iter_mut())
-        .chain(schema.any_of.iter_mut());
-    for child in children {
+    for child in crate::validate::cel::children_mut(schema) {
         withhold(child);
     }
 }

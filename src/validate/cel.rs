@@ -65,17 +65,32 @@ fn view(node: &Node, c: &CompiledSchema) -> serde_json::Value {
     }
 }
 
+/// The subschemas of a compiled schema: properties, items, additionalProperties and the
+/// junctors.
+pub fn children(c: &CompiledSchema) -> impl Iterator<Item = &CompiledSchema> {
+    c.properties
+        .values()
+        .chain(c.items.as_deref())
+        .chain(c.additional_properties.as_deref())
+        .chain(&c.all_of)
+        .chain(&c.one_of)
+        .chain(&c.any_of)
+}
+
+/// [`children`], to change.
+pub fn children_mut(c: &mut CompiledSchema) -> impl Iterator<Item = &mut CompiledSchema> {
+    c.properties
+        .values_mut()
+        .chain(c.items.as_deref_mut())
+        .chain(c.additional_properties.as_deref_mut())
+        .chain(c.all_of.iter_mut())
+        .chain(c.one_of.iter_mut())
+        .chain(c.any_of.iter_mut())
+}
+
 /// Whether a compiled subtree holds rules anywhere.
 fn has_rules(c: &CompiledSchema) -> bool {
-    !c.validations.is_empty()
-        || c.properties.values().any(has_rules)
-        || c.items.as_deref().is_some_and(has_rules)
-        || c.additional_properties.as_deref().is_some_and(has_rules)
-        || c.all_of
-            .iter()
-            .chain(&c.one_of)
-            .chain(&c.any_of)
-            .any(has_rules)
+    !c.validations.is_empty() || children(c).any(has_rules)
 }
 
 /// Whether kube-cel converts values of this subtree exactly as it converts untyped JSON (no
@@ -108,15 +123,7 @@ fn mark_message_expressions(c: &mut CompiledSchema) {
             p.mark_message_expression();
         }
     }
-    let children = c
-        .properties
-        .values_mut()
-        .chain(c.items.as_deref_mut())
-        .chain(c.additional_properties.as_deref_mut())
-        .chain(c.all_of.iter_mut())
-        .chain(c.one_of.iter_mut())
-        .chain(c.any_of.iter_mut());
-    for child in children {
+    for child in children_mut(c) {
         mark_message_expressions(child);
     }
 }
@@ -446,16 +453,7 @@ fn rule_entry<'c>(rule: &str, c: &'c CompiledSchema) -> Option<&'c kube_cel::Rul
         .flatten()
         .map(|r| &r.rule)
         .find(|r| r.rule == rule)
-        .or_else(|| {
-            c.properties
-                .values()
-                .chain(c.items.as_deref())
-                .chain(c.additional_properties.as_deref())
-                .chain(&c.all_of)
-                .chain(&c.one_of)
-                .chain(&c.any_of)
-                .find_map(|child| rule_entry(rule, child))
-        })
+        .or_else(|| children(c).find_map(|child| rule_entry(rule, child)))
 }
 
 /// validation.go `ruleErrorString`: the rule's message if it has one, else the rule.
