@@ -174,7 +174,7 @@ mod tests {
         use serde_json::json;
         let rook = json!({"val1": "Rook takes 👑"});
         let array = json!({"array": [1, 1, 2, 2, 3, 3, 4, 5]});
-        let cases: [(&str, serde_json::Value, u64); 14] = [
+        let cases: [(&str, serde_json::Value, u64); 15] = [
             ("self.val1.startsWith('Rook')", rook.clone(), 4),
             ("self.val1.matches('^[^0-9]*$')", rook.clone(), 8),
             ("self.val1.charAt(3) == 'k'", rook.clone(), 4),
@@ -201,6 +201,11 @@ mod tests {
             ),
             ("!has(self.a1.d2)", json!({"a1": {"b1": 1}}), 3),
             ("has(self.embedded)", json!({"embedded": {}}), 1),
+            (
+                "type(self.something) == int ? self.something == 1 : self.something == '25%'",
+                json!({"something": "25%"}),
+                7,
+            ),
         ];
         let wrong: Vec<String> = cases
             .into_iter()

@@ -220,6 +220,8 @@ impl Default for Context<'_> {
         ctx.add_function("startsWith", functions::starts_with);
         ctx.add_function("endsWith", functions::ends_with);
         ctx.add_function("string", functions::string);
+        // crdlint patch: `type(x)` (type_value.rs).
+        ctx.add_function("type", crate::type_value::type_of);
         ctx.add_function("bytes", functions::bytes);
         ctx.add_function("double", functions::double);
         ctx.add_function("int", functions::int);

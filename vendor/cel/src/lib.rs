@@ -14,6 +14,8 @@ mod syntax_tests;
 pub mod common;
 pub mod context;
 pub mod cost;
+// crdlint patch: type values (type_value.rs).
+mod type_value;
 pub mod parser;
 
 pub use common::ast::IdedExpr;

@@ -984,7 +984,16 @@ impl Value {
             },
             _ => None,
         };
-        let price = cost::price(expr, qualified.as_deref());
+        let price = match &expr.expr {
+            // A type identifier is a constant in cel-go.
+            Expr::Ident(name)
+                if crate::type_value::identifier(name).is_some()
+                    && ctx.get_variable(name).is_none() =>
+            {
+                cost::Price::Fixed(0)
+            }
+            _ => cost::price(expr, qualified.as_deref()),
+        };
         cost::leave(start, price, value.as_ref().ok().map(|v| v.as_ref()))?;
         value
     }
@@ -1332,9 +1341,14 @@ impl Value {
                     }
                 }
             }
-            Expr::Ident(name) => Ok(ctx
-                .get_variable(name)
-                .ok_or_else(|| ExecutionError::UndeclaredReference(Arc::new(name.to_string())))?),
+            Expr::Ident(name) => match ctx.get_variable(name) {
+                Some(v) => Ok(v),
+                // crdlint patch: the type identifiers (type_value.rs).
+                None => match crate::type_value::identifier(name) {
+                    Some(t) => Ok(Cow::Owned(TryInto::<Box<dyn Val>>::try_into(t)?)),
+                    None => Err(ExecutionError::UndeclaredReference(Arc::new(name.to_string()))),
+                },
+            },
             Expr::Select(select) => {
                 let left = Value::resolve_val(select.operand.deref(), ctx)?;
                 // crdlint: a select after `.?` stays optional (optional_access.rs).
