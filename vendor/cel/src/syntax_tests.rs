@@ -1,7 +1,7 @@
 //! crdlint: tests of the syntax added to cel 0.13 (PATCHES.md, "Syntax"): optional access,
 //! `cel.bind`, two-variable comprehensions, `optMap`/`optFlatMap`, and errors inside
-//! comprehensions. Expected values
-//! are cel-go's (its documentation examples where it has some).
+//! comprehensions. Expected values are cel-go's (its documentation examples where it has
+//! some).
 
 use crate::context::Context;
 use crate::objects::Value;
