@@ -1258,7 +1258,10 @@ mod tests {
             1 + 10 + 1 + 2 + 1
         );
         assert_eq!(
-            cost("self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) > 0", obj),
+            cost(
+                "self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) > 0",
+                obj
+            ),
             1 + 10 + 1 + 2 + 1
         );
         // Unparsable rules are not estimated (cel/compile-error reports them).

@@ -250,7 +250,10 @@ mod tests {
                     "{rule} on {object}"
                 );
             }
-            assert!(cost(rule, json!({"s": "abc"})) > cost(rule, json!({})), "{rule}");
+            assert!(
+                cost(rule, json!({"s": "abc"})) > cost(rule, json!({})),
+                "{rule}"
+            );
         }
     }
 }
