@@ -406,9 +406,10 @@ struct Estimator<'a> {
 
 /// Macros cel-go expands that cel-rust parses as plain calls: their arguments are not all
 /// evaluated once each, so only their target is counted. (`cel.bind` and the comprehensions,
-/// one- and two-variable, are expanded by the parser and costed as comprehensions; a call of
-/// one of their names left over has the wrong number of arguments for the macro.)
-const UNEXPANDED_MACROS: [&str; 12] = [
+/// one- and two-variable, and `optMap`/`optFlatMap` are expanded by the parser and costed as
+/// what they expand to; a call of one of their names left over has the wrong number of
+/// arguments for the macro.)
+const UNEXPANDED_MACROS: [&str; 10] = [
     "all",
     "exists",
     "exists_one",
@@ -418,8 +419,6 @@ const UNEXPANDED_MACROS: [&str; 12] = [
     "transformList",
     "transformMap",
     "transformMapEntry",
-    "optMap",
-    "optFlatMap",
     "sortBy",
 ];
 
@@ -551,8 +550,8 @@ impl<'a> Estimator<'a> {
         (cost, value)
     }
 
-    /// A cel-go macro that cel-rust leaves as a call (`optMap`, `optFlatMap`, `sortBy`): only its
-    /// target is counted. None when it is not one.
+    /// A cel-go macro that cel-rust leaves as a call (`sortBy`, or a macro name with the wrong
+    /// number of arguments): only its target is counted. None when it is not one.
     fn unexpanded_macro(&mut self, call: &CallExpr) -> Option<(u64, Val<'a>)> {
         if !UNEXPANDED_MACROS.contains(&call.func_name.as_str()) {
             return None;
@@ -1250,6 +1249,21 @@ mod tests {
         // Optional access parses; only its operand `self` (1) is counted, what cel-go charges
         // for `.?` itself is not.
         assert_eq!(cost("self.?s.orValue('') == ''", obj), 1);
+        // optMap is `self.?s.hasValue() ? optional.of(cel.bind(x, self.?s.value(), x.size()))
+        // : optional.none()`: `self` in the condition (1), then the bind (10), `self` again in
+        // its value (1) and its body (2), then the comparison (1); the optional functions are
+        // not counted.
+        assert_eq!(
+            cost("self.?s.optMap(x, x.size()).orValue(0) > 0", obj),
+            1 + 10 + 1 + 2 + 1
+        );
+        assert_eq!(
+            cost(
+                "self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) > 0",
+                obj
+            ),
+            1 + 10 + 1 + 2 + 1
+        );
         // Unparsable rules are not estimated (cel/compile-error reports them).
         assert_eq!(estimate("self ==", &schema(obj), false), None);
     }

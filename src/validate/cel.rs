@@ -575,6 +575,10 @@ spec:
                   message: transformMap
                 - rule: \"self.limits.transformMapEntry(k, v, {k + '=' + v: true}).all(e, e.size() < 12)\"
                   message: transformMapEntry
+                - rule: self.?names.optMap(n, n.size()).orValue(0) <= 4
+                  message: optMap
+                - rule: self.?limits.optFlatMap(l, l[?'gpu']).orValue('') != 'none'
+                  message: optFlatMap
               properties:
                 mode: {type: string, maxLength: 8}
                 names: {type: array, maxItems: 8, items: {type: string, maxLength: 32}}
@@ -598,8 +602,9 @@ spec:
             .collect()
     }
 
-    /// Optional access, `cel.bind` and the two-variable comprehensions are evaluated: a rule
-    /// that holds says nothing, a rule that does not is a `cel/rule` error, as on the server.
+    /// Optional access, `optMap`/`optFlatMap`, `cel.bind` and the two-variable comprehensions
+    /// are evaluated: a rule that holds says nothing, a rule that does not is a `cel/rule`
+    /// error, as on the server.
     #[test]
     fn optional_syntax_bind_and_two_variable_macros_evaluate() {
         let good = "\
@@ -628,7 +633,7 @@ metadata: {name: g}
 spec:
   mode: 'off'
   names: [x, x, main, main, a-very-long-name]
-  limits: {cpu: '0', gpu-nvidia-a100: '1'}
+  limits: {cpu: '0', gpu-nvidia-a100: '1', gpu: none}
 ";
         let found = cel_diagnostics(bad);
         assert!(
@@ -647,6 +652,8 @@ spec:
                 "bind",
                 "exists",
                 "existsOne",
+                "optFlatMap",
+                "optMap",
                 "optional index",
                 "optional select",
                 "transformList",

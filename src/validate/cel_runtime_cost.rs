@@ -216,4 +216,34 @@ mod tests {
             .collect();
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
+
+    /// `optMap`/`optFlatMap` cost what their cel-go expansion costs: the target once for
+    /// `hasValue()`, and, when it has a value, again for `value()`, then the expression.
+    #[test]
+    fn opt_map_costs_its_expansion() {
+        use serde_json::json;
+        let pairs = [
+            (
+                "self.?s.optMap(x, x.size()).orValue(0) >= 0",
+                "(self.?s.hasValue() ? optional.of(cel.bind(x, self.?s.value(), x.size())) : optional.none()).orValue(0) >= 0",
+            ),
+            (
+                "self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) >= 0",
+                "(self.?s.hasValue() ? cel.bind(x, self.?s.value(), optional.of(x.size())) : optional.none()).orValue(0) >= 0",
+            ),
+        ];
+        for (rule, expansion) in pairs {
+            for object in [json!({"s": "abc"}), json!({})] {
+                assert_eq!(
+                    cost(rule, object.clone()),
+                    cost(expansion, object.clone()),
+                    "{rule} on {object}"
+                );
+            }
+            assert!(
+                cost(rule, json!({"s": "abc"})) > cost(rule, json!({})),
+                "{rule}"
+            );
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! crdlint: tests of the syntax added to cel 0.13 (PATCHES.md, "Syntax"): optional access,
-//! `cel.bind`, two-variable comprehensions, and errors inside comprehensions. Expected values
-//! are cel-go's (its documentation examples where it has some).
+//! `cel.bind`, two-variable comprehensions, `optMap`/`optFlatMap`, and errors inside
+//! comprehensions. Expected values are cel-go's (its documentation examples where it has
+//! some).
 
 use crate::context::Context;
 use crate::objects::Value;
@@ -83,7 +84,8 @@ fn optional_index() {
 }
 
 /// cel-spec's conformance file `tests/simple/testdata/optionals.textproto` (the cases that do
-/// not need `dyn`, messages, `optMap`/`optFlatMap` or mixed numeric map keys).
+/// not need `dyn`, messages or mixed numeric map keys; `optMap`/`optFlatMap` are tested in
+/// `opt_map_and_opt_flat_map`).
 #[test]
 fn cel_spec_optionals() {
     assert_true("{'null_key': null}.?null_key.hasValue()");
@@ -184,6 +186,53 @@ fn bind() {
             .contains("cel.bind() variable names must be simple identifiers"),
         "{}",
         parse_error("cel.bind(x.y, 1, 2)")
+    );
+}
+
+#[test]
+fn opt_map_and_opt_flat_map() {
+    // cel-go's optional library: `optMap` wraps the result in an optional, `optFlatMap` returns
+    // the optional its expression builds; both are `optional.none()` on an absent value.
+    assert_true("optional.of(2).optMap(x, x * 2) == optional.of(4)");
+    assert_true("optional.none().optMap(x, x * 2) == optional.none()");
+    assert_true("optional.of(2).optFlatMap(x, optional.of(x + 1)) == optional.of(3)");
+    assert_true("optional.of(2).optFlatMap(x, optional.none()) == optional.none()");
+    assert_true("optional.none().optFlatMap(x, optional.of(x)) == optional.none()");
+    assert_true("{'a': 1}.?a.optMap(v, v + 1).orValue(0) == 2");
+    assert_true("{'a': 1}.?b.optMap(v, v + 1).orValue(0) == 0");
+    assert_true("{'a': {'b': 5}}.?a.optFlatMap(m, m.?b).orValue(0) == 5");
+    assert_true("{'a': {'b': 5}}.?a.optFlatMap(m, m.?c).orValue(0) == 0");
+    // The result of optMap is an optional even when the expression gives one.
+    assert_true("optional.of(1).optMap(x, optional.of(x)).value() == optional.of(1)");
+    // The variable is bound only inside the expression, and shadows an outer one.
+    assert_true("optional.of(5).optMap(n, n).value() == 5 && n == 3");
+    assert_true(
+        "optional.of(1).optMap(x, optional.of(2).optMap(x, x * 10).value() + x) == optional.of(21)",
+    );
+    // The expression is not evaluated on an absent value.
+    assert_true("optional.none().optMap(x, 1 / 0) == optional.none()");
+    assert_eq!(
+        assert_error("optional.of(1).optMap(x, 1 / 0)"),
+        ExecutionError::DivisionByZero(1.into())
+    );
+    // `hasValue()` is called on the target, which must be an optional.
+    assert_error("[1].optMap(x, x)");
+    // Only with a simple name and two arguments.
+    assert!(
+        parse_error("optional.of(1).optMap(x.y, 1)")
+            .contains("optMap() variable name must be a simple identifier"),
+        "{}",
+        parse_error("optional.of(1).optMap(x.y, 1)")
+    );
+    assert!(
+        parse_error("optional.of(1).optFlatMap(1, optional.none())")
+            .contains("optFlatMap() variable name must be a simple identifier"),
+        "{}",
+        parse_error("optional.of(1).optFlatMap(1, optional.none())")
+    );
+    assert_eq!(
+        assert_error("optional.of(1).optMap(x)"),
+        ExecutionError::undeclared_reference("optMap")
     );
 }
 

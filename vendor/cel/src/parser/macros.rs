@@ -46,6 +46,11 @@ pub fn find_expander(
         "transformMapEntry" if (args.len() == 3 || args.len() == 4) && target.is_some() => {
             Some(two_var_macros::transform_map_entry_expander)
         }
+        // crdlint: the optional library's `optMap` and `optFlatMap` (cel-go `cel/library.go`).
+        "optMap" if args.len() == 2 && target.is_some() => Some(two_var_macros::opt_map_expander),
+        "optFlatMap" if args.len() == 2 && target.is_some() => {
+            Some(two_var_macros::opt_flat_map_expander)
+        }
         _ => None,
     }
 }

@@ -8,7 +8,7 @@ pub use crate::common::ast::IdedExpr as Expression;
 
 mod macros;
 mod parse;
-// crdlint: cel.bind and the two-variable comprehensions (PATCHES.md).
+// crdlint: cel.bind, the two-variable comprehensions, optMap and optFlatMap (PATCHES.md).
 #[allow(non_snake_case)]
 mod parser;
 pub(crate) mod two_var_macros;

@@ -3,6 +3,10 @@
 //!
 //! - `cel.bind(name, init, body)` (cel-go `ext/bindings.go`): a comprehension over an empty
 //!   list whose accumulator `name` starts as `init` and whose result is `body`;
+//! - `opt.optMap(name, expr)` and `opt.optFlatMap(name, expr)` (cel-go `cel/library.go`, the
+//!   optional types library): `opt.hasValue() ? optional.of(cel.bind(name, opt.value(), expr))
+//!   : optional.none()`, and the same without `optional.of`; as in cel-go, `opt` is the same
+//!   expression twice, so it is evaluated once for `hasValue()` and again for `value()`;
 //! - the two-variable comprehensions (cel-go `ext/comprehensions.go`): `all`, `exists`,
 //!   `existsOne`/`exists_one` with three arguments, and `transformList`, `transformMap` and
 //!   `transformMapEntry` with three or four. Over a list the first variable is the index and
@@ -61,31 +65,100 @@ pub fn bind_macro_expander(
     let body = args.pop().expect("three arguments");
     let init = args.pop().expect("three arguments");
     let var = args.pop().expect("three arguments");
-    let name = match var.expr {
-        Expr::Ident(name) => name,
-        _ => {
-            return Err(error(
-                helper,
-                var.id,
-                "cel.bind() variable names must be simple identifiers",
-            ))
-        }
-    };
+    let name = simple_name(
+        helper,
+        var,
+        "cel.bind() variable names must be simple identifiers",
+    )?;
+    Ok(bind(helper, name, init, body))
+}
+
+/// The name of a variable a macro binds, or the parse error `msg` when it is not a plain
+/// identifier.
+fn simple_name(helper: &MacroExprHelper, var: IdedExpr, msg: &str) -> Result<String, ParseError> {
+    match var.expr {
+        Expr::Ident(name) => Ok(name),
+        _ => Err(error(helper, var.id, msg)),
+    }
+}
+
+/// `cel.bind(name, init, body)`: the comprehension over `[]` whose accumulator `name` starts as
+/// `init` and whose result is `body` (cel-go `ext/bindings.go`).
+fn bind(helper: &mut MacroExprHelper, name: String, init: IdedExpr, body: IdedExpr) -> IdedExpr {
     let iter_range = helper.next_expr(Expr::List(ListExpr::new(Vec::new())));
     let loop_cond = literal(helper, LiteralValue::Boolean(false.into()));
     let loop_step = ident(helper, &name);
-    Ok(
-        helper.next_expr(Expr::Comprehension(Box::new(ComprehensionExpr {
-            iter_range,
-            iter_var: UNUSED_ITER_VAR.to_string(),
-            iter_var2: None,
-            accu_var: name,
-            accu_init: init,
-            loop_cond,
-            loop_step,
-            result: body,
-        }))),
-    )
+    helper.next_expr(Expr::Comprehension(Box::new(ComprehensionExpr {
+        iter_range,
+        iter_var: UNUSED_ITER_VAR.to_string(),
+        iter_var2: None,
+        accu_var: name,
+        accu_init: init,
+        loop_cond,
+        loop_step,
+        result: body,
+    })))
+}
+
+/// A member call `target.func_name()`.
+fn member_call(helper: &mut MacroExprHelper, func_name: &str, target: IdedExpr) -> IdedExpr {
+    helper.next_expr(Expr::Call(CallExpr {
+        func_name: func_name.to_string(),
+        target: Some(Box::new(target)),
+        args: Vec::new(),
+    }))
+}
+
+/// `opt.optMap(name, expr)` (`wrap`: the bound result is put in `optional.of`) and
+/// `opt.optFlatMap(name, expr)` (`expr` is already an optional), as cel-go's optional library
+/// expands them: `opt.hasValue() ? [optional.of(]cel.bind(name, opt.value(), expr)[)] :
+/// optional.none()`.
+fn opt_map(
+    helper: &mut MacroExprHelper,
+    target: Option<IdedExpr>,
+    mut args: Vec<IdedExpr>,
+    macro_name: &str,
+    wrap: bool,
+) -> Result<IdedExpr, ParseError> {
+    let target = target.expect("a receiver macro has a target");
+    let expr = args.pop().expect("two arguments");
+    let var = args.pop().expect("two arguments");
+    let name = simple_name(
+        helper,
+        var,
+        &format!("{macro_name}() variable name must be a simple identifier"),
+    )?;
+    // cel-go puts the same target expression in both calls.
+    let has_value = member_call(helper, "hasValue", target.clone());
+    let value = member_call(helper, "value", target);
+    let bound = bind(helper, name, value, expr);
+    let present = if wrap {
+        call(helper, "optional.of", vec![bound])
+    } else {
+        bound
+    };
+    let absent = call(helper, "optional.none", Vec::new());
+    Ok(call(
+        helper,
+        operators::CONDITIONAL,
+        vec![has_value, present, absent],
+    ))
+}
+
+pub fn opt_map_expander(
+    helper: &mut MacroExprHelper,
+    target: Option<IdedExpr>,
+    args: Vec<IdedExpr>,
+) -> Result<IdedExpr, ParseError> {
+    opt_map(helper, target, args, "optMap", true)
+}
+
+pub fn opt_flat_map_expander(
+    helper: &mut MacroExprHelper,
+    target: Option<IdedExpr>,
+    args: Vec<IdedExpr>,
+) -> Result<IdedExpr, ParseError> {
+    opt_map(helper, target, args, "optFlatMap", false)
 }
 
 /// The two iteration variables, checked as cel-go checks them.
