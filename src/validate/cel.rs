@@ -464,16 +464,9 @@ fn rule_error_string(rule: &str, entry: Option<&kube_cel::Rule>) -> String {
     }
 }
 
+/// The head of the CRD the unit tests below share, up to the root's properties.
 #[cfg(test)]
-mod pruning_tests {
-    use crate::check::check_source;
-    use crate::model::CrdIndex;
-
-    /// Rules see typed values (timestamps, unescaped map keys) below them even where the
-    /// schema is pruned for the walk, and branches without rules do not change the verdict.
-    #[test]
-    fn pruned_walk_keeps_typing_under_rules() {
-        let text = "\
+const GIZMO_CRD_HEAD: &str = "\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: gizmos.demo.example.com}
@@ -489,7 +482,19 @@ spec:
         openAPIV3Schema:
           type: object
           properties:
-            other: {type: object, properties: {when: {type: string, format: date-time}}}
+";
+
+#[cfg(test)]
+mod pruning_tests {
+    use crate::check::check_source;
+    use crate::model::CrdIndex;
+
+    /// Rules see typed values (timestamps, unescaped map keys) below them even where the
+    /// schema is pruned for the walk, and branches without rules do not change the verdict.
+    #[test]
+    fn pruned_walk_keeps_typing_under_rules() {
+        let text = super::GIZMO_CRD_HEAD.to_string()
+            + "            other: {type: object, properties: {when: {type: string, format: date-time}}}
             spec:
               type: object
               x-kubernetes-validations:
@@ -514,7 +519,7 @@ spec:
   labels: {a.b: z}
   plain: {count: 1}
 ";
-        let report = check_source("g.yaml", text, &CrdIndex::default(), &Default::default());
+        let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
         let messages: Vec<&str> = report
             .diagnostics
             .iter()
@@ -538,23 +543,9 @@ mod syntax_tests {
     use crate::check::check_source;
     use crate::model::CrdIndex;
 
-    const CRD: &str = "\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gizmos.demo.example.com}
-spec:
-  group: demo.example.com
-  scope: Namespaced
-  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
+    static CRD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        super::GIZMO_CRD_HEAD.to_string()
+            + "            spec:
               type: object
               x-kubernetes-validations:
                 - rule: self.?mode.orValue('') != 'off'
@@ -590,10 +581,11 @@ spec:
                   x-kubernetes-validations:
                     - rule: self.all(p, p.size > 0)
                       message: sizes
-";
+"
+    });
 
     fn cel_diagnostics(resource: &str) -> Vec<(&'static str, String)> {
-        let text = format!("{CRD}---\n{resource}");
+        let text = format!("{}---\n{resource}", *CRD);
         let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
         report
             .diagnostics
