@@ -167,6 +167,15 @@ mod tests {
         spent.executions[0]
     }
 
+    /// A call on a namespace (`sets.contains`) is priced by its qualified name, not as a
+    /// method of the same name (`"abc".contains(..)`): cel-go's sets tracker charges
+    /// `1 + 3 * 2` for two lists of 3 and 2 elements, on top of the two selects (2 each).
+    #[test]
+    fn namespaced_calls_are_priced_by_their_qualified_name() {
+        let object = serde_json::json!({"a": [1, 2, 3], "b": [1, 2]});
+        assert_eq!(cost("sets.contains(self.a, self.b)", object), 11);
+    }
+
     /// The figures of apiextensions-apiserver `celcoststability_test.go`, measured by the API
     /// server with the Kubernetes environment (`OptOptimize`, presence tests free).
     #[test]

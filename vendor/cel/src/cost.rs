@@ -111,6 +111,8 @@ struct Meter {
     /// The execution under way is a messageExpression's.
     in_message: bool,
     stopped_in_message: bool,
+    /// What the evaluator found out about the node it just evaluated.
+    resolved: Resolved,
     /// The operands of the nodes evaluated since the innermost node still under way began.
     evaluated: Vec<Operand>,
     /// Cost of each execution, in order.
@@ -155,6 +157,7 @@ pub fn metered<R>(
             stopped: None,
             in_message: false,
             stopped_in_message: false,
+            resolved: Resolved::Plain,
             evaluated: Vec::new(),
             costs: Vec::new(),
         })
@@ -260,8 +263,34 @@ pub(crate) fn truncate(depth: usize) {
 /// How a node is priced.
 pub(crate) enum Price<'a> {
     Fixed(u64),
-    /// A function call: `receiver` when its target was evaluated as its first operand.
-    Call { function: &'a str, receiver: bool },
+    /// A function call: `receiver` when its target was evaluated as its first operand;
+    /// `namespace`, the identifier it is called on, in case that names a namespace.
+    Call {
+        function: &'a str,
+        receiver: bool,
+        namespace: Option<&'a str>,
+    },
+}
+
+/// What the evaluator found out about a node that its expression does not say.
+#[derive(Clone, Copy, Default)]
+enum Resolved {
+    #[default]
+    Plain,
+    /// `ns.f(..)` was a call of the function registered as `ns.f`, a global call.
+    Namespaced,
+    /// An identifier was a type name, a constant in cel-go.
+    Constant,
+}
+
+/// The evaluator called the node it is evaluating as a namespaced function (`sets.contains`).
+pub(crate) fn resolved_namespaced() {
+    with_meter(|m| m.resolved = Resolved::Namespaced);
+}
+
+/// The evaluator resolved the identifier it is evaluating as a type name.
+pub(crate) fn resolved_constant() {
+    with_meter(|m| m.resolved = Resolved::Constant);
 }
 
 /// Whether cel-go plans `e` as an attribute: an identifier with field and index qualifiers.
@@ -296,13 +325,13 @@ const CONVERSIONS: [&str; 10] = [
     "int", "uint", "double", "bool", "string", "bytes", "timestamp", "duration", "type", "dyn",
 ];
 
-/// What cel-go charges for evaluating `e` itself, its operands aside. `qualified` is the
-/// name a call on a namespace identifier resolves to (`sets.contains`).
+/// What cel-go charges for evaluating `e` itself, its operands aside, as far as the expression
+/// tells (see [`Resolved`] for the rest).
 ///
 /// Kubernetes evaluates with `OptOptimize` and `PresenceTestHasCost(false)`: constant lists
 /// and maps, conversions of constants and membership in a constant list cost nothing, and
 /// neither does a presence test's own field.
-pub(crate) fn price<'a>(e: &'a Expression, qualified: Option<&'a str>) -> Price<'a> {
+pub(crate) fn price(e: &Expression) -> Price<'_> {
     // A field or index on something that is not an attribute is planned as a relative
     // attribute, which costs 1 on top of its qualifier.
     let relative = |operand: &Expression| u64::from(!is_attribute(operand));
@@ -339,14 +368,12 @@ pub(crate) fn price<'a>(e: &'a Expression, qualified: Option<&'a str>) -> Price<
                 {
                     Price::Fixed(0)
                 }
-                _ => match qualified {
-                    Some(function) => Price::Call {
-                        function,
-                        receiver: false,
-                    },
-                    None => Price::Call {
-                        function: name,
-                        receiver: call.target.is_some(),
+                _ => Price::Call {
+                    function: name,
+                    receiver: call.target.is_some(),
+                    namespace: match call.target.as_deref().map(|t| &t.expr) {
+                        Some(Expr::Ident(prefix)) => Some(prefix.as_str()),
+                        _ => None,
                     },
                 },
             }
@@ -367,19 +394,28 @@ pub(crate) fn leave(
     value: Option<&dyn Val>,
 ) -> Result<(), ExecutionError> {
     with_meter(|m| {
-        let charge = match price {
-            Price::Fixed(c) => c,
-            Price::Call { function, receiver } => (m.call_cost)(
-                function,
-                receiver,
-                &m.evaluated[start..],
-                value.map(Operand::of),
-            ),
+        let own = value.map(Operand::of);
+        let operands = &m.evaluated[start..];
+        let charge = match (price, std::mem::take(&mut m.resolved)) {
+            (_, Resolved::Constant) => 0,
+            (Price::Fixed(c), _) => c,
+            (
+                Price::Call {
+                    function,
+                    namespace: Some(namespace),
+                    ..
+                },
+                Resolved::Namespaced,
+            ) => (m.call_cost)(&format!("{namespace}.{function}"), false, operands, own),
+            (
+                Price::Call {
+                    function, receiver, ..
+                },
+                _,
+            ) => (m.call_cost)(function, receiver, operands, own),
         };
         m.evaluated.truncate(start);
-        if let Some(v) = value {
-            m.evaluated.push(Operand::of(v));
-        }
+        m.evaluated.extend(own);
         m.cost = m.cost.saturating_add(charge);
         if m.cost > m.per_call_limit {
             m.cancelled = true;

@@ -975,26 +975,11 @@ impl Value {
         }
         let start = cost::enter()?;
         let value = Self::resolve_node(expr, ctx);
-        // `ns.f(..)` for a function registered as `ns.f` is a global call of that name.
-        let qualified = match &expr.expr {
-            Expr::Call(call) => match call.target.as_deref().map(|t| &t.expr) {
-                Some(Expr::Ident(prefix)) => Some(format!("{prefix}.{}", call.func_name))
-                    .filter(|name| ctx.get_function(name).is_some()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let price = match &expr.expr {
-            // A type identifier is a constant in cel-go.
-            Expr::Ident(name)
-                if crate::type_value::identifier(name).is_some()
-                    && ctx.get_variable(name).is_none() =>
-            {
-                cost::Price::Fixed(0)
-            }
-            _ => cost::price(expr, qualified.as_deref()),
-        };
-        cost::leave(start, price, value.as_ref().ok().map(|v| v.as_ref()))?;
+        cost::leave(
+            start,
+            cost::price(expr),
+            value.as_ref().ok().map(|v| v.as_ref()),
+        )?;
         value
     }
 
@@ -1334,7 +1319,10 @@ impl Value {
                                 let mut ctx =
                                     FunctionContext::new(&call.func_name, None, ctx, &call.args);
                                 // todo fix this to _not_ use `Value`
-                                let v = (func)(&mut ctx)?;
+                                let v = (func)(&mut ctx);
+                                // crdlint patch: priced by its qualified name (cost.rs).
+                                cost::resolved_namespaced();
+                                let v = v?;
                                 Ok(Cow::<dyn Val>::Owned(TryInto::<Box<dyn Val>>::try_into(v)?))
                             }
                         }
@@ -1345,7 +1333,10 @@ impl Value {
                 Some(v) => Ok(v),
                 // crdlint patch: the type identifiers (type_value.rs).
                 None => match crate::type_value::identifier(name) {
-                    Some(t) => Ok(Cow::Owned(TryInto::<Box<dyn Val>>::try_into(t)?)),
+                    Some(t) => {
+                        cost::resolved_constant();
+                        Ok(Cow::Owned(TryInto::<Box<dyn Val>>::try_into(t)?))
+                    }
                     None => Err(ExecutionError::UndeclaredReference(Arc::new(name.to_string()))),
                 },
             },
