@@ -5,7 +5,7 @@
 //! (ValidateCustomResourceDefinitionOpenAPISchema: `withForbiddenDefaults("in top-level ...")`
 //! and `"inside additionalProperties applying to object metadata"`; specStandardValidatorV3).
 
-use super::schema_node::{At, OpenApi, forbidden, openapi};
+use super::schema_node::{At, OpenApi, forbidden};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "default/metadata";
@@ -24,22 +24,15 @@ pub fn on_openapi(at: &At, ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_openapi;
 
     #[test]
     fn no_defaults_in_object_meta() {
-        let p = run(
+        let p = run_openapi(
             "type: object\nproperties:\n  kind: {type: string, default: Widget}\n  metadata:\n    type: object\n    properties:\n      name: {type: string, default: w}\n  spec:\n    type: object\n    properties:\n      template:\n        type: object\n        x-kubernetes-embedded-resource: true\n        properties:\n          metadata:\n            type: object\n            properties:\n              labels: {type: object, additionalProperties: {type: string, default: x}}\n",
-            super::check,
+            super::on_openapi,
         );
         assert_eq!(
             p,

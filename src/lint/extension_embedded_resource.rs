@@ -6,9 +6,7 @@
 //! (validateStructuralInvariants) and `pkg/apis/apiextensions/validation/validation.go`
 //! (specStandardValidatorV3.validate: `must not be used inside of resource meta`).
 
-use super::schema_node::{
-    At, Level, OpenApi, forbidden, openapi, require_type, required, structural,
-};
+use super::schema_node::{At, Level, OpenApi, forbidden, require_type, required};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "extension/embedded-resource";
@@ -51,25 +49,16 @@ pub fn on_openapi(at: &At, ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_both;
 
     #[test]
     fn embedded_resources_are_objects_with_a_shape() {
-        let p = run(
+        let p = run_both(
             "type: object\nproperties:\n  a: {x-kubernetes-embedded-resource: true}\n  b: {type: object, x-kubernetes-embedded-resource: true, x-kubernetes-preserve-unknown-fields: true}\n  metadata:\n    type: object\n    properties:\n      name: {type: string, x-kubernetes-embedded-resource: true}\n",
-            super::check,
+            super::on_structural,
+            super::on_openapi,
         );
         assert_eq!(
             p,

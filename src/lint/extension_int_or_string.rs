@@ -3,7 +3,7 @@
 //! (a value that is an integer or a string has no fields to preserve or embed).
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/validation.go` (validateExtensions).
 
-use super::schema_node::{At, Level, invalid, structural};
+use super::schema_node::{At, Level, invalid};
 use crate::model::crd::CrdProblem;
 use crate::yaml::Value;
 
@@ -30,22 +30,15 @@ pub fn on_structural(at: &At, _level: Level, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_structural;
 
     #[test]
     fn int_or_string_stands_alone() {
-        let p = run(
+        let p = run_structural(
             "type: object\nproperties:\n  port: {x-kubernetes-int-or-string: true, x-kubernetes-preserve-unknown-fields: true}\n",
-            super::check,
+            super::on_structural,
         );
         assert_eq!(
             p,

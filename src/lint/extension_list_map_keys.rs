@@ -6,7 +6,7 @@
 //! (ValidateCustomResourceDefinitionOpenAPISchema and validateMapListKeysMapSet). For a key that
 //! is an object or array the server prints the items' type as the bad value, not the key's.
 
-use super::schema_node::{At, OpenApi, forbidden, invalid, openapi, required, string};
+use super::schema_node::{At, OpenApi, forbidden, invalid, required, string};
 use crate::model::crd::CrdProblem;
 use crate::yaml::{Node, Value};
 
@@ -160,22 +160,15 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_openapi;
 
     #[test]
     fn map_lists_have_usable_keys() {
-        let p = run(
+        let p = run_openapi(
             "type: object\nproperties:\n  ports:\n    type: array\n    x-kubernetes-list-type: map\n    x-kubernetes-list-map-keys: [name, proto, nme]\n    items:\n      type: object\n      required: [name]\n      properties:\n        name: {type: string}\n        proto: {type: string}\n  tags:\n    type: array\n    x-kubernetes-list-map-keys: [name]\n    items: {type: string}\n",
-            super::check,
+            super::on_openapi,
         );
         assert_eq!(
             p,

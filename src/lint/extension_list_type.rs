@@ -7,9 +7,7 @@
 //! validateMapListKeysMapSet). For object items the server prints the item's own
 //! `x-kubernetes-list-type` as the bad value, which is usually unset: `Invalid value: "null"`.
 
-use super::schema_node::{
-    At, OpenApi, forbidden, invalid, not_supported, openapi, require_type, string,
-};
+use super::schema_node::{At, OpenApi, forbidden, invalid, not_supported, require_type, string};
 use crate::model::crd::CrdProblem;
 use crate::yaml::Value;
 
@@ -51,13 +49,6 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 fn set_items(items: &At, problems: &mut Vec<CrdProblem>) {
     let item_list_type = items.get(KEY).and_then(|n| n.as_str());
     match items.ty() {
@@ -96,13 +87,13 @@ fn set_items(items: &At, problems: &mut Vec<CrdProblem>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_openapi;
 
     #[test]
     fn list_types() {
-        let p = run(
+        let p = run_openapi(
             "type: object\nproperties:\n  a: {type: object, x-kubernetes-list-type: set}\n  b: {type: array, x-kubernetes-list-type: bag, items: {type: string}}\n  c: {type: array, x-kubernetes-list-type: set, items: {type: object, properties: {x: {type: string}}}}\n  d: {type: array, x-kubernetes-list-type: set, items: {type: object, x-kubernetes-map-type: atomic}}\n  e: {type: array, x-kubernetes-list-type: set, items: {type: string, nullable: true}}\n",
-            super::check,
+            super::on_openapi,
         );
         assert_eq!(
             p,

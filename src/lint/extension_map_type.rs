@@ -3,7 +3,7 @@
 //! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
 //! (ValidateCustomResourceDefinitionOpenAPISchema).
 
-use super::schema_node::{At, OpenApi, not_supported, openapi, require_type};
+use super::schema_node::{At, OpenApi, not_supported, require_type};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "extension/map-type";
@@ -28,22 +28,15 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_openapi;
 
     #[test]
     fn map_type_on_objects_only() {
-        let p = run(
+        let p = run_openapi(
             "type: object\nproperties:\n  a: {type: array, items: {type: string}, x-kubernetes-map-type: atomic}\n  b: {type: object, x-kubernetes-map-type: Atomic}\n",
-            super::check,
+            super::on_openapi,
         );
         assert_eq!(
             p,

@@ -5,7 +5,7 @@
 //! (ValidateCustomResourceDefinitionOpenAPISchema) and `pkg/apiserver/schema/convert.go`
 //! (newExtensions).
 
-use super::schema_node::{At, OpenApi, invalid, openapi};
+use super::schema_node::{At, OpenApi, invalid};
 use crate::model::crd::CrdProblem;
 use crate::yaml::Value;
 
@@ -25,22 +25,15 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_openapi;
 
     #[test]
     fn false_is_refused() {
-        let p = run(
+        let p = run_openapi(
             "type: object\nproperties:\n  a: {type: object, x-kubernetes-preserve-unknown-fields: false}\n",
-            super::check,
+            super::on_openapi,
         );
         assert_eq!(
             p,

@@ -516,13 +516,45 @@ pub fn every<'a>(at: &At<'a>, visit: &mut dyn FnMut(&At<'a>)) {
 pub(crate) mod tests {
     use super::*;
 
-    /// Parse a schema and run a rule's `check` on it at path `s`.
-    pub fn run(yaml: &str, check: fn(&At, &mut Vec<CrdProblem>)) -> Vec<String> {
+    /// The messages of `f` on a parsed schema at path `s`.
+    fn messages(yaml: &str, f: impl FnOnce(&At, &mut Vec<CrdProblem>)) -> Vec<String> {
         let node = crate::yaml::parse_stream(yaml).remove(0).root.unwrap();
         let at = At::new(&node, "s", node.span);
         let mut out = Vec::new();
-        check(&at, &mut out);
+        f(&at, &mut out);
         out.into_iter().map(|p| p.message).collect()
+    }
+
+    /// Parse a schema and run a rule's `check` of the whole schema on it at path `s`.
+    pub fn run(yaml: &str, check: fn(&At, &mut Vec<CrdProblem>)) -> Vec<String> {
+        messages(yaml, check)
+    }
+
+    /// Parse a schema and run a rule's hook at each node of the structural walk, as
+    /// `lint::check_schema_node` does.
+    pub fn run_structural(yaml: &str, hook: fn(&At, Level, &mut Vec<CrdProblem>)) -> Vec<String> {
+        messages(yaml, |root, out| {
+            structural(root, Level::Root, &mut |at, level| hook(at, level, out))
+        })
+    }
+
+    /// Parse a schema and run a rule's hook at each node of the OpenAPI walk, as
+    /// `lint::check_schema_node` does.
+    pub fn run_openapi(yaml: &str, hook: fn(&At, &OpenApi, &mut Vec<CrdProblem>)) -> Vec<String> {
+        messages(yaml, |root, out| {
+            openapi(root, &OpenApi::root(), &mut |at, ctx| hook(at, ctx, out))
+        })
+    }
+
+    /// Both walks, in `lint::check_schema_node`'s order, for a rule with a hook in each.
+    pub fn run_both(
+        yaml: &str,
+        on_structural: fn(&At, Level, &mut Vec<CrdProblem>),
+        on_openapi: fn(&At, &OpenApi, &mut Vec<CrdProblem>),
+    ) -> Vec<String> {
+        let mut p = run_structural(yaml, on_structural);
+        p.extend(run_openapi(yaml, on_openapi));
+        p
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `pkg/apiserver/schema/convert.go` (validateUnsupportedFields: `$schema` has no check of its
 //! own; NewStructural fails on it and the server reports that conversion error at the schema root).
 
-use super::schema_node::{At, OpenApi, forbidden, invalid, openapi, string};
+use super::schema_node::{At, OpenApi, forbidden, invalid, string};
 use crate::model::crd::CrdProblem;
 use crate::source::Span;
 use crate::yaml::Node;
@@ -97,24 +97,15 @@ pub fn check_schema_keyword(root: &At, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-    check_schema_keyword(root, problems);
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::{run, run_openapi};
 
     #[test]
     fn json_schema_keywords_the_server_refuses() {
-        let p = run(
-            "type: object\n$schema: http://json-schema.org/draft-04/schema#\nproperties:\n  a: {$ref: '#/definitions/x'}\n  b: {type: array, uniqueItems: true, items: {type: string}}\n  c:\n    type: object\n    properties: {x: {type: string}}\n    additionalProperties: false\n  d: {type: object, properties: {x: {type: string}}, additionalProperties: true}\n",
-            super::check,
-        );
+        let yaml = "type: object\n$schema: http://json-schema.org/draft-04/schema#\nproperties:\n  a: {$ref: '#/definitions/x'}\n  b: {type: array, uniqueItems: true, items: {type: string}}\n  c:\n    type: object\n    properties: {x: {type: string}}\n    additionalProperties: false\n  d: {type: object, properties: {x: {type: string}}, additionalProperties: true}\n";
+        let mut p = run_openapi(yaml, super::on_openapi);
+        p.extend(run(yaml, super::check_schema_keyword));
         assert_eq!(
             p,
             vec![

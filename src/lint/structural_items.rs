@@ -5,7 +5,7 @@
 //! `pkg/apis/apiextensions/validation/validation.go` (specStandardValidatorV3.validate:
 //! `len(schema.Items.JSONSchemas) != 0`).
 
-use super::schema_node::{At, Level, OpenApi, forbidden, openapi, required, structural};
+use super::schema_node::{At, Level, OpenApi, forbidden, required};
 use crate::model::crd::CrdProblem;
 use crate::yaml::Node;
 
@@ -40,25 +40,16 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-    openapi(root, &OpenApi::root(), &mut |at, ctx| {
-        on_openapi(at, ctx, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_both;
 
     #[test]
     fn arrays_need_one_items_schema() {
-        let p = run(
+        let p = run_both(
             "type: object\nproperties:\n  a: {type: array}\n  b: {type: array, items: [{type: string}]}\n  c: {type: array, items: {type: string}}\n",
-            super::check,
+            super::on_structural,
+            super::on_openapi,
         );
         assert_eq!(
             p,

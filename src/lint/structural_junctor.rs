@@ -10,7 +10,7 @@
 //! isIntOrStringAllOfPattern) and `pkg/apiserver/schema/complete.go`
 //! (validateStructuralCompleteness, which upstream runs on the root's junctors only).
 
-use super::schema_node::{At, Level, forbidden, is_set, required, structural};
+use super::schema_node::{At, Level, forbidden, is_set, required};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "structural/junctor";
@@ -186,23 +186,21 @@ pub fn check_completeness(root: &At, problems: &mut Vec<CrdProblem>) {
     complete_junctors(root, root, problems);
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-    check_completeness(root, problems);
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::{run, run_structural};
+
+    /// The structural walk, then the completeness check, as `lint::check_schema_node` runs them.
+    fn check(yaml: &str) -> Vec<String> {
+        let mut p = run_structural(yaml, super::on_structural);
+        p.extend(run(yaml, super::check_completeness));
+        p
+    }
 
     #[test]
     fn junctors_hold_value_validations_only() {
-        let p = run(
+        let p = check(
             "type: object\nproperties:\n  port:\n    x-kubernetes-int-or-string: true\n    anyOf: [{type: integer}, {type: string}]\n  mode:\n    type: string\n    oneOf:\n      - {type: string, enum: [a]}\n      - {default: b, description: other}\n",
-            super::check,
         );
         assert_eq!(
             p,
@@ -216,9 +214,8 @@ mod tests {
 
     #[test]
     fn root_junctors_name_declared_fields_only() {
-        let p = run(
+        let p = check(
             "type: object\nproperties:\n  spec: {type: object, properties: {a: {type: string}}}\nanyOf:\n  - properties: {spec: {required: [a]}}\n  - properties: {spec: {properties: {b: {minLength: 1}}}}\n",
-            super::check,
         );
         assert_eq!(
             p,
@@ -230,9 +227,8 @@ mod tests {
 
     #[test]
     fn int_or_string_pattern_under_all_of() {
-        let p = run(
+        let p = check(
             "type: object\nproperties:\n  x:\n    x-kubernetes-int-or-string: true\n    allOf:\n      - anyOf: [{type: integer}, {type: string}]\n      - anyOf: [{type: integer}, {type: string, maxLength: 3}]\n",
-            super::check,
         );
         assert_eq!(
             p,

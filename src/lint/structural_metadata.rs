@@ -8,7 +8,7 @@
 //! clears `type`, `default` and a name/generateName-only `properties` and then requires the
 //! rest to be empty; `example` and `externalDocs` are already dropped by NewStructural).
 
-use super::schema_node::{At, Level, forbidden, invalid, is_set, string, structural};
+use super::schema_node::{At, Level, forbidden, invalid, is_set, string};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "structural/metadata";
@@ -122,29 +122,22 @@ pub fn on_structural(at: &At, level: Level, problems: &mut Vec<CrdProblem>) {
     }
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_structural;
 
     #[test]
     fn root_metadata_restricts_names_only() {
         assert!(
-            run(
+            run_structural(
                 "type: object\nproperties:\n  metadata:\n    type: object\n    properties:\n      name: {type: string, maxLength: 63}\n",
-                super::check
+                super::on_structural
             )
             .is_empty()
         );
-        let p = run(
+        let p = run_structural(
             "type: object\nproperties:\n  apiVersion: {type: integer}\n  metadata:\n    type: object\n    description: standard object metadata\n",
-            super::check,
+            super::on_structural,
         );
         assert_eq!(
             p,
@@ -157,9 +150,9 @@ mod tests {
 
     #[test]
     fn embedded_metadata_must_be_an_object() {
-        let p = run(
+        let p = run_structural(
             "type: object\nproperties:\n  template:\n    type: object\n    x-kubernetes-embedded-resource: true\n    x-kubernetes-preserve-unknown-fields: true\n    properties:\n      metadata: {type: string}\n",
-            super::check,
+            super::on_structural,
         );
         assert_eq!(
             p,

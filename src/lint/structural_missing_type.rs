@@ -5,7 +5,7 @@
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/validation.go`
 //! (validateStructuralInvariants, the `len(s.Type) == 0` switch over the levels).
 
-use super::schema_node::{At, Level, required, structural};
+use super::schema_node::{At, Level, required};
 use crate::model::crd::CrdProblem;
 
 pub const RULE: &str = "structural/missing-type";
@@ -27,22 +27,15 @@ pub fn on_structural(at: &At, level: Level, problems: &mut Vec<CrdProblem>) {
     problems.push(required(RULE, at.field("type"), detail, at.anchor));
 }
 
-/// Run the rule over a whole schema.
-pub fn check(root: &At, problems: &mut Vec<CrdProblem>) {
-    structural(root, Level::Root, &mut |at, level| {
-        on_structural(at, level, problems)
-    });
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::schema_node::tests::run;
+    use super::super::schema_node::tests::run_structural;
 
     #[test]
     fn each_level_has_its_wording() {
-        let p = run(
+        let p = run_structural(
             "properties:\n  spec:\n    properties:\n      tags: {type: array, items: {}}\n      any: {x-kubernetes-preserve-unknown-fields: true}\n      port: {x-kubernetes-int-or-string: true}\n",
-            super::check,
+            super::on_structural,
         );
         assert_eq!(
             p,
