@@ -23,6 +23,23 @@ fn child_path(at: &str, key: &str) -> String {
     }
 }
 
+/// Where pruning goes on for the value of a map entry: the property's schema, else
+/// `additionalProperties` (no schema when that is `true`), and whether it is an embedded
+/// resource. None when the schema declares neither: the entry is pruned.
+fn entry_schema<'a>(s: &At<'a>, key: &str) -> Option<(Option<At<'a>>, bool)> {
+    let sub = match s.property(key) {
+        Some(prop) => Some(prop),
+        None => {
+            s.get("additionalProperties")?;
+            s.child("additionalProperties")
+        }
+    };
+    let embedded = sub
+        .as_ref()
+        .is_some_and(|a| a.flag("x-kubernetes-embedded-resource"));
+    Some((sub, embedded))
+}
+
 /// Record the fields of `v` that pruning against `s` removes (pruning.prune).
 fn prune(v: &Node, s: Option<&At>, embedded: bool, at: &str, out: &mut Vec<String>) {
     if let Some(s) = s.filter(|s| s.flag("x-kubernetes-preserve-unknown-fields")) {
@@ -46,17 +63,9 @@ fn prune(v: &Node, s: Option<&At>, embedded: bool, at: &str, out: &mut Vec<Strin
                 {
                     continue;
                 }
-                if let Some(prop) = s.property(&e.key) {
-                    let emb = prop.flag("x-kubernetes-embedded-resource");
-                    prune(&e.value, Some(&prop), emb, &p, out);
-                } else if s.get("additionalProperties").is_some() {
-                    let add = s.child("additionalProperties");
-                    let emb = add
-                        .as_ref()
-                        .is_some_and(|a| a.flag("x-kubernetes-embedded-resource"));
-                    prune(&e.value, add.as_ref(), emb, &p, out);
-                } else {
-                    out.push(p);
+                match entry_schema(s, &e.key) {
+                    Some((sub, emb)) => prune(&e.value, sub.as_ref(), emb, &p, out),
+                    None => out.push(p),
                 }
             }
         }
@@ -82,15 +91,8 @@ fn skip_prune(v: &Node, s: &At, embedded: bool, at: &str, out: &mut Vec<String>)
                     continue;
                 }
                 let p = child_path(at, &e.key);
-                if let Some(prop) = s.property(&e.key) {
-                    let emb = prop.flag("x-kubernetes-embedded-resource");
-                    prune(&e.value, Some(&prop), emb, &p, out);
-                } else if s.get("additionalProperties").is_some() {
-                    let add = s.child("additionalProperties");
-                    let emb = add
-                        .as_ref()
-                        .is_some_and(|a| a.flag("x-kubernetes-embedded-resource"));
-                    prune(&e.value, add.as_ref(), emb, &p, out);
+                if let Some((sub, emb)) = entry_schema(s, &e.key) {
+                    prune(&e.value, sub.as_ref(), emb, &p, out);
                 }
             }
         }
