@@ -1,6 +1,7 @@
 //! crdlint: validate Kubernetes custom resources against their CRDs, offline, as the API
 //! server would, and lint the CRDs themselves.
 
+pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -14,4 +15,5 @@ pub mod rules;
 pub mod source;
 pub mod suppress;
 pub mod validate;
+pub mod wording;
 pub mod yaml;

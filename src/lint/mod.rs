@@ -1,124 +1,167 @@
-//! Lint rules over a CRD's compiled schemas, one rule per file. They run when a CRD is read;
-//! their findings are reported only for CRDs among the checked files.
+//! Lint: what is wrong with a CRD, over the CRD document as written and the schemas `model`
+//! compiled from it. One rule per file, at `src/lint/<family>/<name>.rs` beside its doc
+//! `rules/<family>/<name>.md`; each file declares its [`Rule`], and [`RULES`] lists them.
+//!
+//! A rule says where it looks by the hooks it fills in; the walks in [`walk`] and the driver
+//! here call every rule's hook at each place, in the server's traversal order:
+//! - `document`: the whole CRD document;
+//! - `version_schema`: each version's `openAPIV3Schema` as written, once per schema the server
+//!   validates (once in all when every version shares it);
+//! - `structural`, `openapi`: every node of such a schema, along upstream's
+//!   `validateStructuralInvariants` and `ValidateCustomResourceDefinitionOpenAPISchema` walks;
+//! - `compiled`: every node of the compiled schema (properties, additionalProperties, items);
+//! - `compiled_root`: the compiled schema as a whole;
+//! - `compile_error`: what the compiler could not read;
+//! - `cel_rule`: every `x-kubernetes-validations` entry.
 
-pub mod cel_availability;
-pub mod cel_cost;
-pub mod cel_field_path;
-pub mod cel_message;
-pub mod cel_missing_rule;
-pub mod cel_old_self;
-pub mod cel_reason;
-pub mod cel_return_type;
-pub mod cel_walk;
-pub mod conversion_strategy;
-pub mod conversion_webhook;
-pub mod crd_deprecation_warning;
-pub mod crd_group;
-pub mod crd_ignored_format;
-pub mod crd_missing_schema;
-pub mod crd_name;
-pub mod crd_names;
-pub mod crd_preserve_unknown_fields;
-pub mod crd_scope;
-pub mod crd_stored_versions;
-pub mod crd_unknown_field;
-pub mod crd_versions;
-pub mod default_invalid;
-pub mod default_metadata;
-pub mod default_on_required;
-pub mod default_pruned;
-pub mod extension_embedded_resource;
-pub mod extension_int_or_string;
-pub mod extension_list_map_keys;
-pub mod extension_list_type;
-pub mod extension_map_type;
-pub mod extension_preserve_unknown_fields;
-pub mod layout;
-pub mod missing_description;
-pub mod printer_column;
-pub mod printer_column_jsonpath;
-pub mod schema_node;
-pub mod selectable_field;
-pub mod structural_forbidden_field;
-pub mod structural_items;
-pub mod structural_junctor;
-pub mod structural_metadata;
-pub mod structural_missing_type;
-pub mod structural_root;
-pub mod subresource_scale;
-pub mod subresource_scale_path;
-pub mod version_conversion_none;
-pub mod version_not_deprecated;
-pub mod version_printer_columns;
-pub mod versions;
+pub mod walk;
 
-// Install-time schema rules and schema hygiene, over the schema as written (see `schema_node`).
-
-use crate::model::crd::CrdProblem;
-use crate::model::schema::{AdditionalProperties, Schema, SchemaProblem};
+use crate::cel::walk::RuleAt;
+use crate::model::crd::{Crd, has_status, schema_node};
+use crate::model::schema::{CompileError, Schema};
+use crate::source::Span;
 use crate::yaml::Node;
+use std::sync::LazyLock;
+use walk::schema_node::{At, Level, OpenApi};
 
-/// Run every rule over a whole CRD document.
-pub fn check_crd(root: &Node, problems: &mut Vec<CrdProblem>) {
-    crd_group::check(root, problems);
-    crd_name::check(root, problems);
-    crd_versions::check(root, problems);
-    versions::check(root, problems);
-    // Outside the openAPIV3Schema: names, scope, versions, conversion, subresources, columns.
-    crd_names::check(root, problems);
-    crd_scope::check(root, problems);
-    crd_preserve_unknown_fields::check(root, problems);
-    crd_missing_schema::check(root, problems);
-    crd_deprecation_warning::check(root, problems);
-    crd_stored_versions::check(root, problems);
-    conversion_strategy::check(root, problems);
-    conversion_webhook::check(root, problems);
-    subresource_scale::check(root, problems);
-    subresource_scale_path::check(root, problems);
-    printer_column::check(root, problems);
-    printer_column_jsonpath::check(root, problems);
-    selectable_field::check(root, problems);
-    version_conversion_none::check(root, problems);
-    version_not_deprecated::check(root, problems);
-    version_printer_columns::check(root, problems);
-    crd_unknown_field::check(root, problems);
+/// Declares every rule file (`<family>/<name>.rs` under `src/lint/`) and lists its [`Rule`] in
+/// [`RULES`]. Adding a rule is its file, its name here and its doc under `rules/`.
+macro_rules! rules {
+    ($($family:ident: [$($rule:ident),* $(,)?]),* $(,)?) => {
+        $(pub mod $family { $(pub mod $rule;)* })*
+        /// Every lint rule.
+        pub const RULES: &[Rule] = &[$($($family::$rule::RULE,)*)*];
+    };
 }
 
-/// Visit every schema node with its path as the API server prints it
-/// (`...openAPIV3Schema.properties[spec].items`).
-pub fn walk(s: &Schema, path: &str, visit: &mut dyn FnMut(&Schema, &str)) {
-    visit(s, path);
-    for (k, p) in &s.properties {
-        walk(p, &format!("{path}.properties[{k}]"), visit);
+rules! {
+    cel: [
+        compile_error,
+        cost,
+        cost_high,
+        field_path,
+        message,
+        missing_rule,
+        old_self,
+        reason,
+        return_type,
+        unavailable,
+        unsupported,
+    ],
+    conversion: [
+        strategy,
+        webhook,
+    ],
+    crd: [
+        deprecation_warning,
+        duplicate_version,
+        group,
+        ignored_format,
+        invalid,
+        invalid_pattern,
+        missing_description,
+        missing_schema,
+        name,
+        names,
+        preserve_unknown_fields,
+        protected_group,
+        schema_type,
+        scope,
+        storage_version,
+        stored_versions,
+        unknown_field,
+        v1beta1_removed,
+    ],
+    default: [
+        in_junctor,
+        invalid,
+        metadata,
+        on_required,
+        pruned,
+    ],
+    extension: [
+        embedded_resource,
+        int_or_string,
+        list_map_keys,
+        list_type,
+        map_type,
+        preserve_unknown_fields,
+    ],
+    printer_column: [
+        invalid,
+        jsonpath,
+    ],
+    selectable_field: [
+        invalid,
+    ],
+    structural: [
+        forbidden_field,
+        items,
+        junctor,
+        metadata,
+        missing_type,
+        root,
+    ],
+    subresource: [
+        scale,
+        scale_path,
+    ],
+    version: [
+        conversion_none,
+        deprecated_storage,
+        not_deprecated,
+        printer_columns,
+        storage_not_most_stable,
+        unused,
+    ],
+}
+
+/// Something a rule found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    /// The API server's wording where it has one, field path first.
+    pub message: String,
+    pub span: Span,
+    /// How to fix it, when the rule's doc is not enough (a suggested key, the pruned fields).
+    pub help: Option<String>,
+    /// The field path the server reports it at, where there is one.
+    pub field: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Finding {
+            rule,
+            message: message.into(),
+            span,
+            help: None,
+            field: None,
+        }
     }
-    if let Some(AdditionalProperties::Schema(a)) = &s.additional_properties {
-        walk(a, &format!("{path}.additionalProperties"), visit);
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
     }
-    if let Some(i) = &s.items {
-        walk(i, &format!("{path}.items"), visit);
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
     }
 }
 
-/// Run every schema rule over one version's schema.
-pub fn check_schema(root: &Schema, path: &str, problems: &mut Vec<SchemaProblem>) {
-    walk(root, path, &mut |s, at| {
-        default_invalid::check(s, at, problems);
-        default_on_required::check(s, at, problems);
-        missing_description::check(s, at, problems);
-    });
-    cel_walk::each_rule(root, path, &mut |at| {
-        cel_missing_rule::check(at, problems);
-        cel_message::check(at, problems);
-        cel_reason::check(at, problems);
-        cel_field_path::check(at, problems);
-        cel_old_self::check(at, problems);
-        cel_return_type::check(at, problems);
-    });
-    cel_cost::check(root, path, problems);
+/// Settings some rules depend on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// The Kubernetes minor version targeted (`cel/unavailable`), when one is set.
+    pub kubernetes_minor: Option<u32>,
 }
 
-/// Where a version's schema sits, for [`check_schema_node`].
+/// Where a version's schema sits, for `version_schema` hooks.
 pub struct SchemaSite<'a> {
+    /// The `openAPIV3Schema` node as written.
+    pub node: &'a Node,
     /// The path the server validates the schema at (`spec.validation.openAPIV3Schema` when all
     /// versions share it).
     pub path: &'a str,
@@ -126,41 +169,173 @@ pub struct SchemaSite<'a> {
     /// decoding of the CRD object reports.
     pub doc_path: &'a str,
     /// Where findings about the schema root point (its `openAPIV3Schema` key).
-    pub anchor: crate::source::Span,
+    pub anchor: Span,
     /// Whether the status subresource applies to this schema.
     pub status_enabled: bool,
 }
 
-/// Run every rule that reads a version's schema as written.
-pub fn check_schema_node(node: &Node, site: &SchemaSite, problems: &mut Vec<CrdProblem>) {
-    if node.as_map().is_none() {
-        return;
+impl SchemaSite<'_> {
+    /// The schema root, at its server path.
+    pub fn root(&self) -> At<'_> {
+        At::new(self.node, self.path, self.anchor)
     }
-    let root = schema_node::At::new(node, site.path, site.anchor);
-    // One walk per upstream traversal; each rule checks the node it is given.
-    schema_node::structural(&root, schema_node::Level::Root, &mut |at, level| {
-        structural_missing_type::on_structural(at, level, problems);
-        structural_items::on_structural(at, level, problems);
-        structural_junctor::on_structural(at, level, problems);
-        structural_metadata::on_structural(at, level, problems);
-        extension_embedded_resource::on_structural(at, level, problems);
-        extension_int_or_string::on_structural(at, level, problems);
+}
+
+pub type Out<'o> = &'o mut Vec<Finding>;
+
+/// A lint rule: its id and the hooks it fills in (see the module doc).
+#[derive(Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub document: Option<fn(&Node, Out)>,
+    pub version_schema: Option<fn(&SchemaSite, Out)>,
+    pub structural: Option<fn(&At, Level, Out)>,
+    pub openapi: Option<fn(&At, &OpenApi, Out)>,
+    pub compiled: Option<fn(&Schema, &str, Out)>,
+    pub compiled_root: Option<fn(&Schema, &str, Out)>,
+    pub compile_error: Option<fn(&CompileError, Out)>,
+    pub cel_rule: Option<fn(&RuleAt, &Context, Out)>,
+}
+
+impl Rule {
+    /// A rule with no hooks: one reported by another rule's pass (named in its file), or
+    /// outside a CRD (`crd/v1beta1-removed`).
+    pub const fn new(id: &'static str) -> Rule {
+        Rule {
+            id,
+            document: None,
+            version_schema: None,
+            structural: None,
+            openapi: None,
+            compiled: None,
+            compiled_root: None,
+            compile_error: None,
+            cel_rule: None,
+        }
+    }
+}
+
+/// The hooks of every registered rule, grouped once by kind.
+struct Hooks {
+    document: Vec<fn(&Node, Out)>,
+    version_schema: Vec<fn(&SchemaSite, Out)>,
+    structural: Vec<fn(&At, Level, Out)>,
+    openapi: Vec<fn(&At, &OpenApi, Out)>,
+    compiled: Vec<fn(&Schema, &str, Out)>,
+    compiled_root: Vec<fn(&Schema, &str, Out)>,
+    compile_error: Vec<fn(&CompileError, Out)>,
+    cel_rule: Vec<fn(&RuleAt, &Context, Out)>,
+}
+
+static HOOKS: LazyLock<Hooks> = LazyLock::new(|| {
+    let rules = RULES;
+    Hooks {
+        document: rules.iter().filter_map(|r| r.document).collect(),
+        version_schema: rules.iter().filter_map(|r| r.version_schema).collect(),
+        structural: rules.iter().filter_map(|r| r.structural).collect(),
+        openapi: rules.iter().filter_map(|r| r.openapi).collect(),
+        compiled: rules.iter().filter_map(|r| r.compiled).collect(),
+        compiled_root: rules.iter().filter_map(|r| r.compiled_root).collect(),
+        compile_error: rules.iter().filter_map(|r| r.compile_error).collect(),
+        cel_rule: rules.iter().filter_map(|r| r.cel_rule).collect(),
+    }
+});
+
+/// Lint a v1 CRD document. `crd` is what `model` read from it (None when it cannot be used);
+/// its schemas are linted only then, as the server validates them only then.
+pub fn check_crd(root: &Node, crd: Option<&Crd>, ctx: &Context) -> Vec<Finding> {
+    let hooks = &*HOOKS;
+    let mut out = Vec::new();
+    for hook in &hooks.document {
+        hook(root, &mut out);
+    }
+    let Some(crd) = crd else {
+        return out;
+    };
+    let versions_node = root
+        .get("spec")
+        .and_then(|s| s.get("versions"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    // A shared schema is validated with the status subresource if any version enables it.
+    let any_status = versions_node.iter().any(has_status);
+    for v in &crd.versions {
+        // A shared schema is held, and reported, once.
+        if crd.schema_shared && v.index > 0 {
+            continue;
+        }
+        let Some(schema) = &v.schema else {
+            continue;
+        };
+        let Some(version_node) = versions_node.get(v.index) else {
+            continue;
+        };
+        let Some(node) = schema_node(version_node) else {
+            continue;
+        };
+        let path = v.schema_path.as_str();
+        for e in &v.compile_errors {
+            for hook in &hooks.compile_error {
+                hook(e, &mut out);
+            }
+        }
+        walk::compiled::walk(schema, path, &mut |s, at| {
+            for hook in &hooks.compiled {
+                hook(s, at, &mut out);
+            }
+        });
+        crate::cel::walk::each_rule(schema, path, &mut |at| {
+            for hook in &hooks.cel_rule {
+                hook(at, ctx, &mut out);
+            }
+        });
+        for hook in &hooks.compiled_root {
+            hook(schema, path, &mut out);
+        }
+        if node.as_map().is_none() {
+            continue;
+        }
+        let anchor = version_node
+            .get("schema")
+            .and_then(|n| n.entry("openAPIV3Schema"))
+            .map(|e| e.key_span)
+            .unwrap_or(node.span);
+        let site = SchemaSite {
+            node,
+            path,
+            doc_path: &format!("spec.versions[{}].schema.openAPIV3Schema", v.index),
+            anchor,
+            status_enabled: if crd.schema_shared {
+                any_status
+            } else {
+                has_status(version_node)
+            },
+        };
+        check_version_schema(&site, &mut out);
+    }
+    out
+}
+
+/// Every rule that reads a version's schema as written.
+pub fn check_version_schema(site: &SchemaSite, out: Out) {
+    let hooks = &*HOOKS;
+    let root = site.root();
+    walk::schema_node::structural(&root, Level::Root, &mut |at, level| {
+        for hook in &hooks.structural {
+            hook(at, level, out);
+        }
     });
-    structural_junctor::check_completeness(&root, problems);
-    structural_root::check(&root, site.status_enabled, problems);
-    schema_node::openapi(&root, &schema_node::OpenApi::root(), &mut |at, ctx| {
-        structural_items::on_openapi(at, ctx, problems);
-        structural_forbidden_field::on_openapi(at, ctx, problems);
-        extension_list_type::on_openapi(at, ctx, problems);
-        extension_list_map_keys::on_openapi(at, ctx, problems);
-        extension_map_type::on_openapi(at, ctx, problems);
-        extension_embedded_resource::on_openapi(at, ctx, problems);
-        extension_preserve_unknown_fields::on_openapi(at, ctx, problems);
-        default_metadata::on_openapi(at, ctx, problems);
+    walk::schema_node::openapi(&root, &OpenApi::root(), &mut |at, ctx| {
+        for hook in &hooks.openapi {
+            hook(at, ctx, out);
+        }
     });
-    structural_forbidden_field::check_schema_keyword(&root, problems);
-    default_pruned::check(&root, problems);
-    crd_ignored_format::check(&root, problems);
-    let doc_root = schema_node::At::new(node, site.doc_path, site.anchor);
-    crd_unknown_field::check_schema(&doc_root, problems);
+    for hook in &hooks.version_schema {
+        hook(site, out);
+    }
+}
+
+/// Lint a CRD in a removed API version (`apiextensions.k8s.io/v1beta1`).
+pub fn check_legacy_crd(root: &Node) -> Vec<Finding> {
+    vec![crd::v1beta1_removed::finding(root)]
 }

@@ -1,26 +1,38 @@
-//! Reading a CustomResourceDefinition document into what validation needs.
+//! Reading a CustomResourceDefinition document into what validation needs. Reading reports
+//! nothing: a CRD it cannot use gives `None`, and lint says why (see `crate::lint`).
 
-use super::cel_escaping;
-use super::schema::{Schema, SchemaProblem};
-use crate::lint::cel_walk::CelExpression;
-use crate::source::Span;
+use super::schema::{CompileError, Schema};
 use crate::yaml::Node;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 pub struct CrdVersion {
     pub name: String,
+    /// Its position in `spec.versions`.
+    pub index: usize,
     pub served: bool,
     pub storage: bool,
     /// With the status subresource, the server drops `status` on create and update.
     pub status_subresource: bool,
     pub schema: Option<Arc<Schema>>,
+    /// The path the server reports this version's schema problems at:
+    /// `spec.validation.openAPIV3Schema` when every version has the same schema, else
+    /// `spec.versions[i].schema.openAPIV3Schema`.
+    pub schema_path: String,
+    /// What the schema holds that cannot be compiled.
+    pub compile_errors: Vec<CompileError>,
     /// The schema as JSON, kept only when it holds `x-kubernetes-validations`.
-    cel_source: Option<serde_json::Value>,
+    pub cel_source: Option<serde_json::Value>,
+    /// The CEL rules, compiled by `crate::cel` on first use (most CRDs in scope never
+    /// validate a resource).
+    pub cel: OnceLock<CompiledCel>,
+}
+
+/// A version's CEL rules ready for evaluation (built by `crate::cel::compile::rules_of`).
+pub struct CompiledCel {
+    pub schema: kube_cel::CompiledSchema,
     /// The schema has `format: date` strings, which CEL sees as timestamps.
-    pub cel_dates: bool,
-    /// The CEL rules, compiled on first use (most CRDs in scope never validate a resource).
-    cel: OnceLock<kube_cel::CompiledSchema>,
+    pub dates: bool,
 }
 
 impl std::fmt::Debug for CrdVersion {
@@ -37,17 +49,6 @@ impl std::fmt::Debug for CrdVersion {
 impl CrdVersion {
     pub fn has_cel_rules(&self) -> bool {
         self.cel_source.is_some()
-    }
-
-    /// The compiled CEL rules of this version's schema, if it has any.
-    pub fn cel_rules(&self) -> Option<&kube_cel::CompiledSchema> {
-        let source = self.cel_source.as_ref()?;
-        Some(self.cel.get_or_init(|| {
-            let mut compiled = kube_cel::compile_schema(source);
-            super::cel_rules::withhold(&mut compiled);
-            crate::validate::cel::prune_for_evaluation(&mut compiled);
-            compiled
-        }))
     }
 }
 
@@ -70,6 +71,9 @@ pub struct Crd {
     pub plural: String,
     pub namespaced: bool,
     pub versions: Vec<CrdVersion>,
+    /// Every version has the same schema: the server holds it once, as the internal
+    /// `spec.validation`, and reports its problems once.
+    pub schema_shared: bool,
     /// Where the CRD was read from (for messages).
     pub origin: String,
 }
@@ -80,16 +84,6 @@ impl Crd {
     }
 }
 
-/// A problem that stops a CRD from being used, with the API server's wording where it has one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CrdProblem {
-    pub rule: &'static str,
-    pub message: String,
-    pub span: Span,
-    /// How to fix it, when the rule's doc is not enough (a suggested key, the pruned fields).
-    pub help: Option<String>,
-}
-
 fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
     let mut n = node;
     for k in path {
@@ -98,161 +92,74 @@ fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
     n.as_str()
 }
 
-/// What reading a CRD document gives.
-#[derive(Debug, Default)]
-pub struct CrdReading {
-    /// The CRD, when it is usable for validation.
-    pub crd: Option<Crd>,
-    pub problems: Vec<CrdProblem>,
-    /// Its CEL expressions, for checks that depend on settings (the target Kubernetes version).
-    pub expressions: Vec<CelExpression>,
+/// The schema node of a `spec.versions` entry.
+pub fn schema_node(version: &Node) -> Option<&Node> {
+    version.get("schema").and_then(|s| s.get("openAPIV3Schema"))
 }
 
-/// Read a v1 CRD: the CRD when it is usable for validation, plus the problems found.
-pub fn read_crd(root: &Node, origin: &str) -> CrdReading {
-    let mut expressions = Vec::new();
-    let (crd, problems) = read(root, origin, &mut expressions);
-    CrdReading {
-        crd,
-        problems,
-        expressions,
-    }
+/// Whether a `spec.versions` entry enables the status subresource.
+pub fn has_status(version: &Node) -> bool {
+    version
+        .get("subresources")
+        .and_then(|s| s.get("status"))
+        .is_some_and(|s| !s.is_null())
 }
 
-fn read(
-    root: &Node,
-    origin: &str,
-    expressions: &mut Vec<CelExpression>,
-) -> (Option<Crd>, Vec<CrdProblem>) {
-    let mut problems = Vec::new();
-    crate::lint::check_crd(root, &mut problems);
-    let spec = root.get("spec");
-    let required = |field: &str, at: Span| CrdProblem {
-        rule: "crd/invalid",
-        message: format!("{field}: Required value"),
-        span: at,
-        help: None,
-    };
-    let Some(spec) = spec.filter(|s| s.as_map().is_some()) else {
-        problems.push(required("spec", root.span));
-        return (None, problems);
-    };
-    let group = str_at(spec, &["group"]);
-    let kind = str_at(spec, &["names", "kind"]);
+/// Read a v1 CRD into what validation needs: `None` when it cannot be used (no `spec.group`,
+/// `spec.names.kind` or `spec.versions`; lint's `crd/invalid` says which).
+pub fn read_crd(root: &Node, origin: &str) -> Option<Crd> {
+    let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
+    let group = str_at(spec, &["group"])?;
+    let kind = str_at(spec, &["names", "kind"])?;
     let plural = str_at(spec, &["names", "plural"]);
-    if group.is_none() {
-        problems.push(required("spec.group", spec.span));
-    }
-    if kind.is_none() {
-        problems.push(required("spec.names.kind", spec.span));
-    }
-    let versions_node = spec.get("versions").and_then(Node::as_seq);
-    if versions_node.is_none_or(|v| v.is_empty()) {
-        problems.push(CrdProblem {
-            rule: "crd/invalid",
-            message: "spec.versions: Invalid value: null: must have exactly one version marked as storage version".into(),
-            span: spec.get("versions").map(|n| n.span).unwrap_or(spec.span),
-            help: None,
-        });
-    }
-    let (Some(group), Some(kind), Some(versions_node)) = (group, kind, versions_node) else {
-        return (None, problems);
-    };
-    let mut schema_problems: Vec<SchemaProblem> = Vec::new();
-    let mut versions = Vec::new();
+    let versions_node = spec
+        .get("versions")
+        .and_then(Node::as_seq)
+        .filter(|v| !v.is_empty())?;
     // When every version has the same schema, the API server holds it once, as the internal
     // `spec.validation`, and words its errors with that path (and reports them once).
-    let schema_of = |v: &'_ Node| {
-        v.get("schema")
-            .and_then(|s| s.get("openAPIV3Schema"))
-            .cloned()
-    };
-    let first_schema = versions_node.first().and_then(schema_of);
+    let first_schema = versions_node.first().and_then(schema_node);
     let shared = first_schema.is_some()
         && versions_node.iter().all(|v| {
-            schema_of(v).is_some_and(|s| {
-                first_schema
-                    .as_ref()
-                    .is_some_and(|f| f.value.json_eq(&s.value))
-            })
+            schema_node(v).is_some_and(|s| first_schema.is_some_and(|f| f.value.json_eq(&s.value)))
         });
-    let has_status = |v: &Node| {
-        v.get("subresources")
-            .and_then(|s| s.get("status"))
-            .is_some_and(|s| !s.is_null())
-    };
-    // A shared schema is validated with the status subresource if any version enables it.
-    let any_status = versions_node.iter().any(has_status);
-    let mut lint_problems: Vec<CrdProblem> = Vec::new();
+    let mut versions = Vec::new();
     for (i, v) in versions_node.iter().enumerate() {
         let Some(name) = str_at(v, &["name"]) else {
-            problems.push(required(&format!("spec.versions[{i}].name"), v.span));
             continue;
         };
-        let schema_node = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
-        let (cel_source, cel_dates) = match schema_node.filter(|n| has_cel_rules(n)) {
-            Some(n) => {
-                let (adapted, dates) = cel_escaping::adapt_schema(n.to_serde());
-                (Some(adapted), dates)
-            }
-            None => (None, false),
+        let node = schema_node(v);
+        let schema_path = if shared {
+            "spec.validation.openAPIV3Schema".to_string()
+        } else {
+            format!("spec.versions[{i}].schema.openAPIV3Schema")
         };
-        let schema = schema_node.map(|s| {
-            let path = if shared {
-                "spec.validation.openAPIV3Schema".to_string()
-            } else {
-                format!("spec.versions[{i}].schema.openAPIV3Schema")
-            };
-            let mut found = Vec::new();
-            let schema = Schema::compile(s, &path, &mut found);
-            crate::lint::check_schema(&schema, &path, &mut found);
-            if !shared || i == 0 {
-                schema_problems.extend(found);
-                expressions.extend(crate::lint::cel_walk::expressions(&schema, &path));
-                let anchor = v
-                    .get("schema")
-                    .and_then(|n| n.entry("openAPIV3Schema"))
-                    .map(|e| e.key_span)
-                    .unwrap_or(s.span);
-                let site = crate::lint::SchemaSite {
-                    path: &path,
-                    doc_path: &format!("spec.versions[{i}].schema.openAPIV3Schema"),
-                    anchor,
-                    status_enabled: if shared { any_status } else { has_status(v) },
-                };
-                crate::lint::check_schema_node(s, &site, &mut lint_problems);
-            }
-            Arc::new(schema)
-        });
+        let mut compile_errors = Vec::new();
+        let schema = node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors)));
         versions.push(CrdVersion {
             name: name.to_string(),
+            index: i,
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
             storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
             status_subresource: has_status(v),
             schema,
-            cel_source,
-            cel_dates,
+            schema_path,
+            compile_errors,
+            cel_source: node.filter(|n| has_cel_rules(n)).map(Node::to_serde),
             cel: OnceLock::new(),
         });
     }
-    problems.extend(lint_problems);
-    problems.extend(schema_problems.into_iter().map(|p| CrdProblem {
-        rule: p.rule,
-        message: p.message,
-        span: p.span,
-        help: None,
-    }));
     let name = str_at(root, &["metadata", "name"]).unwrap_or_default();
-    let crd = Crd {
+    Some(Crd {
         name: name.to_string(),
         group: group.to_string(),
         kind: kind.to_string(),
         plural: plural.unwrap_or_default().to_string(),
         namespaced: str_at(spec, &["scope"]) != Some("Cluster"),
         versions,
+        schema_shared: shared,
         origin: origin.to_string(),
-    };
-    (Some(crd), problems)
+    })
 }
 
 /// CRDs by group and kind. The first CRD read for a group/kind wins.

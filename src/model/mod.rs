@@ -1,8 +1,6 @@
 //! What each document is (CRD, list, resource, other), and the CRDs indexed by group and kind
 //! with each version's schema compiled once.
 
-pub mod cel_escaping;
-pub mod cel_rules;
 pub mod crd;
 pub mod regex;
 pub mod schema;

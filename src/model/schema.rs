@@ -65,12 +65,23 @@ pub struct Schema {
     pub span: Span,
 }
 
-/// Something in a schema that cannot be compiled (the API server would refuse the CRD).
+/// What a schema holds that cannot be compiled: the API server refuses such a CRD. Compiling
+/// records it; lint words it (`crd/schema-type`, `crd/invalid-pattern`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SchemaProblem {
-    pub rule: &'static str,
+pub enum CompileErrorKind {
+    /// A `type` that is none of the six OpenAPI types.
+    UnknownType,
+    /// A `pattern` that is not a valid regular expression, with the parser's complaint.
+    BadPattern(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompileError {
+    pub kind: CompileErrorKind,
+    /// The keyword's path as the server prints it (`...properties[a].pattern`).
     pub path: String,
-    pub message: String,
+    /// The keyword's value as written.
+    pub value: String,
     pub span: Span,
 }
 
@@ -85,7 +96,7 @@ fn number(n: &Node) -> Option<f64> {
 impl Schema {
     /// Compile a schema node. `path` is the schema's own path in the CRD
     /// (`spec.versions[0].schema.openAPIV3Schema`) for problems found on the way.
-    pub fn compile(node: &Node, path: &str, problems: &mut Vec<SchemaProblem>) -> Schema {
+    pub fn compile(node: &Node, path: &str, problems: &mut Vec<CompileError>) -> Schema {
         let mut s = Schema {
             span: node.span,
             ..Schema::default()
@@ -102,14 +113,10 @@ impl Schema {
                     const TYPES: [&str; 6] =
                         ["array", "boolean", "integer", "number", "object", "string"];
                     if !s.type_.is_empty() && !TYPES.contains(&s.type_.as_str()) {
-                        let field = child("type");
-                        let quoted = crate::validate::field_error::go_quote(&s.type_);
-                        problems.push(SchemaProblem {
-                            rule: "crd/schema-type",
-                            message: format!(
-                                "{field}: Unsupported value: {quoted}: supported values: \"array\", \"boolean\", \"integer\", \"number\", \"object\", \"string\""
-                            ),
-                            path: field,
+                        problems.push(CompileError {
+                            kind: CompileErrorKind::UnknownType,
+                            path: child("type"),
+                            value: s.type_.clone(),
                             span: v.span,
                         });
                     }
@@ -163,14 +170,10 @@ impl Schema {
                                     regex,
                                 })
                             }
-                            Err(err) => problems.push(SchemaProblem {
-                                rule: "crd/invalid-pattern",
+                            Err(err) => problems.push(CompileError {
+                                kind: CompileErrorKind::BadPattern(err),
                                 path: child("pattern"),
-                                message: format!(
-                                    "{}: Invalid value: {}: must be a valid regular expression, but isn't: {err}",
-                                    child("pattern"),
-                                    crate::validate::field_error::go_quote(p)
-                                ),
+                                value: p.to_string(),
                                 span: v.span,
                             }),
                         }
@@ -228,10 +231,7 @@ impl Schema {
                         .filter_map(|n| n.as_str().map(str::to_string))
                         .collect()
                 }
-                "x-kubernetes-validations" => {
-                    super::cel_rules::check(v, path, problems);
-                    s.validations = Some(v.clone());
-                }
+                "x-kubernetes-validations" => s.validations = Some(v.clone()),
                 _ => {}
             }
         }

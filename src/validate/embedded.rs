@@ -2,9 +2,9 @@
 //! label when lowercased, metadata validated like any object's (name optional).
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/objectmeta/validation.go`.
 
-use super::field_error::{ErrorType, FieldError};
 use super::{k8s_names, object_meta, path};
 use crate::model::schema::Schema;
+use crate::wording::{ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, is_root: bool, out: &mut Vec<FieldError>) {

@@ -1,9 +1,9 @@
 //! `x-kubernetes-list-type: set | map` invariants, checked after defaulting as
 //! apiextensions-apiserver `pkg/apiserver/schema/listtype/validation.go` does.
 
-use super::field_error::{BadValue, ErrorType, FieldError};
 use super::path;
 use crate::model::schema::{ListType, Schema};
+use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Entry, Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {

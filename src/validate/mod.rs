@@ -1,12 +1,9 @@
 //! Validation of one custom resource against its CRD version, in the API server's order:
 //! metadata decoding, pruning (unknown fields), defaulting, ObjectMeta, schema, embedded
-//! resources, list types, then CEL (not yet evaluated; see `cel`).
+//! resources, list types, then CEL (evaluated by `crate::cel::eval`).
 
-pub mod cel;
-pub mod cel_runtime_cost;
 pub mod defaults;
 pub mod embedded;
-pub mod field_error;
 pub mod formats;
 pub mod k8s_names;
 pub mod list_types;
@@ -15,9 +12,10 @@ pub mod path;
 pub mod prune;
 pub mod schema_check;
 
+use crate::cel;
 use crate::model::{Crd, CrdVersion, schema::Schema};
+use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::Node;
-use field_error::{BadValue, ErrorType, FieldError};
 
 /// All field errors for one resource, in the order the stages produce them.
 pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Vec<FieldError> {
@@ -78,20 +76,20 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     schema_check::validate(&obj, s, "", &mut out);
     embedded::validate(&obj, s, "", true, &mut out);
     list_types::validate(&obj, s, "", &mut out);
-    if cel::has_blocking_error(&out) {
+    if cel::eval::has_blocking_error(&out) {
         if version.has_cel_rules() {
             out.push(FieldError::new(
                 "cel/skipped",
                 ErrorType::Invalid,
                 "",
                 BadValue::Value(crate::yaml::Value::Null),
-                cel::SKIPPED_NOTE,
+                cel::eval::SKIPPED_NOTE,
                 obj.span,
             ));
         }
-    } else if let Some(rules) = version.cel_rules() {
+    } else if let Some(rules) = cel::compile::rules_of(version) {
         let schema = version.schema.as_deref();
-        cel::validate(&obj, rules, schema, version.cel_dates, &mut out);
+        cel::eval::validate(&obj, &rules.schema, schema, rules.dates, &mut out);
     }
     out
 }

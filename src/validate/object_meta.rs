@@ -6,10 +6,10 @@
 //! 2. apimachinery `pkg/api/validation/objectmeta.go` ValidateObjectMetaAccessor with
 //!    NameIsDNSSubdomain: name or generateName, labels, annotations, finalizers.
 
-use super::field_error::{BadValue, ErrorType, FieldError};
 use super::k8s_names;
 use super::path;
 use crate::source::Span;
+use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 
 /// The Go type of each ObjectMeta field, as `json.Unmarshal` names it in its errors.

@@ -3,9 +3,9 @@
 //! removes it, so that later stages see what the server would store. Under strict field
 //! validation each one is an error.
 
-use super::field_error::{BadValue, ErrorType, FieldError};
 use super::path;
 use crate::model::schema::{AdditionalProperties, Schema};
+use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 
 pub const RULE: &str = "schema/unknown-field";
@@ -19,7 +19,7 @@ pub fn prune_root(node: &mut Node, schema: &Schema, out: &mut Vec<FieldError>) {
 
 /// Strict field validation's error for a field the schema does not declare.
 pub fn unknown(path: String, span: crate::source::Span) -> FieldError {
-    let message = format!("unknown field {}", super::field_error::go_quote(&path));
+    let message = format!("unknown field {}", crate::wording::go_quote(&path));
     FieldError::new(RULE, ErrorType::Invalid, path, BadValue::Omit, "", span)
         .with_own_message(message)
         .with_help("the schema does not declare this field; the API server rejects it under strict field validation (and drops it otherwise)")

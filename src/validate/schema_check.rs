@@ -3,11 +3,11 @@
 //! object validators, in that order), with errors turned into field errors as
 //! apiextensions-apiserver `pkg/apiserver/validation/validation.go` (ValidateCustomResource) does.
 
-use super::field_error::{BadValue, ErrorType, FieldError, go_quote};
 use super::formats;
 use super::path;
 use crate::model::schema::Schema;
 use crate::source::Span;
+use crate::wording::{BadValue, ErrorType, FieldError, go_quote};
 use crate::yaml::node::format_go_float;
 use crate::yaml::{Node, Value};
 

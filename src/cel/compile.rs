@@ -1,0 +1,197 @@
+//! Compiling a CRD's CEL rules: for lint, whether each `rule` and `messageExpression` parses
+//! (`cel/compile-error`, where the API server refuses the CRD) or uses syntax our evaluator
+//! lacks (`cel/unsupported`); for validation, a version's rules compiled once for kube-cel.
+//! The vendored cel parser (vendor/cel/PATCHES.md) knows the optional syntax (`.?`, `[?k]`), so
+//! it is not reported.
+//!
+//! Also what is not evaluated at all, because the evaluator could not survive it:
+//! - `lists.range(n)` allocates its list of `n` integers at once, inside kube-cel, before the
+//!   runtime cost meter (which stops a rule at the API server's per-call cost of 1,000,000)
+//!   can charge for it, so a large `n` could exhaust memory;
+//! - cel-rust does not implement message construction (`Type{field: value}`) and panics on it.
+//!
+//! Rules using either are withheld: `cel/unsupported`, never a silent pass.
+
+use crate::model::crd::{CompiledCel, CrdVersion};
+use kube_cel::cel::Program;
+use kube_cel::cel::common::ast::{EntryExpr, Expr};
+
+/// How every reason a rule is withheld starts; the evaluator's report of the rule carries it.
+pub const WITHHELD: &str = "crdlint does not evaluate ";
+
+const RANGE: &str = "crdlint does not evaluate lists.range: it builds its whole list before the runtime cost limit can stop it";
+const STRUCT: &str = "crdlint does not evaluate message construction (`Type{field: value}`): the CEL evaluator does not implement it";
+
+/// Why crdlint does not evaluate an expression, if it does not.
+fn withheld(e: &Expr) -> Option<&'static str> {
+    fn any<'a>(mut items: impl Iterator<Item = &'a Expr>) -> Option<&'static str> {
+        items.find_map(withheld)
+    }
+    match e {
+        Expr::Struct(_) => Some(STRUCT),
+        // `lists.range(n)` parses as `range` called on the identifier `lists`.
+        Expr::Call(c)
+            if c.func_name == "range"
+                && matches!(c.target.as_deref().map(|t| &t.expr), Some(Expr::Ident(i)) if i == "lists") =>
+        {
+            Some(RANGE)
+        }
+        Expr::Call(c) => any(c
+            .target
+            .iter()
+            .map(|t| &t.expr)
+            .chain(c.args.iter().map(|a| &a.expr))),
+        Expr::Comprehension(c) => any([
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ]
+        .into_iter()
+        .map(|x| &x.expr)),
+        Expr::List(l) => any(l.elements.iter().map(|x| &x.expr)),
+        Expr::Map(m) => any(m.entries.iter().flat_map(|entry| match &entry.expr {
+            EntryExpr::MapEntry(me) => vec![&me.key.expr, &me.value.expr],
+            EntryExpr::StructField(f) => vec![&f.value.expr],
+        })),
+        Expr::Select(sel) => withheld(&sel.operand.expr),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => None,
+    }
+}
+
+fn program_withheld(program: &Program) -> Option<&'static str> {
+    withheld(&program.expression().expr)
+}
+
+fn expression_withheld(expression: &str) -> Option<&'static str> {
+    Program::compile(expression)
+        .ok()
+        .and_then(|p| program_withheld(&p))
+}
+
+#[derive(Debug)]
+struct Withheld(&'static str);
+
+impl std::fmt::Display for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Withheld {}
+
+/// Replace every rule of `schema` (and below) that crdlint does not evaluate by a
+/// compilation error, so the evaluator reports it as not checked instead of running it.
+pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
+    for v in &mut schema.validations {
+        if let Ok(compiled) = v
+            && let Some(why) = program_withheld(&compiled.program)
+                .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
+        {
+            *v = Err(kube_cel::CompilationError::Parse {
+                rule: compiled.rule.rule.clone(),
+                source: Box::new(Withheld(why)),
+            });
+        }
+    }
+    for child in crate::cel::eval::children_mut(schema) {
+        withhold(child);
+    }
+}
+
+/// What compiling one expression said: None when it compiles.
+fn compile_problem(expression: &str) -> Option<(bool, String)> {
+    let schema = serde_json::json!({"x-kubernetes-validations": [{"rule": expression}]});
+    let compiled = kube_cel::compile_schema(&schema);
+    let error = compiled.compilation_errors().first()?.to_string();
+    Some(classify(error))
+}
+
+/// Whether a compilation error is the parser's "unsupported syntax" (syntax cel-go accepts but
+/// the parser does not know, so not a compile error), and its detail.
+fn classify(error: String) -> (bool, String) {
+    let unsupported = error.contains("unsupported syntax");
+    let detail = error
+        .split_once("\": ")
+        .map(|(_, d)| d.to_string())
+        .unwrap_or(error);
+    (unsupported, detail)
+}
+
+/// What compiling one `rule` or `messageExpression` says, when it is not simply fine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// It compiles, but crdlint does not evaluate it, for this reason.
+    Withheld(&'static str),
+    /// The parser does not know its syntax (cel-go may); the parser's detail.
+    Unsupported(String),
+    /// It does not compile; the compiler's detail.
+    Error(String),
+}
+
+/// Compile one expression: None when it compiles and crdlint evaluates it.
+pub fn verdict(expression: &str) -> Option<Verdict> {
+    if let Some(why) = expression_withheld(expression) {
+        return Some(Verdict::Withheld(why));
+    }
+    let (unsupported, detail) = compile_problem(expression)?;
+    Some(if unsupported {
+        Verdict::Unsupported(detail)
+    } else {
+        Verdict::Error(detail)
+    })
+}
+
+/// The CEL rules of a version, compiled on first use: escaped and bound for kube-cel
+/// (`escaping`), rules crdlint does not evaluate withheld, and pruned for evaluation.
+pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
+    let source = version.cel_source.as_ref()?;
+    Some(version.cel.get_or_init(|| {
+        let (adapted, dates) = super::escaping::adapt_schema(source.clone());
+        let mut schema = kube_cel::compile_schema(&adapted);
+        withhold(&mut schema);
+        super::eval::prune_for_evaluation(&mut schema);
+        CompiledCel { schema, dates }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_syntax_is_told_from_errors() {
+        // Syntax the parser reports as unsupported is named, not refused.
+        let (unsupported, detail) = classify(
+            "failed to compile rule \"x\": ERROR: <input>:1:2: unsupported syntax '.?'".into(),
+        );
+        assert!(unsupported);
+        assert_eq!(detail, "ERROR: <input>:1:2: unsupported syntax '.?'");
+        assert!(!classify("ERROR: <input>:1:8: Syntax error".into()).0);
+    }
+
+    #[test]
+    fn rules_the_evaluator_cannot_survive_are_withheld() {
+        assert_eq!(
+            expression_withheld("lists.range(5).size() == 5"),
+            Some(RANGE)
+        );
+        assert_eq!(
+            expression_withheld("self.all(x, [1, lists.range(self.n)].size() > 0)"),
+            Some(RANGE)
+        );
+        assert_eq!(
+            expression_withheld("{'a': [M{x: 1}]}.size() == 1"),
+            Some(STRUCT)
+        );
+        assert_eq!(
+            expression_withheld("self.range(1) == 1 && lists.x == 1"),
+            None
+        );
+        assert_eq!(
+            expression_withheld("self.items.all(i, i.size() < 10)"),
+            None
+        );
+    }
+}

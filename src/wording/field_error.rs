@@ -1,0 +1,268 @@
+//! apimachinery's `field.Error`: the type behind every validation message the API server returns.
+//! Followed: k8s.io/apimachinery/pkg/util/validation/field/errors.go (ErrorBody, constructors),
+//! Kubernetes 1.36 wording.
+
+use super::go::go_quote;
+use crate::source::Span;
+use crate::yaml::node::{Value, format_go_float};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorType {
+    NotFound,
+    Required,
+    Duplicate,
+    Invalid,
+    NotSupported,
+    Forbidden,
+    TooLong,
+    TooMany,
+    Internal,
+    TypeInvalid,
+}
+
+impl ErrorType {
+    /// The cause reason in a `metav1.Status`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            ErrorType::NotFound => "FieldValueNotFound",
+            ErrorType::Required => "FieldValueRequired",
+            ErrorType::Duplicate => "FieldValueDuplicate",
+            ErrorType::Invalid => "FieldValueInvalid",
+            ErrorType::NotSupported => "FieldValueNotSupported",
+            ErrorType::Forbidden => "FieldValueForbidden",
+            ErrorType::TooLong => "FieldValueTooLong",
+            ErrorType::TooMany => "FieldValueTooMany",
+            ErrorType::Internal => "InternalError",
+            ErrorType::TypeInvalid => "FieldValueTypeInvalid",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            ErrorType::NotFound => "Not found",
+            ErrorType::Required => "Required value",
+            ErrorType::Duplicate => "Duplicate value",
+            ErrorType::Invalid | ErrorType::TypeInvalid => "Invalid value",
+            ErrorType::NotSupported => "Unsupported value",
+            ErrorType::Forbidden => "Forbidden",
+            ErrorType::TooLong => "Too long",
+            ErrorType::TooMany => "Too many",
+            ErrorType::Internal => "Internal error",
+        }
+    }
+}
+
+/// The bad value of an error, as apimachinery prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BadValue {
+    /// Not printed.
+    Omit,
+    Value(Value),
+}
+
+impl From<Value> for BadValue {
+    fn from(v: Value) -> Self {
+        BadValue::Value(v)
+    }
+}
+
+impl From<&str> for BadValue {
+    fn from(s: &str) -> Self {
+        BadValue::Value(Value::String(s.to_string()))
+    }
+}
+
+impl From<i64> for BadValue {
+    fn from(i: i64) -> Self {
+        BadValue::Value(Value::Int(i))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub kind: ErrorType,
+    /// The field path as the server prints it; empty for the root (printed `<nil>`).
+    pub path: String,
+    pub bad_value: BadValue,
+    pub detail: String,
+    /// Where in the file the error points.
+    pub span: Span,
+    /// Which of our rules reports it.
+    pub rule: &'static str,
+    /// Found in `status`, which the server drops on create and update when the status
+    /// subresource is enabled: reported as a warning, not an error.
+    pub status_dropped: bool,
+    /// Our own wording, for findings that are not API-server field errors (or that the server
+    /// words differently, like strict decoding's `unknown field "x"`).
+    pub own_message: Option<String>,
+    /// How to fix it, when the rule's doc is not enough.
+    pub help: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(
+        rule: &'static str,
+        kind: ErrorType,
+        path: impl Into<String>,
+        bad_value: impl Into<BadValue>,
+        detail: impl Into<String>,
+        span: Span,
+    ) -> Self {
+        FieldError {
+            kind,
+            path: path.into(),
+            bad_value: bad_value.into(),
+            detail: detail.into(),
+            span,
+            rule,
+            status_dropped: false,
+            own_message: None,
+            help: None,
+        }
+    }
+
+    pub fn with_own_message(mut self, message: String) -> Self {
+        self.own_message = Some(message);
+        self
+    }
+
+    pub fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(help.to_string());
+        self
+    }
+
+    pub fn required(rule: &'static str, path: impl Into<String>, detail: &str, span: Span) -> Self {
+        Self::new(
+            rule,
+            ErrorType::Required,
+            path,
+            BadValue::Omit,
+            detail,
+            span,
+        )
+    }
+
+    /// `field.TooMany(path, actual, max)`.
+    pub fn too_many(rule: &'static str, path: String, actual: i64, max: i64, span: Span) -> Self {
+        let detail = if max >= 0 {
+            format!(
+                "must have at most {max} item{}",
+                if max == 1 { "" } else { "s" }
+            )
+        } else {
+            "has too many items".to_string()
+        };
+        Self::new(rule, ErrorType::TooMany, path, actual, detail, span)
+    }
+
+    /// `field.NotSupported(path, value, valid)`.
+    pub fn not_supported(
+        rule: &'static str,
+        path: String,
+        value: Value,
+        valid: &[String],
+        span: Span,
+    ) -> Self {
+        let detail = if valid.is_empty() {
+            String::new()
+        } else {
+            let quoted: Vec<String> = valid.iter().map(|v| go_quote(v)).collect();
+            format!("supported values: {}", quoted.join(", "))
+        };
+        Self::new(rule, ErrorType::NotSupported, path, value, detail, span)
+    }
+
+    pub fn field(&self) -> &str {
+        if self.path.is_empty() {
+            "<nil>"
+        } else {
+            &self.path
+        }
+    }
+
+    /// `ErrorBody()`: the message without the field path.
+    pub fn body(&self) -> String {
+        let mut s = match (self.kind, &self.bad_value) {
+            (
+                ErrorType::Required
+                | ErrorType::Forbidden
+                | ErrorType::TooLong
+                | ErrorType::Internal,
+                _,
+            )
+            | (_, BadValue::Omit) => self.kind.text().to_string(),
+            (_, BadValue::Value(v)) => format!("{}: {}", self.kind.text(), print_value(v)),
+        };
+        if !self.detail.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.detail);
+        }
+        s
+    }
+
+    /// `Error()`: `field: body`, or our own wording when there is one.
+    pub fn message(&self) -> String {
+        match &self.own_message {
+            Some(m) => m.clone(),
+            None => format!("{}: {}", self.field(), self.body()),
+        }
+    }
+}
+
+/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings (a nil
+/// value becomes the string "null" first, so it prints quoted), and JSON for everything else.
+pub fn print_value(v: &Value) -> String {
+    match v {
+        Value::Null => "\"null\"".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_go_float(*f),
+        Value::String(s) => go_quote(s),
+        Value::Seq(_) | Value::Map(_) => {
+            crate::yaml::Node::new(v.clone(), Span::default()).to_json()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_match_apimachinery() {
+        let s = Span::default();
+        let e = FieldError::new(
+            "schema/type",
+            ErrorType::TypeInvalid,
+            "spec.replicas",
+            "string",
+            "spec.replicas in body must be of type integer: \"string\"",
+            s,
+        );
+        assert_eq!(
+            e.message(),
+            r#"spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string""#
+        );
+        assert_eq!(
+            FieldError::required("schema/required", "spec.image", "", s).message(),
+            "spec.image: Required value"
+        );
+        let e = FieldError::not_supported(
+            "schema/enum",
+            "spec.mode".into(),
+            Value::String("Turbo".into()),
+            &["Active".into(), "Passive".into()],
+            s,
+        );
+        assert_eq!(
+            e.message(),
+            r#"spec.mode: Unsupported value: "Turbo": supported values: "Active", "Passive""#
+        );
+        assert_eq!(
+            FieldError::too_many("schema/max-items", "spec.tags".into(), 9, 8, s).message(),
+            "spec.tags: Too many: 9: must have at most 8 items"
+        );
+        let root = FieldError::new("x", ErrorType::Invalid, "", "", "boom", s);
+        assert_eq!(root.message(), r#"<nil>: Invalid value: "": boom"#);
+    }
+}
