@@ -6,7 +6,8 @@
 //! - [`cost`]: the static cost estimate the server makes when a CRD is written;
 //! - [`runtime_cost`]: the prices the server's meter charges while a rule runs;
 //! - [`libraries`]: which CEL library each function comes from, and since which release;
-//! - [`eval`]: evaluating a resource's rules, with the server's messages.
+//! - [`eval`]: evaluating a resource's rules; [`rule`]: the server's messages for a failed
+//!   rule; [`skipped`]: when the server does not evaluate them.
 //!
 //! It sits above `model` (it reads compiled schemas and fills a version's compiled-rules slot)
 //! and below `lint` and `validate`, which both use it.
@@ -16,6 +17,8 @@ pub mod cost;
 pub mod escaping;
 pub mod eval;
 pub mod libraries;
+pub mod rule;
 pub mod runtime_cost;
+pub mod skipped;
 pub mod types;
 pub mod walk;

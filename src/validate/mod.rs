@@ -76,16 +76,9 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     schema_check::validate(&obj, s, "", &mut out);
     embedded::validate(&obj, s, "", true, &mut out);
     list_types::validate(&obj, s, "", &mut out);
-    if cel::eval::has_blocking_error(&out) {
+    if cel::skipped::has_blocking_error(&out) {
         if version.has_cel_rules() {
-            out.push(FieldError::new(
-                "cel/skipped",
-                ErrorType::Invalid,
-                "",
-                BadValue::Value(crate::yaml::Value::Null),
-                cel::eval::SKIPPED_NOTE,
-                obj.span,
-            ));
+            out.push(cel::skipped::skipped(obj.span));
         }
     } else if let Some(rules) = cel::compile::rules_of(version) {
         let schema = version.schema.as_deref();
