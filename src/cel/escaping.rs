@@ -90,7 +90,7 @@ fn bind_optional_old_self(v: &mut Value) {
 
 /// The server binds `format: date` strings as timestamps (apiserver `pkg/cel/common/schemas.go`);
 /// kube-cel 0.8 knows only `date-time`. Such nodes are marked `date-time` here, and their values
-/// are handed over as midnight UTC timestamps (`validate::cel`). Returns whether any was found.
+/// are handed over as midnight UTC timestamps (`eval`). Returns whether any was found.
 fn dates_as_date_times(v: &mut Value) -> bool {
     let mut found = false;
     match v {
