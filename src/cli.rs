@@ -93,6 +93,13 @@ pub struct CheckArgs {
     /// than it are reported. Overrides `kubernetes-version` in crdlint.toml.
     #[arg(long, value_name = "VERSION")]
     pub kubernetes_version: Option<String>,
+    /// Leave out these paths (gitignore-style globs, relative to the current directory; comma-
+    /// separated or repeated). Replaces `exclude` of crdlint.toml.
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
+    pub exclude: Option<Vec<String>>,
+    /// Leave out these paths as well as the excluded ones.
+    #[arg(long, value_name = "GLOBS", value_delimiter = ',')]
+    pub extend_exclude: Vec<String>,
     /// Largest input file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -175,17 +182,37 @@ fn check(args: CheckArgs) -> i32 {
     };
     let mut crds = args.crds;
     let mut rules = RuleSettings::default();
-    if let Some(path) = config_path {
-        match crate::config::load(&path) {
-            Ok(c) => {
-                crds.extend(c.crds);
-                rules = c.rules;
-            }
-            Err(e) => {
-                eprintln!("crdlint: {e}");
-                return 2;
-            }
+    let mut exclude = crate::discover::Exclude::default();
+    let cwd = PathBuf::from(".");
+    let mut add_exclude = |base: &Path, globs: &[String]| match exclude.add(base, globs) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("crdlint: {e}");
+            false
         }
+    };
+    let config = match config_path.map(|p| crate::config::load(&p)).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("crdlint: {e}");
+            return 2;
+        }
+    };
+    // `--exclude` replaces the file's `exclude`; both `extend-exclude`s add to it.
+    let excluded = match (&args.exclude, &config) {
+        (Some(globs), _) => add_exclude(&cwd, globs),
+        (None, Some(c)) => add_exclude(&c.base, c.exclude.as_deref().unwrap_or_default()),
+        (None, None) => true,
+    } && config
+        .as_ref()
+        .is_none_or(|c| add_exclude(&c.base, &c.extend_exclude))
+        && add_exclude(&cwd, &args.extend_exclude);
+    if !excluded {
+        return 2;
+    }
+    if let Some(c) = config {
+        crds.extend(c.crds);
+        rules = c.rules;
     }
     rules.command_line = RuleSet {
         select: args.select,
@@ -214,6 +241,7 @@ fn check(args: CheckArgs) -> i32 {
         max_file_size: args.max_file_size,
         max_diagnostics_per_file: args.max_diagnostics_per_file,
         rules: std::sync::Arc::new(rules),
+        exclude,
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {

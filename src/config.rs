@@ -7,6 +7,7 @@
 //! crds = ["config/crd/bases", "charts/app/crds"]
 //! ignore = ["version/unused"]          # rule ids, families (`version`) or `all`
 //! kubernetes-version = "1.30"           # the oldest cluster the CRDs must install on
+//! extend-exclude = ["testdata/", "hack/**/*.yaml"]   # gitignore-style, relative to this file
 //! [severity]
 //! "default/on-required" = "error"
 //! [[overrides]]
@@ -87,6 +88,9 @@ struct File {
     #[serde(default)]
     overrides: Vec<OverrideKeys>,
     kubernetes_version: Option<String>,
+    exclude: Option<Vec<String>>,
+    #[serde(default)]
+    extend_exclude: Vec<String>,
 }
 
 /// A loaded `crdlint.toml`.
@@ -94,6 +98,12 @@ struct File {
 pub struct Config {
     pub crds: Vec<PathBuf>,
     pub rules: RuleSettings,
+    /// Where the file is: exclude globs are relative to it.
+    pub base: PathBuf,
+    /// `exclude`: replaces the default (nothing), and is replaced by `--exclude`.
+    pub exclude: Option<Vec<String>>,
+    /// `extend-exclude`: added to `exclude`.
+    pub extend_exclude: Vec<String>,
 }
 
 /// The nearest `crdlint.toml` at or above `start`.
@@ -147,6 +157,17 @@ pub fn load(path: &Path) -> Result<Config, String> {
             .map_err(&invalid)?,
         ..RuleSettings::default()
     };
-    rules.validate().map_err(invalid)?;
-    Ok(Config { crds, rules })
+    rules.validate().map_err(&invalid)?;
+    // Checked now, so a bad glob is reported as the file's.
+    let mut exclude = crate::discover::Exclude::default();
+    for globs in file.exclude.iter().chain([&file.extend_exclude]) {
+        exclude.add(&absolute_base, globs).map_err(&invalid)?;
+    }
+    Ok(Config {
+        crds,
+        rules,
+        base: absolute_base,
+        exclude: file.exclude,
+        extend_exclude: file.extend_exclude,
+    })
 }

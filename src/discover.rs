@@ -65,12 +65,98 @@ pub struct DiscoverError {
     pub message: String,
 }
 
+/// Paths left out of a check: gitignore-style globs (`vendor/`, `**/testdata`, `!keep.yaml`), each
+/// set relative to its own base directory (that of `crdlint.toml`, or the current directory for
+/// the command line). A directory that matches is not walked; a file that matches is not read,
+/// even when named on the command line, so a pre-commit hook passing files honours it.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    sets: Vec<ignore::gitignore::Gitignore>,
+}
+
+impl Exclude {
+    /// Add `globs`, relative to `base`. A glob that cannot be read is an error naming it.
+    pub fn add(&mut self, base: &Path, globs: &[String]) -> Result<(), String> {
+        if globs.is_empty() {
+            return Ok(());
+        }
+        let base = absolute(base);
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
+        for g in globs {
+            builder
+                .add_line(None, g)
+                .map_err(|e| format!("invalid exclude pattern {g:?}: {e}"))?;
+        }
+        let set = builder
+            .build()
+            .map_err(|e| format!("invalid exclude patterns: {e}"))?;
+        self.sets.push(set);
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// Whether `path` (or a directory above it) is excluded.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        if self.sets.is_empty() {
+            return false;
+        }
+        let path = absolute(path);
+        self.sets.iter().any(|set| {
+            // Globs are relative to their base: paths outside it cannot match.
+            path.starts_with(set.path())
+                && set
+                    .matched_path_or_any_parents(&path, is_dir)
+                    .is_ignore()
+        })
+    }
+}
+
+/// `p` as an absolute path without `.` components (the current directory resolved once).
+fn absolute(p: &Path) -> PathBuf {
+    static CWD: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
+        std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .unwrap_or_default()
+    });
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        CWD.join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Expand the given paths into inputs, sorted and without duplicates within each path.
 pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<DiscoverError>) {
+    discover_excluding(paths, stdin_name, &Exclude::default())
+}
+
+/// [`discover`], leaving out what `exclude` names.
+pub fn discover_excluding(
+    paths: &[PathBuf],
+    stdin_name: &str,
+    exclude: &Exclude,
+) -> (Vec<Input>, Vec<DiscoverError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
+            if exclude.excludes(Path::new(stdin_name), false) {
+                continue;
+            }
             inputs.push(Input::Stdin {
                 name: stdin_name.to_string(),
             });
@@ -83,11 +169,15 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
             }),
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
+                let exclude = exclude.clone();
                 for entry in ignore::WalkBuilder::new(p)
                     .hidden(true)
                     .follow_links(false)
                     .require_git(false)
-                    .filter_entry(|e| !is_helm_templates(e.path()))
+                    .filter_entry(move |e| {
+                        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                        !is_helm_templates(e.path()) && !exclude.excludes(e.path(), is_dir)
+                    })
                     .build()
                 {
                     match entry {
@@ -102,6 +192,7 @@ pub fn discover(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Discove
                 found.sort();
                 inputs.extend(found);
             }
+            Ok(_) if exclude.excludes(p, false) => {}
             Ok(_) => inputs.push(Input::File(without_dots(p))),
         }
     }

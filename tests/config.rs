@@ -435,3 +435,75 @@ fn kubernetes_version_reports_cel_libraries_too_new_for_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid Kubernetes version \"2\""));
 }
+
+/// A project with a CRD and a bad resource in `vendor/`, `testdata/bad.yaml` and `bad.yaml`.
+fn project_with_bad_resources() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("crd.yaml"), gizmo_crd("            size: {type: integer}\n")).unwrap();
+    let bad = "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {name: g}\nsize: big\n";
+    for f in ["bad.yaml", "vendor/a/bad.yaml", "testdata/bad.yaml"] {
+        let path = p.join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bad).unwrap();
+    }
+    dir
+}
+
+fn files_with_errors(out: &Output) -> Vec<String> {
+    let mut files: Vec<String> = findings(out)
+        .into_iter()
+        .filter(|(_, s, _)| s == "error")
+        .map(|(_, _, f)| f)
+        .collect();
+    files.dedup();
+    files
+}
+
+#[test]
+fn exclude_and_extend_exclude_leave_paths_out() {
+    let dir = project_with_bad_resources();
+    let p = dir.path();
+    let json = ["check", "--format", "json"];
+    // Nothing excluded: all three.
+    let out = crdlint(p, &json);
+    assert_eq!(
+        files_with_errors(&out),
+        ["bad.yaml", "testdata/bad.yaml", "vendor/a/bad.yaml"]
+    );
+    // crdlint.toml: `exclude` and `extend-exclude`, gitignore-style, relative to the file.
+    std::fs::write(
+        p.join("crdlint.toml"),
+        "exclude = [\"vendor/\"]\nextend-exclude = [\"/testdata/*.yaml\"]\n",
+    )
+    .unwrap();
+    assert_eq!(files_with_errors(&crdlint(p, &json)), ["bad.yaml"]);
+    // Also for files named on the command line (what pre-commit passes), from a subdirectory.
+    let out = crdlint(
+        &p.join("testdata"),
+        &["check", "--format", "json", "bad.yaml", "../vendor/a/bad.yaml", "--crds", "../crd.yaml"],
+    );
+    assert_eq!(files_with_errors(&out), Vec::<String>::new());
+    assert_eq!(out.status.code(), Some(0));
+    // `--exclude` replaces the file's `exclude`; `--extend-exclude` adds to everything.
+    let mut args = json.to_vec();
+    args.extend(["--exclude", "/bad.yaml"]);
+    assert_eq!(files_with_errors(&crdlint(p, &args)), ["vendor/a/bad.yaml"]);
+    args.extend(["--extend-exclude", "vendor"]);
+    let out = crdlint(p, &args);
+    assert_eq!(files_with_errors(&out), Vec::<String>::new());
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_bad_exclude_glob_is_an_error_naming_it() {
+    let dir = project_with_bad_resources();
+    std::fs::write(dir.path().join("crdlint.toml"), "extend-exclude = [\"a{\"]\n").unwrap();
+    let out = crdlint(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid exclude pattern \"a{\""), "{stderr}");
+    let out = crdlint(dir.path(), &["check", "--no-config", "--exclude", "b{"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"b{\""));
+}

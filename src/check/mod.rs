@@ -30,6 +30,8 @@ pub struct Options {
     pub max_diagnostics_per_file: usize,
     /// Which rules run, and at what severity (from crdlint.toml and the command line).
     pub rules: Arc<RuleSettings>,
+    /// Paths left out of the check (not of `crds`).
+    pub exclude: discover::Exclude,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_diagnostics_per_file: DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
             rules: Arc::default(),
+            exclude: discover::Exclude::default(),
         }
     }
 }
@@ -311,7 +314,8 @@ fn parse_input(name: &str, bytes: Vec<u8>, lint: Option<&lint::Context>) -> Load
 /// Run a check. Never panics on bad input; a panic inside one file's processing is reported
 /// as an internal error for that file.
 pub fn run(opts: &Options) -> Report {
-    let (inputs, discover_errors) = discover::discover(&opts.paths, &opts.stdin_name);
+    let (inputs, discover_errors) =
+        discover::discover_excluding(&opts.paths, &opts.stdin_name, &opts.exclude);
     let (crd_inputs, crd_errors) = discover::discover(&opts.crds, &opts.stdin_name);
     let checked: std::collections::HashSet<&Input> = inputs.iter().collect();
     let crd_only: Vec<&Input> = crd_inputs.iter().filter(|i| !checked.contains(i)).collect();

@@ -1,5 +1,5 @@
 //! Validation of one custom resource against its CRD version, in the API server's order:
-//! metadata decoding, pruning (unknown fields), defaulting, ObjectMeta, schema, embedded
+//! metadata decoding, pruning (unknown fields, then nulls the schema does not allow), defaulting, ObjectMeta, schema, embedded
 //! resources, list types, then CEL (evaluated by `crate::cel::eval`).
 
 pub mod defaults;
@@ -28,6 +28,7 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     };
     if let Some(s) = schema {
         prune::prune_root(&mut obj, s, &mut out);
+        prune::prune_nulls(&mut obj, Some(s));
     }
     if version.status_subresource {
         // customResourceStrategy.PrepareForCreate/PrepareForUpdate: "create cannot set status":

@@ -104,3 +104,27 @@ fn skip_prune(node: &mut Node, s: &Schema, embedded: bool, at: &str, out: &mut V
         _ => {}
     }
 }
+
+/// apiextensions-apiserver `PruneNonNullableNullsWithoutDefaults` (`defaulting/prunenulls.go`),
+/// run right after pruning: a `null` map value whose schema is neither nullable nor defaulted is
+/// dropped, as if it were not there (so `spec:` with only a comment under it is an absent
+/// `spec`, and a required field left `null` is reported as `Required value`). List items stay.
+pub fn prune_nulls(node: &mut Node, s: Option<&Schema>) {
+    match &mut node.value {
+        Value::Map(entries) => entries.retain_mut(|e| {
+            let schema = s.and_then(|s| s.property_schema(&e.key));
+            if e.value.is_null() && schema.is_some_and(|s| !s.nullable && s.default.is_none()) {
+                return false;
+            }
+            prune_nulls(&mut e.value, schema);
+            true
+        }),
+        Value::Seq(items) => {
+            let schema = s.and_then(|s| s.items.as_deref());
+            for item in items {
+                prune_nulls(item, schema);
+            }
+        }
+        _ => {}
+    }
+}

@@ -239,6 +239,8 @@ fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     }
 }
 
+/// kube-openapi's `stringValidator`: maxLength, minLength, then pattern; it returns at the first
+/// that fails, so a value has at most one of these errors.
 fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let len = || text.chars().count() as i64;
     if let Some(max) = s.max_length
@@ -252,6 +254,7 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
             format!("may not be more than {max} bytes"),
             node.span,
         ));
+        return;
     }
     if let Some(min) = s.min_length
         && len() < min
@@ -263,6 +266,7 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
             format!("{} should be at least {min} chars long", in_body(at)),
             node.span,
         ));
+        return;
     }
     if let Some(p) = &s.pattern
         && !p.regex.is_match(text)
