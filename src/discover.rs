@@ -107,9 +107,7 @@ impl Exclude {
         self.sets.iter().any(|set| {
             // Globs are relative to their base: paths outside it cannot match.
             path.starts_with(set.path())
-                && set
-                    .matched_path_or_any_parents(&path, is_dir)
-                    .is_ignore()
+                && set.matched_path_or_any_parents(&path, is_dir).is_ignore()
         })
     }
 }

@@ -440,7 +440,11 @@ fn kubernetes_version_reports_cel_libraries_too_new_for_it() {
 fn project_with_bad_resources() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    std::fs::write(p.join("crd.yaml"), gizmo_crd("            size: {type: integer}\n")).unwrap();
+    std::fs::write(
+        p.join("crd.yaml"),
+        gizmo_crd("            size: {type: integer}\n"),
+    )
+    .unwrap();
     let bad = "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {name: g}\nsize: big\n";
     for f in ["bad.yaml", "vendor/a/bad.yaml", "testdata/bad.yaml"] {
         let path = p.join(f);
@@ -481,7 +485,15 @@ fn exclude_and_extend_exclude_leave_paths_out() {
     // Also for files named on the command line (what pre-commit passes), from a subdirectory.
     let out = crdlint(
         &p.join("testdata"),
-        &["check", "--format", "json", "bad.yaml", "../vendor/a/bad.yaml", "--crds", "../crd.yaml"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "bad.yaml",
+            "../vendor/a/bad.yaml",
+            "--crds",
+            "../crd.yaml",
+        ],
     );
     assert_eq!(files_with_errors(&out), Vec::<String>::new());
     assert_eq!(out.status.code(), Some(0));
@@ -498,11 +510,18 @@ fn exclude_and_extend_exclude_leave_paths_out() {
 #[test]
 fn a_bad_exclude_glob_is_an_error_naming_it() {
     let dir = project_with_bad_resources();
-    std::fs::write(dir.path().join("crdlint.toml"), "extend-exclude = [\"a{\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("crdlint.toml"),
+        "extend-exclude = [\"a{\"]\n",
+    )
+    .unwrap();
     let out = crdlint(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("invalid exclude pattern \"a{\""), "{stderr}");
+    assert!(
+        stderr.contains("invalid exclude pattern \"a{\""),
+        "{stderr}"
+    );
     let out = crdlint(dir.path(), &["check", "--no-config", "--exclude", "b{"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"b{\""));

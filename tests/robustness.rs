@@ -214,20 +214,57 @@ fn diagnostics_past_the_cap_are_counted_in_one_note_errors_first() {
         "many.yaml has more than 40 diagnostics: 20 more (20 warnings) are not shown"
     );
     assert!(note.span.is_none());
-    // Errors left out are counted by severity too, and the exit status stays an error.
+    // Below the number of failing documents, every document still shows its first error: the
+    // cap never hides a failing document. The rest are counted.
     let tiny = run(5);
-    assert_eq!(tiny.summary.errors, 5);
+    assert_eq!(tiny.summary.errors, 30);
     assert!(check::has_errors(&tiny));
     assert!(
         tiny.diagnostics[0]
             .message
-            .ends_with("55 more (25 errors, 30 warnings) are not shown"),
+            .ends_with("30 more (30 warnings) are not shown"),
         "{}",
         tiny.diagnostics[0].message
     );
-    // Kept diagnostics stay in file order.
     let kept: Vec<_> = tiny.diagnostics[1..].iter().map(|d| d.document).collect();
-    assert_eq!(kept, (0..5).map(Some).collect::<Vec<_>>());
+    assert_eq!(kept, (0..30).map(Some).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_cap_keeps_each_failing_documents_first_error_and_counts_the_rest() {
+    // 2,000 documents, each with three errors: a cap of 1,000 keeps the first error of each
+    // document (2,000), and errors left out are counted by severity.
+    let doc = "apiVersion: fixtures.crdlint.dev/v1\nkind: Gadget\nmetadata:\n  name: Bad_Name\nspec:\n  size: 99\n  colour: x\n---\n";
+    let text = doc.repeat(2000);
+    let report = check::run(&Options {
+        paths: vec![PathBuf::from("-")],
+        stdin_name: "all.yaml".into(),
+        stdin_text: Some(text.into_bytes()),
+        crds: vec![PathBuf::from(GADGET_CRD)],
+        max_diagnostics_per_file: 1000,
+        ..Options::default()
+    });
+    let mut with_error = std::collections::BTreeSet::new();
+    for d in &report.diagnostics {
+        if d.severity == crdlint::diagnostics::Severity::Error {
+            with_error.insert(d.document);
+        }
+    }
+    assert_eq!(
+        with_error.len(),
+        2000,
+        "every failing document shows an error"
+    );
+    assert_eq!(report.summary.errors, 2000);
+    let note = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "input/too-many-diagnostics")
+        .expect("the note");
+    assert_eq!(
+        note.message,
+        "all.yaml has more than 1000 diagnostics: 4000 more (4000 errors) are not shown"
+    );
 }
 
 #[test]

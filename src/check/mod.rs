@@ -509,7 +509,9 @@ fn check_file(
 }
 
 /// Keep at most `max` diagnostics (0: all), the most severe first, so that the exit status
-/// stays right; the rest are counted in one `input/too-many-diagnostics` about the file.
+/// stays right; but never hide a document's first error: every document with an error keeps
+/// it, even past `max`, so every format shows every failing document. The rest are counted in
+/// one `input/too-many-diagnostics` about the file.
 fn cap_diagnostics(
     diagnostics: &mut Vec<Diagnostic>,
     max: usize,
@@ -519,7 +521,30 @@ fn cap_diagnostics(
         return None;
     }
     diagnostics.sort_by(|a, b| (a.severity, a.sort_key()).cmp(&(b.severity, b.sort_key())));
-    let dropped = diagnostics.split_off(max);
+    // First errors by document (diagnostics about the whole file count as one more document).
+    let mut documents_seen = std::collections::HashSet::new();
+    let first_error: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| d.severity == Severity::Error && documents_seen.insert(d.document))
+        .collect();
+    let firsts = first_error.iter().filter(|f| **f).count();
+    let mut others_kept = max.saturating_sub(firsts);
+    let mut kept = Vec::with_capacity(max.max(firsts));
+    let mut dropped = Vec::new();
+    for (d, first) in std::mem::take(diagnostics).into_iter().zip(first_error) {
+        if first {
+            kept.push(d);
+        } else if others_kept > 0 {
+            others_kept -= 1;
+            kept.push(d);
+        } else {
+            dropped.push(d);
+        }
+    }
+    *diagnostics = kept;
+    if dropped.is_empty() {
+        return None;
+    }
     let count = |s: Severity| dropped.iter().filter(|d| d.severity == s).count();
     let by_severity: Vec<String> = [
         (count(Severity::Error), "error"),
