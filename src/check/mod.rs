@@ -576,6 +576,9 @@ fn cap_diagnostics(
 fn finding_diagnostic(p: &lint::Finding, source: &Arc<SourceFile>, doc: usize) -> Diagnostic {
     let mut d = diag(p.rule, p.message.clone(), source, Some(p.span)).with_document(doc);
     d.help = p.help.clone();
+    let (field, reason) = p.field_and_reason();
+    d.field = field.map(str::to_string);
+    d.reason = reason;
     d
 }
 

@@ -130,6 +130,18 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The field path and the cause reason, as the server reports them: the rule's own field,
+    /// else the one the message starts with; the reason of a `field.Error`-worded message.
+    pub fn field_and_reason(&self) -> (Option<&str>, Option<&'static str>) {
+        let parsed = crate::wording::field_error::parse_message(&self.message);
+        (
+            self.field.as_deref().or(parsed.map(|(f, _)| f)),
+            parsed.and_then(|(_, r)| r),
+        )
+    }
+}
+
+impl Finding {
     pub fn new(rule: &'static str, message: impl Into<String>, span: Span) -> Self {
         Finding {
             rule,

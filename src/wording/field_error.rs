@@ -209,6 +209,33 @@ impl FieldError {
     }
 }
 
+/// The field path a message starts with (`spec.group: Invalid value: ...`, or our own advice
+/// worded the same way, `spec.versions[1]: ...`), and the cause reason when the rest is worded as
+/// `field.Error` words it.
+pub fn parse_message(message: &str) -> Option<(&str, Option<&'static str>)> {
+    let (field, body) = message.split_once(": ")?;
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "._-[]/*\"$<>".contains(c);
+    if field.is_empty() || !field.chars().all(path_char) {
+        return None;
+    }
+    const KINDS: [ErrorType; 9] = [
+        ErrorType::NotFound,
+        ErrorType::Required,
+        ErrorType::Duplicate,
+        ErrorType::Invalid,
+        ErrorType::NotSupported,
+        ErrorType::Forbidden,
+        ErrorType::TooLong,
+        ErrorType::TooMany,
+        ErrorType::Internal,
+    ];
+    let kind = KINDS.into_iter().find(|k| {
+        body.strip_prefix(k.text())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+    });
+    Some((field, kind.map(ErrorType::reason)))
+}
+
 /// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings (a nil
 /// value becomes the string "null" first, so it prints quoted), and JSON for everything else.
 pub fn print_value(v: &Value) -> String {
@@ -264,5 +291,22 @@ mod tests {
         );
         let root = FieldError::new("x", ErrorType::Invalid, "", "", "boom", s);
         assert_eq!(root.message(), r#"<nil>: Invalid value: "": boom"#);
+        // And back: the field and reason of such a message.
+        assert_eq!(
+            parse_message("spec.versions[0].name: Duplicate value: \"v1\""),
+            Some(("spec.versions[0].name", Some("FieldValueDuplicate")))
+        );
+        assert_eq!(
+            parse_message("metadata.annotations[api-approved.kubernetes.io]: Required value"),
+            Some((
+                "metadata.annotations[api-approved.kubernetes.io]",
+                Some("FieldValueRequired")
+            ))
+        );
+        assert_eq!(
+            parse_message("spec.versions[1]: the storage version is old"),
+            Some(("spec.versions[1]", None))
+        );
+        assert_eq!(parse_message("unknown field \"spec.x\": dropped"), None);
     }
 }

@@ -210,7 +210,7 @@ fn unknown(
         message: format!("unknown field {}: {consequence}", go_quote(full)),
         span,
         help: Some(help),
-        field: None,
+        field: Some(full.to_string()),
     }
 }
 
