@@ -1,5 +1,5 @@
 //! Embeds every rule doc under `rules/` so `crdlint rule ID` and the severity registry read
-//! the same text the docs show.
+//! the same text the docs show; tells the tests whether `../shared/corpus` is there.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,4 +33,13 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("rule_docs.rs");
     std::fs::write(out, code).unwrap();
+
+    // Tests that need `../shared/corpus` are marked ignored, with the reason, when it is absent,
+    // so a test summary says they did not run (rather than counting them as passed).
+    println!("cargo::rustc-check-cfg=cfg(shared_corpus)");
+    let corpus = root.join("../shared/corpus");
+    println!("cargo:rerun-if-changed={}", corpus.display());
+    if corpus.is_dir() {
+        println!("cargo:rustc-cfg=shared_corpus");
+    }
 }

@@ -155,6 +155,10 @@ fn documents_past_the_limit_are_reported_once_and_not_read() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_corpus),
+    ignore = "../shared/corpus is absent: this conformance test did not run"
+)]
 fn the_corpus_stream_of_2000_documents_is_well_under_the_document_limit() {
     let Some(corpus) = common::corpus() else {
         return;
