@@ -1,19 +1,24 @@
-//! `cel/skipped`: the API server does not evaluate a resource's CEL rules when it already has a
-//! type error or an unsupported enum value (the data cannot be typed for CEL); it says so in a
-//! note, which crdlint reports as an info.
+//! `cel/skipped`: the API server does not evaluate a resource's CEL rules when it already has an
+//! error of some kinds (see `has_blocking_error`); it says so in a note, which crdlint reports
+//! as an info.
 //! Followed: apiextensions-apiserver `pkg/registry/customresource/strategy.go` (`hasBlockingErr`).
 
 use crate::source::Span;
 use crate::wording::{BadValue, ErrorType, FieldError};
 
 /// Whether the errors so far stop CEL from running (apiextensions-apiserver
-/// `pkg/registry/customresource/strategy.go` `hasBlockingErr`: a type error or an unsupported
-/// enum value means the data cannot be typed for CEL).
+/// `pkg/registry/customresource/strategy.go` `hasBlockingErr`: an unsupported value, a missing
+/// required field, a value too long or with too many items, or a type error means the data
+/// cannot be typed for CEL, or would cost too much to evaluate).
 pub fn has_blocking_error(errors: &[FieldError]) -> bool {
-    use crate::wording::ErrorType::{NotSupported, TypeInvalid};
-    errors
-        .iter()
-        .any(|e| !e.status_dropped && matches!(e.kind, TypeInvalid | NotSupported))
+    use crate::wording::ErrorType::{NotSupported, Required, TooLong, TooMany, TypeInvalid};
+    errors.iter().any(|e| {
+        !e.status_dropped
+            && matches!(
+                e.kind,
+                NotSupported | Required | TooLong | TooMany | TypeInvalid
+            )
+    })
 }
 
 /// The server's note when it skips the rules.

@@ -54,11 +54,13 @@ rules! {
     ],
     crd: [
         deprecation_warning,
+        duplicate,
         duplicate_version,
         group,
         ignored_format,
         invalid,
         invalid_pattern,
+        kustomize_patch,
         missing_description,
         missing_schema,
         name,

@@ -2,7 +2,8 @@
 //! nothing: a CRD it cannot use gives `None`, and lint says why (see `crate::lint`).
 
 use super::schema::{CompileError, Schema};
-use crate::yaml::Node;
+use crate::source::Span;
+use crate::yaml::{Node, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -54,10 +55,10 @@ impl CrdVersion {
 
 fn has_cel_rules(n: &Node) -> bool {
     match &n.value {
-        crate::yaml::Value::Map(entries) => entries
+        Value::Map(entries) => entries
             .iter()
             .any(|e| e.key == "x-kubernetes-validations" || has_cel_rules(&e.value)),
-        crate::yaml::Value::Seq(items) => items.iter().any(has_cel_rules),
+        Value::Seq(items) => items.iter().any(has_cel_rules),
         _ => false,
     }
 }
@@ -74,8 +75,15 @@ pub struct Crd {
     /// Every version has the same schema: the server holds it once, as the internal
     /// `spec.validation`, and reports its problems once.
     pub schema_shared: bool,
-    /// Where the CRD was read from (for messages).
+    /// Where the CRD was read from (for messages): the file, and the document in it.
     pub origin: String,
+    pub document: usize,
+    /// The span of `metadata.name` (or of the document), where findings about the whole
+    /// definition point.
+    pub name_span: Span,
+    /// A hash of `spec`, blind to key order and layout: two copies of one definition (a chart's
+    /// and a release's) have the same.
+    pub spec_hash: u64,
 }
 
 impl Crd {
@@ -105,9 +113,37 @@ pub fn has_status(version: &Node) -> bool {
         .is_some_and(|s| !s.is_null())
 }
 
-/// Read a v1 CRD into what validation needs: `None` when it cannot be used (no `spec.group`,
-/// `spec.names.kind` or `spec.versions`; lint's `crd/invalid` says which).
-pub fn read_crd(root: &Node, origin: &str) -> Option<Crd> {
+/// A hash of a node's value: key order and spans do not count.
+fn value_hash(n: &Node) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match &n.value {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Int(i) => (2u8, i).hash(&mut h),
+        Value::Float(f) => (3u8, f.to_bits()).hash(&mut h),
+        Value::String(s) => (4u8, s).hash(&mut h),
+        Value::Seq(items) => {
+            5u8.hash(&mut h);
+            items.iter().for_each(|i| value_hash(i).hash(&mut h));
+        }
+        Value::Map(entries) => {
+            // Order-blind: the entries' hashes are summed.
+            let sum = entries.iter().fold(0u64, |acc, e| {
+                let mut eh = std::collections::hash_map::DefaultHasher::new();
+                (&e.key, value_hash(&e.value)).hash(&mut eh);
+                acc.wrapping_add(eh.finish())
+            });
+            (6u8, sum).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Read a v1 CRD (document `document` of `origin`) into what validation needs: `None` when it
+/// cannot be used (no `spec.group`, `spec.names.kind` or `spec.versions`; lint's `crd/invalid`
+/// says which).
+pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
     let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
     let group = str_at(spec, &["group"])?;
     let kind = str_at(spec, &["names", "kind"])?;
@@ -150,6 +186,10 @@ pub fn read_crd(root: &Node, origin: &str) -> Option<Crd> {
         });
     }
     let name = str_at(root, &["metadata", "name"]).unwrap_or_default();
+    let name_span = root
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .map_or(root.span, |n| n.span);
     Some(Crd {
         name: name.to_string(),
         group: group.to_string(),
@@ -159,6 +199,9 @@ pub fn read_crd(root: &Node, origin: &str) -> Option<Crd> {
         versions,
         schema_shared: shared,
         origin: origin.to_string(),
+        document,
+        name_span,
+        spec_hash: value_hash(spec),
     })
 }
 

@@ -2,6 +2,7 @@
 //! with each version's schema compiled once.
 
 pub mod crd;
+pub mod kustomize;
 pub mod regex;
 pub mod schema;
 pub mod version_priority;
@@ -24,7 +25,12 @@ pub const CRD_GROUP: &str = "apiextensions.k8s.io";
 pub enum DocKind {
     /// A mapping without apiVersion and kind: not a Kubernetes object (values files, CI config).
     Other,
+    /// Shaped like an object but never sent to an API server: tool configuration (kustomize,
+    /// kind, kubelet, audit policy, OLM scorecard, test runners; see [`is_client_side_config`]).
+    Config,
     Crd,
+    /// A CRD document that is a kustomize patch, not a definition (see [`kustomize`]).
+    CrdPatch,
     /// A CRD in a removed API version (`apiextensions.k8s.io/v1beta1`).
     LegacyCrd,
     /// `List` or `*List` with `items`.
@@ -40,11 +46,16 @@ pub fn classify(root: &Node) -> DocKind {
     };
     let (group, version) = split_api_version(api_version);
     if group == CRD_GROUP && kind == "CustomResourceDefinition" {
-        return if version == "v1" {
+        return if kustomize::is_crd_patch(root) {
+            DocKind::CrdPatch
+        } else if version == "v1" {
             DocKind::Crd
         } else {
             DocKind::LegacyCrd
         };
+    }
+    if is_client_side_config(api_version, kind) {
+        return DocKind::Config;
     }
     if kind.ends_with("List") && root.get("items").and_then(Node::as_seq).is_some() {
         return DocKind::List;
@@ -88,12 +99,54 @@ pub fn is_builtin_group(group: &str) -> bool {
     }
 }
 
-/// Configuration files that look like Kubernetes objects but are never sent to an API server.
-pub fn is_client_side_config(group: &str) -> bool {
-    matches!(
-        group,
-        "kustomize.config.k8s.io" | "config.kubernetes.io" | "kubectl.config.k8s.io"
-    )
+/// Configuration files that look like Kubernetes objects but are never sent to an API server:
+/// read by a tool (kustomize, kind, kubeadm, the kubelet, the scheduler, the API server's own
+/// configuration files, OLM's scorecard, test runners), so neither validated nor reported as
+/// missing a CRD. By group (any kind), or by group and kind.
+pub fn is_client_side_config(api_version: &str, kind: &str) -> bool {
+    let (group, _) = split_api_version(api_version);
+    // kustomize's built-in generators and transformers in `transformers:` files.
+    if api_version == "builtin" {
+        return true;
+    }
+    const GROUPS: &[&str] = &[
+        "kustomize.config.k8s.io",
+        "config.kubernetes.io",
+        "kubectl.config.k8s.io",
+        "kind.x-k8s.io",
+        "kubeadm.k8s.io",
+        "kubelet.config.k8s.io",
+        "kubescheduler.config.k8s.io",
+        "kubeproxy.config.k8s.io",
+        "kubecontrollermanager.config.k8s.io",
+        "controllermanager.config.k8s.io",
+        "cloudcontrollermanager.config.k8s.io",
+        "apiserver.config.k8s.io",
+        "apiserver.k8s.io",
+        "audit.k8s.io",
+        "client.authentication.k8s.io",
+        "credentialprovider.kubelet.k8s.io",
+        "eventratelimit.admission.k8s.io",
+        "pod-security.admission.config.k8s.io",
+        "imagepolicy.k8s.io",
+        "scorecard.operatorframework.io",
+        "kuttl.dev",
+        "chainsaw.kyverno.io",
+        "ctlptl.dev",
+        "k3d.io",
+        "kpt.dev",
+        "fn.kpt.dev",
+        "clusterctl.cluster.x-k8s.io",
+    ];
+    GROUPS.contains(&group)
+        // `config.kubernetes.io`-style function configs, and skaffold (`skaffold/v4beta11`).
+        || group.starts_with("skaffold")
+        // A kubeconfig: `apiVersion: v1`, `kind: Config`.
+        || (api_version == "v1" && kind == "Config")
+        // An OLM bundle's ClusterServiceVersion: a packaging manifest OLM reads, not applied.
+        || (group == "operators.coreos.com" && kind == "ClusterServiceVersion")
+        // controller-runtime's ControllerManagerConfiguration, kubebuilder's old scaffold.
+        || (group == "controller-runtime.sigs.k8s.io" && kind.ends_with("Configuration"))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! apimachinery's `field.Error`: the type behind every validation message the API server returns.
 //! Followed: k8s.io/apimachinery/pkg/util/validation/field/errors.go (ErrorBody, constructors),
-//! Kubernetes 1.36 wording.
+//! Kubernetes 1.35 wording (apimachinery 0.35, as vendored by the oracle).
 
 use super::go::go_quote;
 use crate::source::Span;
@@ -236,11 +236,12 @@ pub fn parse_message(message: &str) -> Option<(&str, Option<&'static str>)> {
     Some((field, kind.map(ErrorType::reason)))
 }
 
-/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings (a nil
-/// value becomes the string "null" first, so it prints quoted), and JSON for everything else.
+/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings, JSON for
+/// everything else, nil included (`null`, unquoted since apimachinery 0.33; a value that is the
+/// string "null", as kube-openapi passes for a null of the wrong type, prints quoted).
 pub fn print_value(v: &Value) -> String {
     match v {
-        Value::Null => "\"null\"".into(),
+        Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_go_float(*f),

@@ -78,7 +78,7 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
             items_node.span,
         );
         p.message = p.message.replacen(
-            "Invalid value: \"null\"",
+            "Invalid value: null",
             "Invalid value: apiextensions.JSONSchemaPropsOrArray{...}",
             1,
         );

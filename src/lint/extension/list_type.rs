@@ -105,7 +105,7 @@ mod tests {
             vec![
                 "s.properties[a].type: Invalid value: \"object\": must be array if x-kubernetes-list-type is specified",
                 "s.properties[b].x-kubernetes-list-type: Unsupported value: \"bag\": supported values: \"atomic\", \"set\", \"map\"",
-                "s.properties[c].items.x-kubernetes-map-type: Invalid value: \"null\": must be atomic as item of a list with x-kubernetes-list-type=set",
+                "s.properties[c].items.x-kubernetes-map-type: Invalid value: null: must be atomic as item of a list with x-kubernetes-list-type=set",
                 "s.properties[e].items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is set",
             ]
         );

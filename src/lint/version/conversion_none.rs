@@ -18,7 +18,7 @@ use crate::lint::walk::layout::{
 use crate::lint::{Finding, Rule};
 use crate::yaml::Node;
 
-const ID: &str = "version/conversion-none";
+pub const ID: &str = "version/conversion-none";
 
 pub const RULE: Rule = Rule {
     document: Some(check),
@@ -153,3 +153,12 @@ field: None,
         });
     }
 }
+/// A kustomize patch sets a conversion webhook for this CRD, but no kustomization found
+/// applies it (the pipeline knows the files; see `check::workspace`): say that the warning may
+/// not hold.
+pub fn with_unapplied_patch(f: &mut Finding, patch_file: &str) {
+    f.message.push_str(&format!(
+        " (a kustomize patch, {patch_file}, sets a conversion webhook for this CRD, but no kustomization found applies it: if one does, this does not hold)"
+    ));
+}
+

@@ -1,0 +1,395 @@
+//! Checking loaded files document by document: YAML problems, CRD lint findings, resources
+//! validated against the CRD index; then rule settings, suppressions and the diagnostic cap.
+
+use super::workspace::{ConversionPatch, Workspace};
+use super::*;
+
+/// Check loaded files against an index, adding to `report` (sorted, counted).
+pub(super) fn check_files(
+    files: &[Loaded],
+    index: &CrdIndex,
+    ws: &Workspace,
+    rules: &RuleSettings,
+    max_diagnostics: usize,
+    report: &mut Report,
+) {
+    let per_file: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|f| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_file(f, index, ws, rules, max_diagnostics)
+            }))
+            .unwrap_or_else(|_| {
+                let d = internal_error(&f.source);
+                FileOutcome {
+                    diagnostics: vec![d],
+                    documents: yaml::documents_read(&f.docs),
+                    unreadable: true,
+                    ..FileOutcome::default()
+                }
+            })
+        })
+        .collect();
+    report.summary.files += files.len();
+    for (o, f) in per_file.into_iter().zip(files) {
+        report.diagnostics.extend(o.diagnostics);
+        report.summary.documents += o.documents;
+        report.summary.resources += o.resources.len();
+        report.files.push(CheckedFile {
+            name: f.source.name.clone(),
+            resources: o.resources,
+        });
+        report.summary.crds += o.crds;
+        report.unreadable |= o.unreadable;
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.files.sort_by(|a, b| a.name.cmp(&b.name));
+    report.summary.count(&report.diagnostics);
+}
+
+#[derive(Default)]
+pub(super) struct FileOutcome {
+    diagnostics: Vec<Diagnostic>,
+    documents: usize,
+    resources: Vec<(usize, Arc<ResourceRef>)>,
+    crds: usize,
+    unreadable: bool,
+}
+
+/// All diagnostics of one file, with its counts.
+pub(super) fn check_file(
+    f: &Loaded,
+    index: &CrdIndex,
+    ws: &Workspace,
+    rules: &RuleSettings,
+    max_diagnostics: usize,
+) -> FileOutcome {
+    // Documents are independent: a long stream is checked in parallel, and the report is
+    // sorted afterwards, so the output does not depend on the schedule.
+    let per_doc: Vec<FileOutcome> = f
+        .docs
+        .par_iter()
+        .map(|doc| check_document(f, doc, index, ws))
+        .collect();
+    let mut outcome = FileOutcome {
+        diagnostics: f.diagnostics.clone(),
+        documents: yaml::documents_read(&f.docs),
+        unreadable: f.unreadable,
+        ..FileOutcome::default()
+    };
+    for o in per_doc {
+        outcome.diagnostics.extend(o.diagnostics);
+        outcome.resources.extend(o.resources);
+        outcome.crds += o.crds;
+    }
+    let file_rules = rules.for_file(&f.source.name);
+    file_rules.apply(&mut outcome.diagnostics);
+    crate::suppress::apply(&f.source, &f.docs, &file_rules, &mut outcome.diagnostics);
+    if let Some(mut note) = cap_diagnostics(&mut outcome.diagnostics, max_diagnostics, &f.source) {
+        file_rules.apply(&mut note);
+        outcome.diagnostics.extend(note);
+    }
+    outcome
+}
+
+/// Keep at most `max` diagnostics (0: all), the most severe first, so that the exit status
+/// stays right; but never hide a document's first error: every document with an error keeps
+/// it, even past `max`, so every format shows every failing document. The rest are counted in
+/// one `input/too-many-diagnostics` about the file.
+pub(super) fn cap_diagnostics(
+    diagnostics: &mut Vec<Diagnostic>,
+    max: usize,
+    source: &Arc<SourceFile>,
+) -> Option<Vec<Diagnostic>> {
+    if max == 0 || diagnostics.len() <= max {
+        return None;
+    }
+    diagnostics.sort_by(|a, b| (a.severity, a.sort_key()).cmp(&(b.severity, b.sort_key())));
+    // First errors by document (diagnostics about the whole file count as one more document).
+    let mut documents_seen = std::collections::HashSet::new();
+    let first_error: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| d.severity == Severity::Error && documents_seen.insert(d.document))
+        .collect();
+    let firsts = first_error.iter().filter(|f| **f).count();
+    let mut others_kept = max.saturating_sub(firsts);
+    let mut kept = Vec::with_capacity(max.max(firsts));
+    let mut dropped = Vec::new();
+    for (d, first) in std::mem::take(diagnostics).into_iter().zip(first_error) {
+        if first {
+            kept.push(d);
+        } else if others_kept > 0 {
+            others_kept -= 1;
+            kept.push(d);
+        } else {
+            dropped.push(d);
+        }
+    }
+    *diagnostics = kept;
+    if dropped.is_empty() {
+        return None;
+    }
+    let count = |s: Severity| dropped.iter().filter(|d| d.severity == s).count();
+    let by_severity: Vec<String> = [
+        (count(Severity::Error), "error"),
+        (count(Severity::Warning), "warning"),
+        (count(Severity::Info), "info"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect();
+    let note = diag(
+        "input/too-many-diagnostics",
+        format!(
+            "{} has more than {max} diagnostics: {} more ({}) are not shown",
+            source.name,
+            dropped.len(),
+            by_severity.join(", ")
+        ),
+        source,
+        None,
+    )
+    .with_help(
+        "fix the errors shown first, or pass --max-diagnostics-per-file 0 to see every diagnostic",
+    );
+    Some(vec![note])
+}
+
+/// A lint finding as a diagnostic of document `doc`.
+pub(super) fn finding_diagnostic(
+    p: &lint::Finding,
+    source: &Arc<SourceFile>,
+    doc: usize,
+) -> Diagnostic {
+    let mut d = diag(p.rule, p.message.clone(), source, Some(p.span)).with_document(doc);
+    d.help = p.help.clone();
+    let (field, reason) = p.field_and_reason();
+    d.field = field.map(str::to_string);
+    d.reason = reason;
+    d
+}
+
+pub(super) fn check_document(
+    f: &Loaded,
+    doc: &yaml::Document,
+    index: &CrdIndex,
+    ws: &Workspace,
+) -> FileOutcome {
+    let mut out = Vec::new();
+    let mut resources = Vec::new();
+    let mut crds = 0;
+    'document: {
+        for p in &doc.problems {
+            let rule = match p.kind {
+                ProblemKind::Syntax => "yaml/syntax",
+                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
+                ProblemKind::Limit => "yaml/limit",
+                ProblemKind::ImplicitType => "yaml/implicit-type",
+            };
+            let mut d =
+                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
+            if let ProblemKind::DuplicateKey { first } = p.kind {
+                d = d.with_related(first, "first defined here");
+            }
+            out.push(d);
+        }
+        if let Some(c) = f.crd_docs.iter().find(|c| c.index == doc.index) {
+            let to_diagnostic = |p: &lint::Finding| finding_diagnostic(p, &f.source, doc.index);
+            if ws.is_patch_file(&f.source.name) {
+                let patch = lint::crd::kustomize_patch::finding(c.name.as_deref(), c.name_span);
+                out.push(to_diagnostic(&patch));
+                break 'document;
+            }
+            crds += 1;
+            let conversion = c.name.as_ref().and_then(|n| ws.conversion_patches.get(n));
+            for p in &c.findings {
+                if p.rule != lint::version::conversion_none::ID {
+                    out.push(to_diagnostic(p));
+                    continue;
+                }
+                match conversion {
+                    // The webhook a kustomization applies is the CRD's conversion.
+                    Some(ConversionPatch::Applied) => {}
+                    Some(ConversionPatch::NotApplied { file }) => {
+                        let mut p = p.clone();
+                        lint::version::conversion_none::with_unapplied_patch(&mut p, file);
+                        out.push(to_diagnostic(&p));
+                    }
+                    None => out.push(to_diagnostic(p)),
+                }
+            }
+            let key = (f.source.name.clone(), doc.index);
+            out.extend(
+                ws.duplicates
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .map(to_diagnostic),
+            );
+            break 'document;
+        }
+        let Some(root) = doc.root.as_ref().filter(|r| r.as_map().is_some()) else {
+            break 'document;
+        };
+        match model::classify(root) {
+            DocKind::Other | DocKind::Config | DocKind::Crd => {}
+            DocKind::CrdPatch => {
+                let name = super::load::crd_name(root);
+                let span = super::load::name_span(root);
+                let patch = lint::crd::kustomize_patch::finding(name.as_deref(), span);
+                out.push(finding_diagnostic(&patch, &f.source, doc.index));
+            }
+            DocKind::LegacyCrd => out.extend(
+                lint::check_legacy_crd(root)
+                    .iter()
+                    .map(|p| finding_diagnostic(p, &f.source, doc.index)),
+            ),
+            DocKind::List => {
+                for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
+                    if item.as_map().is_some()
+                        && !matches!(model::classify(item), DocKind::Other | DocKind::Config)
+                    {
+                        let r = Arc::new(resource_ref(item));
+                        resources.push((doc.index, Arc::clone(&r)));
+                        check_resource(item, r, doc.index, f, index, &mut out);
+                    }
+                }
+            }
+            DocKind::Resource => {
+                let r = Arc::new(resource_ref(root));
+                resources.push((doc.index, Arc::clone(&r)));
+                check_resource(root, r, doc.index, f, index, &mut out);
+            }
+        }
+    }
+    FileOutcome {
+        diagnostics: out,
+        resources,
+        crds,
+        ..FileOutcome::default()
+    }
+}
+
+pub(super) fn resource_ref(node: &Node) -> ResourceRef {
+    let meta = node.get("metadata");
+    let s = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    ResourceRef {
+        api_version: node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        kind: node
+            .get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        name: s("name").or_else(|| s("generateName")),
+        namespace: s("namespace"),
+    }
+}
+
+pub(super) fn check_resource(
+    node: &Node,
+    r: Arc<ResourceRef>,
+    doc: usize,
+    f: &Loaded,
+    index: &CrdIndex,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (group, version) = model::split_api_version(&r.api_version);
+    if model::is_client_side_config(&r.api_version, &r.kind) {
+        return;
+    }
+    let at_type = node
+        .get("kind")
+        .map(|n| n.span)
+        .or_else(|| node.get("apiVersion").map(|n| n.span));
+    let with_resource = |mut d: Diagnostic| {
+        d.document = Some(doc);
+        d.resource = Some(Arc::clone(&r));
+        d
+    };
+    let Some(crd) = index.get(group, &r.kind) else {
+        let d = if model::is_builtin_group(group) {
+            diag(
+                "resource/builtin-skipped",
+                format!(
+                    "{} {} is a built-in type; its schema is not checked yet",
+                    r.api_version, r.kind
+                ),
+                &f.source,
+                at_type,
+            )
+        } else {
+            diag(
+                "resource/missing-crd",
+                format!(
+                    "no CustomResourceDefinition found for {}, Kind={}: the resource was not validated",
+                    r.api_version, r.kind
+                ),
+                &f.source,
+                at_type,
+            )
+            .with_help(format!(
+                "pass the CRD that defines kind {} in group {} with --crds PATH (a file or directory)",
+                r.kind, group
+            ))
+        };
+        out.push(with_resource(d));
+        return;
+    };
+    let Some(v) = crd.version(version).filter(|v| v.served) else {
+        let defined = crd.version(version).is_some();
+        let served: Vec<&str> = crd
+            .versions
+            .iter()
+            .filter(|v| v.served)
+            .map(|v| v.name.as_str())
+            .collect();
+        let (rule, why) = if defined {
+            (
+                "resource/version-not-served",
+                format!("version {version} of {} is not served", crd.name),
+            )
+        } else {
+            (
+                "resource/unknown-version",
+                format!("{} does not define version {version}", crd.name),
+            )
+        };
+        let d = diag(
+            rule,
+            format!(
+                "no matches for kind {:?} in version {:?}: {why}",
+                r.kind, r.api_version
+            ),
+            &f.source,
+            node.get("apiVersion").map(|n| n.span),
+        )
+        .with_help(format!("served versions: {}", served.join(", ")));
+        out.push(with_resource(d));
+        return;
+    };
+    for e in validate::validate_resource(node, crd, v) {
+        out.push(with_resource(field_diagnostic(e, &f.source)));
+    }
+}
+
+pub(super) fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {
+    let mut d = diag(e.rule, e.message(), source, Some(e.span));
+    d.field = Some(e.field().to_string());
+    d.reason = Some(e.kind.reason());
+    d.help = e.help;
+    if e.status_dropped {
+        d.severity = Severity::Warning;
+    }
+    d
+}

@@ -1,0 +1,303 @@
+//! Reading the inputs: bytes (bounded), text (UTF-8, not binary), YAML documents, and the CRDs
+//! among them, read by `model` and, for checked files, linted.
+
+use super::*;
+use crate::model::kustomize;
+
+/// One input, read and parsed.
+/// A CRD document of a checked file, once read and linted.
+pub(super) struct CrdDoc {
+    pub(super) index: usize,
+    pub(super) name: Option<String>,
+    /// Where findings about the document as a whole point (its `metadata.name`).
+    pub(super) name_span: Span,
+    pub(super) findings: Vec<lint::Finding>,
+}
+
+pub(super) struct Loaded {
+    pub(super) source: Arc<SourceFile>,
+    pub(super) docs: Vec<yaml::Document>,
+    /// CRDs read from this file.
+    pub(super) crds: Vec<Arc<model::Crd>>,
+    /// Per CRD document: its index, the CRD's name and what lint found in it. CRD trees are
+    /// dropped once read and linted, so only these remain.
+    pub(super) crd_docs: Vec<CrdDoc>,
+    /// CRD documents that are kustomize patches: their index, and the CRD whose conversion
+    /// webhook they set, if they do.
+    pub(super) crd_patches: Vec<(usize, Option<String>)>,
+    /// The patch files the kustomizations in this file apply.
+    pub(super) patch_files: Vec<PathBuf>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) unreadable: bool,
+}
+
+pub(super) fn too_large(len: u64, limit: u64) -> String {
+    format!("input is {len} bytes, larger than the limit of {limit} bytes")
+}
+
+/// A stream (stdin, a pipe, a device) longer than the limit: its length is not known.
+pub fn stream_too_large(limit: u64) -> String {
+    format!("input is larger than the limit of {limit} bytes")
+}
+
+/// Read at most `limit + 1` bytes, so a stream without end (`/dev/zero`) is never loaded.
+pub fn read_capped(from: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    from.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
+    let bytes = match input {
+        Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
+        Input::File(p) => {
+            let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
+            if meta.is_dir() {
+                return Err("is a directory".into());
+            }
+            // Checked before reading, so a huge file is never loaded.
+            if meta.len() > opts.max_file_size {
+                return Err(too_large(meta.len(), opts.max_file_size));
+            }
+            // Pipes and devices report no length: the read itself is bounded.
+            let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
+            read_capped(file, opts.max_file_size).map_err(|e| discover::io_reason(&e))?
+        }
+    };
+    if bytes.len() as u64 > opts.max_file_size {
+        return Err(stream_too_large(opts.max_file_size));
+    }
+    Ok(bytes)
+}
+
+impl Loaded {
+    fn empty(source: Arc<SourceFile>) -> Self {
+        Loaded {
+            source,
+            docs: Vec::new(),
+            crds: Vec::new(),
+            crd_docs: Vec::new(),
+            crd_patches: Vec::new(),
+            patch_files: Vec::new(),
+            diagnostics: Vec::new(),
+            unreadable: false,
+        }
+    }
+}
+
+/// A file that yields one diagnostic about itself and nothing else.
+pub(super) fn failed(
+    name: &str,
+    text: String,
+    rule: &'static str,
+    message: String,
+    span: Option<Span>,
+) -> Loaded {
+    let source = SourceFile::new(name, text);
+    let d = diag(rule, message, &source, span);
+    Loaded {
+        diagnostics: vec![d],
+        unreadable: rule == "input/unreadable",
+        ..Loaded::empty(source)
+    }
+}
+
+/// The diagnostic of a file whose processing hit a bug in crdlint.
+pub(super) fn internal_error(source: &Arc<SourceFile>) -> Diagnostic {
+    diag(
+        "internal/panic",
+        format!(
+            "internal error while checking {}; please report it",
+            source.name
+        ),
+        source,
+        None,
+    )
+}
+
+/// Run `f` on one file; a panic inside it (a bug in crdlint) becomes that file's
+/// `internal/panic` diagnostic, and the other files are still checked.
+pub(super) fn guarded(name: &str, f: impl FnOnce() -> Loaded) -> Loaded {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        let source = SourceFile::new(name, String::new());
+        let d = internal_error(&source);
+        Loaded {
+            diagnostics: vec![d],
+            unreadable: true,
+            ..Loaded::empty(source)
+        }
+    })
+}
+
+/// Read an input and hand its bytes to `parse`; a read failure becomes the file's diagnostic.
+pub(super) fn load_with(
+    input: &Input,
+    opts: &Options,
+    parse: impl FnOnce(&str, Vec<u8>) -> Loaded,
+) -> Loaded {
+    let name = input.display_name();
+    match read_input(input, opts) {
+        Ok(bytes) => parse(&name, bytes),
+        Err(reason) => {
+            let message = format!("cannot read {name}: {reason}");
+            failed(&name, String::new(), "input/unreadable", message, None)
+        }
+    }
+}
+
+/// The lint settings of a run.
+pub(super) fn lint_context(opts: &Options) -> lint::Context {
+    lint::Context {
+        kubernetes_minor: opts.rules.kubernetes_minor,
+    }
+}
+
+/// A checked input: read, parsed, its CRDs read and linted.
+pub(super) fn load(input: &Input, opts: &Options) -> Loaded {
+    let ctx = lint_context(opts);
+    guarded(&input.display_name(), || {
+        load_with(input, opts, |name, bytes| {
+            parse_input(name, bytes, Some(&ctx))
+        })
+    })
+}
+
+/// A CRD source is parsed only when it mentions the group and kind of a resource being
+/// checked: a cheap scan that keeps a pre-commit or editor check of one file from parsing and
+/// compiling hundreds of CRDs it does not need.
+pub(super) fn load_crd_source(
+    input: &Input,
+    opts: &Options,
+    wanted: &[(String, String)],
+) -> Loaded {
+    guarded(&input.display_name(), || {
+        load_with(input, opts, |name, bytes| {
+            let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
+            if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
+                // Not reported on, so not linted.
+                parse_input(name, bytes, None)
+            } else {
+                Loaded::empty(SourceFile::new(name, String::new()))
+            }
+        })
+    })
+}
+
+/// The group and kind of every resource in the loaded files.
+pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
+    let mut wanted = std::collections::BTreeSet::new();
+    let mut add = |n: &Node| {
+        let api_version = n
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default();
+        if let Some(kind) = n.get("kind").and_then(Node::as_str) {
+            let (group, _) = model::split_api_version(api_version);
+            wanted.insert((group.to_string(), kind.to_string()));
+        }
+    };
+    for root in files
+        .iter()
+        .flat_map(|f| &f.docs)
+        .filter_map(|d| d.root.as_ref())
+    {
+        match model::classify(root) {
+            DocKind::Resource => add(root),
+            DocKind::List => root
+                .get("items")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .for_each(&mut add),
+            _ => {}
+        }
+    }
+    wanted.into_iter().collect()
+}
+
+pub(super) fn name_span(root: &Node) -> Span {
+    root.get("metadata")
+        .and_then(|m| m.get("name"))
+        .map_or(root.span, |n| n.span)
+}
+
+pub(super) fn crd_name(root: &Node) -> Option<String> {
+    let name = root.get("metadata")?.get("name")?.as_str()?;
+    Some(name.to_string())
+}
+
+/// Decode and parse the bytes of one input, read its CRDs and, with a context, lint them.
+pub(super) fn parse_input(name: &str, bytes: Vec<u8>, lint: Option<&lint::Context>) -> Loaded {
+    let name = name.to_string();
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        let message = format!("{name} is a binary file, not YAML or JSON");
+        return failed(&name, String::new(), "input/encoding", message, None);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The bad bytes read as U+FFFD (3 bytes): the span covers that character.
+            let width = text[at..].chars().next().map_or(0, char::len_utf8);
+            let span = Span::new(at, at + width);
+            let message = format!(
+                "{name} is not valid UTF-8 (invalid byte at offset {at}); Kubernetes manifests must be UTF-8"
+            );
+            return failed(&name, text, "input/encoding", message, Some(span));
+        }
+    };
+    let docs = yaml::parse_stream(&text);
+    let mut l = Loaded {
+        docs,
+        ..Loaded::empty(SourceFile::new(name.clone(), text))
+    };
+    let path = PathBuf::from(&name);
+    for doc in &mut l.docs {
+        let Some(root) = doc.root.as_ref() else {
+            continue;
+        };
+        match model::classify(root) {
+            DocKind::Crd => {
+                // The tree is dropped once read and linted: what is left of it is the findings.
+                let root = doc
+                    .root
+                    .take()
+                    .unwrap_or_else(|| Node::new(yaml::Value::Null, doc.span));
+                let crd = crd::read_crd(&root, &name, doc.index);
+                if let Some(ctx) = lint {
+                    l.crd_docs.push(CrdDoc {
+                        index: doc.index,
+                        name: crd_name(&root),
+                        name_span: name_span(&root),
+                        findings: lint::check_crd(&root, crd.as_ref(), ctx),
+                    });
+                }
+                l.crds.extend(crd.map(Arc::new));
+            }
+            DocKind::CrdPatch => {
+                let webhook = kustomize::conversion_webhook_of(root).map(str::to_string);
+                l.crd_patches.push((doc.index, webhook));
+            }
+            DocKind::Config | DocKind::Other if kustomize::is_kustomization(root, &path) => {
+                l.patch_files.extend(kustomize::patch_files(root, &path));
+            }
+            _ => {}
+        }
+    }
+    l
+}
+
+/// An in-memory file, read as stdin is read.
+pub(super) fn load_text(name: &str, text: &str, rules: &RuleSettings) -> Loaded {
+    let opts = Options {
+        stdin_text: Some(text.as_bytes().to_vec()),
+        rules: Arc::new(rules.clone()),
+        ..Options::default()
+    };
+    let input = Input::Stdin {
+        name: name.to_string(),
+    };
+    load(&input, &opts)
+}

@@ -1,0 +1,174 @@
+//! What the files of one run say about each other: which CRD documents kustomize applies as
+//! patches (and which conversion webhooks those patches add), and which CRD is defined twice.
+//! Built once, after every file is read, before any document is checked.
+
+use super::*;
+use crate::model::{Crd, kustomize};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// How a kustomize patch sets a CRD's conversion webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ConversionPatch {
+    /// A kustomization applies it.
+    Applied,
+    /// No kustomization found applies it: whether it is in effect cannot be told.
+    NotApplied { file: String },
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Workspace {
+    /// Files a kustomization applies as patches: their CRD documents are patches.
+    patch_files: HashSet<PathBuf>,
+    /// By CRD name: a conversion webhook set by a patch.
+    pub(super) conversion_patches: HashMap<String, ConversionPatch>,
+    /// By (file, document): findings about a CRD defined twice, differently.
+    pub(super) duplicates: HashMap<(String, usize), Vec<lint::Finding>>,
+}
+
+impl Workspace {
+    /// The facts of a run over `files` (checked) and `sources` (`--crds`), and the CRD index:
+    /// checked files first, then sources, each in the order they were given and walked; the
+    /// first definition of a group and kind is used.
+    pub(super) fn build(files: &[Loaded], sources: &[Loaded]) -> (Workspace, CrdIndex) {
+        let mut ws = Workspace {
+            patch_files: applied_patch_files(files),
+            ..Workspace::default()
+        };
+        for f in files {
+            let applied = ws.is_patch_file(&f.source.name);
+            for (_, webhook) in &f.crd_patches {
+                let Some(crd) = webhook else {
+                    continue;
+                };
+                let patch = if applied {
+                    ConversionPatch::Applied
+                } else {
+                    ConversionPatch::NotApplied {
+                        file: f.source.name.clone(),
+                    }
+                };
+                let slot = ws
+                    .conversion_patches
+                    .entry(crd.clone())
+                    .or_insert(patch.clone());
+                if patch == ConversionPatch::Applied {
+                    *slot = patch;
+                }
+            }
+        }
+        let index = ws.index(files, sources);
+        (ws, index)
+    }
+
+    /// Whether kustomize applies the file named `name` as a patch.
+    pub(super) fn is_patch_file(&self, name: &str) -> bool {
+        !self.patch_files.is_empty()
+            && self
+                .patch_files
+                .contains(&kustomize::normalize(Path::new(name)))
+    }
+
+    fn index(&mut self, files: &[Loaded], sources: &[Loaded]) -> CrdIndex {
+        let mut index = CrdIndex::default();
+        let mut checked = HashSet::new();
+        let definitions: Vec<(&Arc<Crd>, bool)> = files
+            .iter()
+            .filter(|f| !self.is_patch_file(&f.source.name))
+            .flat_map(|f| f.crds.iter().map(|c| (c, true)))
+            .chain(
+                sources
+                    .iter()
+                    .flat_map(|f| f.crds.iter().map(|c| (c, false))),
+            )
+            .collect();
+        for (crd, is_checked) in definitions {
+            if is_checked {
+                checked.insert((crd.origin.clone(), crd.document));
+            }
+            let Some(first) = index.get(&crd.group, &crd.kind).cloned() else {
+                index.insert(Arc::clone(crd));
+                continue;
+            };
+            // The same definition twice (a chart's copy, a release's): nothing to say.
+            if first.spec_hash == crd.spec_hash {
+                continue;
+            }
+            let (at, finding) = if is_checked {
+                (crd, lint::crd::duplicate::shadowed(crd, &first))
+            } else if checked.contains(&(first.origin.clone(), first.document)) {
+                (&first, lint::crd::duplicate::used(&first, crd))
+            } else {
+                continue;
+            };
+            self.duplicates
+                .entry((at.origin.clone(), at.document))
+                .or_default()
+                .push(finding);
+        }
+        index
+    }
+}
+
+/// The files the kustomizations of the run apply as patches: those among the checked files,
+/// and, for files holding CRD documents, those in their directory and the three above it
+/// (kubebuilder's `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read
+/// from disk when not checked.
+fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
+    let mut applied: HashSet<PathBuf> = files
+        .iter()
+        .flat_map(|f| f.patch_files.iter().cloned())
+        .collect();
+    let checked: HashSet<PathBuf> = files
+        .iter()
+        .map(|f| kustomize::normalize(Path::new(&f.source.name)))
+        .collect();
+    let mut seen_dirs = HashSet::new();
+    for f in files
+        .iter()
+        .filter(|f| !f.crd_patches.is_empty() || !f.crd_docs.is_empty())
+    {
+        let path = kustomize::normalize(Path::new(&f.source.name));
+        for dir in path.ancestors().skip(1).take(4) {
+            if !seen_dirs.insert(dir.to_path_buf()) {
+                continue;
+            }
+            for name in kustomize::FILE_NAMES {
+                let k = dir.join(name);
+                if !checked.contains(&k) {
+                    applied.extend(read_kustomization(&k));
+                }
+            }
+        }
+    }
+    applied
+}
+
+/// The patch files a kustomization file on disk applies (nothing when it cannot be read).
+fn read_kustomization(path: &Path) -> Vec<PathBuf> {
+    // A kustomization is small; anything larger is not one.
+    const LIMIT: u64 = 1 << 20;
+    let text = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() <= LIMIT => std::fs::read_to_string(path),
+        _ => return Vec::new(),
+    };
+    let Ok(text) = text else {
+        return Vec::new();
+    };
+    yaml::parse_stream(&text)
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .filter(|r| kustomize::is_kustomization(r, path))
+        .flat_map(|r| kustomize::patch_files(r, path))
+        .collect()
+}
+
+/// The CRDs of `files`, the first definition of a group and kind first (for checks that only
+/// need an index: the editor's workspace CRDs).
+pub(super) fn index_of<'a>(files: impl IntoIterator<Item = &'a Loaded>) -> CrdIndex {
+    let mut index = CrdIndex::default();
+    for c in files.into_iter().flat_map(|f| &f.crds) {
+        index.insert(Arc::clone(c));
+    }
+    index
+}
