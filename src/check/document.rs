@@ -258,6 +258,19 @@ pub(super) fn check_document(
                     }
                 }
             }
+            // A partial object kustomize merges into another: not a resource of its own.
+            DocKind::Resource if ws.is_patch_file(&f.source.name) => {
+                let r = resource_ref(root);
+                let at = root.get("kind").map(|n| n.span);
+                let message = format!(
+                    "{} {} is a kustomize patch (a kustomization names this file under patches): not validated on its own",
+                    r.api_version, r.kind
+                );
+                out.push(
+                    diag("resource/kustomize-patch", message, &f.source, at)
+                        .with_document(doc.index),
+                );
+            }
             DocKind::Resource => {
                 let r = Arc::new(resource_ref(root));
                 resources.push((doc.index, Arc::clone(&r)));
@@ -328,6 +341,19 @@ pub(super) fn check_resource(
                 &f.source,
                 at_type,
             )
+        } else if let Some(project) = model::third_party_project(group) {
+            diag(
+                "resource/third-party-crd",
+                format!(
+                    "{}, Kind={} is defined by a CRD of {project}, which is not among the checked files: the resource was not validated",
+                    r.api_version, r.kind
+                ),
+                &f.source,
+                at_type,
+            )
+            .with_help(format!(
+                "to validate it, pass {project}'s CRDs with --crds PATH or `crds` in crdlint.toml"
+            ))
         } else {
             diag(
                 "resource/missing-crd",

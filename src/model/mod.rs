@@ -99,6 +99,89 @@ pub fn is_builtin_group(group: &str) -> bool {
     }
 }
 
+/// The project that publishes the CRDs of a well-known API group (one a repository uses but
+/// does not define: cert-manager's Certificate beside an operator, a ServiceMonitor for its
+/// metrics), when it is one.
+pub fn third_party_project(group: &str) -> Option<&'static str> {
+    const PROJECTS: &[(&str, &str)] = &[
+        ("cert-manager.io", "cert-manager"),
+        ("acme.cert-manager.io", "cert-manager"),
+        ("trust.cert-manager.io", "cert-manager trust-manager"),
+        ("monitoring.coreos.com", "prometheus-operator"),
+        (
+            "monitoring.googleapis.com",
+            "Google Cloud Managed Service for Prometheus",
+        ),
+        ("operators.coreos.com", "Operator Lifecycle Manager"),
+        (
+            "packages.operators.coreos.com",
+            "Operator Lifecycle Manager",
+        ),
+        ("gateway.networking.k8s.io", "Gateway API"),
+        ("gateway.networking.x-k8s.io", "Gateway API"),
+        ("snapshot.storage.k8s.io", "the CSI external-snapshotter"),
+        (
+            "groupsnapshot.storage.k8s.io",
+            "the CSI external-snapshotter",
+        ),
+        ("networking.istio.io", "Istio"),
+        ("security.istio.io", "Istio"),
+        ("telemetry.istio.io", "Istio"),
+        ("argoproj.io", "Argo"),
+        ("external-secrets.io", "External Secrets Operator"),
+        (
+            "generators.external-secrets.io",
+            "External Secrets Operator",
+        ),
+        ("keda.sh", "KEDA"),
+        ("eventing.keda.sh", "KEDA"),
+        ("kyverno.io", "Kyverno"),
+        ("wgpolicyk8s.io", "the Policy Reports working group"),
+        ("source.toolkit.fluxcd.io", "Flux"),
+        ("kustomize.toolkit.fluxcd.io", "Flux"),
+        ("helm.toolkit.fluxcd.io", "Flux"),
+        ("notification.toolkit.fluxcd.io", "Flux"),
+        ("image.toolkit.fluxcd.io", "Flux"),
+        ("cluster.x-k8s.io", "Cluster API"),
+        ("infrastructure.cluster.x-k8s.io", "Cluster API"),
+        ("bootstrap.cluster.x-k8s.io", "Cluster API"),
+        ("controlplane.cluster.x-k8s.io", "Cluster API"),
+        ("addons.cluster.x-k8s.io", "Cluster API"),
+        ("traefik.io", "Traefik"),
+        ("traefik.containo.us", "Traefik"),
+        ("projectcontour.io", "Contour"),
+        ("configuration.konghq.com", "Kong"),
+        ("policy.networking.k8s.io", "the Network Policy API"),
+        ("autoscaling.k8s.io", "the Vertical Pod Autoscaler"),
+        ("metrics.k8s.io", "metrics-server"),
+        ("opentelemetry.io", "the OpenTelemetry Operator"),
+        ("jaegertracing.io", "the Jaeger Operator"),
+        ("cilium.io", "Cilium"),
+        ("crd.projectcalico.org", "Calico"),
+        ("projectcalico.org", "Calico"),
+        ("velero.io", "Velero"),
+        ("serving.knative.dev", "Knative"),
+        ("eventing.knative.dev", "Knative"),
+        ("tekton.dev", "Tekton"),
+        ("triggers.tekton.dev", "Tekton"),
+        ("postgresql.cnpg.io", "CloudNativePG"),
+        ("secrets-store.csi.x-k8s.io", "the Secrets Store CSI Driver"),
+        ("karpenter.sh", "Karpenter"),
+        ("karpenter.k8s.aws", "Karpenter"),
+        ("kueue.x-k8s.io", "Kueue"),
+        ("jobset.x-k8s.io", "JobSet"),
+        ("ray.io", "KubeRay"),
+        ("kubeflow.org", "Kubeflow"),
+        ("sparkoperator.k8s.io", "the Spark operator"),
+        ("elbv2.k8s.aws", "the AWS Load Balancer Controller"),
+        ("vpcresources.k8s.aws", "the VPC resource controller"),
+        ("crossplane.io", "Crossplane"),
+        ("pkg.crossplane.io", "Crossplane"),
+        ("apiextensions.crossplane.io", "Crossplane"),
+    ];
+    PROJECTS.iter().find(|(g, _)| *g == group).map(|(_, p)| *p)
+}
+
 /// Configuration files that look like Kubernetes objects but are never sent to an API server:
 /// read by a tool (kustomize, kind, kubeadm, the kubelet, the scheduler, the API server's own
 /// configuration files, OLM's scorecard, test runners), so neither validated nor reported as
