@@ -1,6 +1,7 @@
 //! crdlint: validate Kubernetes custom resources against their CRDs, offline, as the API
 //! server would, and lint the CRDs themselves.
 
+pub mod builtin;
 pub mod cel;
 pub mod check;
 pub mod cli;

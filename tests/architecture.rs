@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("wording", 2),
     ("model", 3),
     ("cel", 4),
+    ("builtin", 4),
     ("validate", 5),
     ("lint", 6),
     ("diagnostics", 7),
