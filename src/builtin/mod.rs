@@ -17,6 +17,7 @@
 //! `openAPIV3Schema`, with the adjustments kubectl-validate makes to built-in schemas (see
 //! [`resolve`] and `tools/builtin-schemas/NOTES.md`).
 
+pub mod as_crd;
 pub mod lifecycle;
 pub mod resolve;
 
@@ -26,6 +27,7 @@ use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+pub use as_crd::{crd_for, is_builtin_group};
 pub use lifecycle::{ApiStatus, Lifecycle, api_status, lifecycle};
 
 static INDEX_JSON: &str = include_str!("../../data/builtin/index.json");

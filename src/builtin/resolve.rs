@@ -21,6 +21,8 @@
 //!   `x-kubernetes-preserve-unknown-fields: true`. Upstream publishes them as `{type: object}`
 //!   or `{}`, so kubectl-validate prunes everything under them and reports each key as an unknown
 //!   field; the API server accepts any JSON there.
+//! - kubectl-validate's patch for two gaps its tests apply (see [`native_validation_patch`]):
+//!   `Container.image` required, `ContainerPort.protocol` an enum defaulting to TCP.
 //! - Recursion (only `JSONSchemaProps`, the CRD schema type, refers to itself) is cut at the
 //!   first re-entry: the inner reference becomes `{type: object,
 //!   x-kubernetes-preserve-unknown-fields: true}`, so a CRD's `openAPIV3Schema` root is checked
@@ -56,6 +58,38 @@ const FREE_FORM_ANY: [&str; 4] = [
     "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
     "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray",
 ];
+
+/// kubectl-validate's patch for gaps of the published schemas that the server's native
+/// validation fills (`pkg/openapiclient/patches/1.23/api/v1.json`, which its own tests apply):
+/// a container needs an `image` (`validateContainers`: `image: Required value`), and a port's
+/// `protocol` is one of SCTP, TCP and UDP, TCP by default (`validateContainerPorts`,
+/// `SetDefaults_ContainerPort`). Applied to every minor: the server has done both since long
+/// before 1.23.
+fn native_validation_patch(name: &str, v: &mut Value) {
+    match name {
+        "io.k8s.api.core.v1.Container" => {
+            let required = v
+                .as_object_mut()
+                .map(|m| m.entry("required").or_insert_with(|| json!([])));
+            if let Some(Value::Array(r)) = required
+                && !r.iter().any(|x| x == "image")
+            {
+                r.push(json!("image"));
+            }
+        }
+        "io.k8s.api.core.v1.ContainerPort" => {
+            if let Some(p) = v
+                .pointer_mut("/properties/protocol")
+                .and_then(Value::as_object_mut)
+            {
+                p.insert("type".into(), json!("string"));
+                p.insert("default".into(), json!("TCP"));
+                p.insert("enum".into(), json!(["SCTP", "TCP", "UDP"]));
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Inline definition `name` of `group_version` in `minor`. `None` when a definition it needs is
 /// not embedded for that minor (the tests make sure this never happens for a served kind).
@@ -119,6 +153,9 @@ impl<'a> Resolver<'a> {
             && NULLABLE.contains(&name)
         {
             set_nullable_everywhere(v);
+        }
+        if let Some(v) = &mut v {
+            native_validation_patch(name, v);
         }
         v
     }
@@ -236,8 +273,12 @@ mod tests {
         assert_eq!(containers["x-kubernetes-list-map-keys"], json!(["name"]));
         let container = &containers["items"];
         assert_eq!(container["type"], "object");
-        assert_eq!(container["required"], json!(["name"]));
+        // Upstream publishes `required: [name]`; kubectl-validate's patch adds the image.
+        assert_eq!(container["required"], json!(["name", "image"]));
         assert_eq!(container["default"], json!({}));
+        let protocol = at(container, &["ports", "[]", "protocol"]);
+        assert_eq!(protocol["enum"], json!(["SCTP", "TCP", "UDP"]));
+        assert_eq!(protocol["default"], "TCP");
         assert_eq!(at(container, &["image"])["type"], "string");
         // Until 1.29 upstream published containers without list-type.
         let d29 = lookup(29, "apps", "v1", "Deployment").unwrap().schema;

@@ -3,6 +3,7 @@
 
 use super::workspace::{ConversionPatch, Workspace};
 use super::*;
+use crate::builtin;
 
 /// Check loaded files against an index, adding to `report` (sorted, counted).
 pub(super) fn check_files(
@@ -71,7 +72,7 @@ pub(super) fn check_file(
     let per_doc: Vec<FileOutcome> = f
         .docs
         .par_iter()
-        .map(|doc| check_document(f, doc, index, ws))
+        .map(|doc| check_document(f, doc, index, ws, rules.kubernetes_minor))
         .collect();
     let mut outcome = FileOutcome {
         diagnostics: f.diagnostics.clone(),
@@ -177,6 +178,7 @@ pub(super) fn check_document(
     doc: &yaml::Document,
     index: &CrdIndex,
     ws: &Workspace,
+    minor: Option<u32>,
 ) -> FileOutcome {
     let mut out = Vec::new();
     let mut resources = Vec::new();
@@ -254,7 +256,7 @@ pub(super) fn check_document(
                     {
                         let r = Arc::new(resource_ref(item));
                         resources.push((doc.index, Arc::clone(&r)));
-                        check_resource(item, r, doc.index, f, index, &mut out);
+                        check_resource(item, r, doc.index, f, index, minor, &mut out);
                     }
                 }
             }
@@ -274,7 +276,7 @@ pub(super) fn check_document(
             DocKind::Resource => {
                 let r = Arc::new(resource_ref(root));
                 resources.push((doc.index, Arc::clone(&r)));
-                check_resource(root, r, doc.index, f, index, &mut out);
+                check_resource(root, r, doc.index, f, index, minor, &mut out);
             }
         }
     }
@@ -315,6 +317,7 @@ pub(super) fn check_resource(
     doc: usize,
     f: &Loaded,
     index: &CrdIndex,
+    minor: Option<u32>,
     out: &mut Vec<Diagnostic>,
 ) {
     let (group, version) = model::split_api_version(&r.api_version);
@@ -325,52 +328,30 @@ pub(super) fn check_resource(
         .get("kind")
         .map(|n| n.span)
         .or_else(|| node.get("apiVersion").map(|n| n.span));
-    let with_resource = |mut d: Diagnostic| {
+    let at_version = node.get("apiVersion").map(|n| n.span);
+    let mut push = |d: Diagnostic| {
+        let mut d = d;
         d.document = Some(doc);
         d.resource = Some(Arc::clone(&r));
-        d
+        out.push(d);
     };
-    let Some(crd) = index.get(group, &r.kind) else {
-        let d = if model::is_builtin_group(group) {
-            diag(
-                "resource/builtin-skipped",
-                format!(
-                    "{} {} is a built-in type; its schema is not checked yet",
-                    r.api_version, r.kind
-                ),
-                &f.source,
-                at_type,
-            )
-        } else if let Some(project) = model::third_party_project(group) {
-            diag(
-                "resource/third-party-crd",
-                format!(
-                    "{}, Kind={} is defined by a CRD of {project}, which is not among the checked files: the resource was not validated",
-                    r.api_version, r.kind
-                ),
-                &f.source,
-                at_type,
-            )
-            .with_help(format!(
-                "to validate it, pass {project}'s CRDs with --crds PATH or `crds` in crdlint.toml"
-            ))
-        } else {
-            diag(
-                "resource/missing-crd",
-                format!(
-                    "no CustomResourceDefinition found for {}, Kind={}: the resource was not validated",
-                    r.api_version, r.kind
-                ),
-                &f.source,
-                at_type,
-            )
-            .with_help(format!(
-                "pass the CRD that defines kind {} in group {} with --crds PATH (a file or directory)",
-                r.kind, group
-            ))
-        };
-        out.push(with_resource(d));
-        return;
+    let builtin_crd;
+    let crd: &model::Crd = match index.get(group, &r.kind) {
+        // A CRD loaded for a built-in group still wins.
+        Some(crd) => crd,
+        None if builtin::is_builtin_group(group) => {
+            match builtin_kind(&r, minor, f, at_type, at_version, &mut push) {
+                Some(c) => {
+                    builtin_crd = c;
+                    &builtin_crd
+                }
+                None => return,
+            }
+        }
+        None => {
+            push(missing_crd(&r, group, f, at_type));
+            return;
+        }
     };
     let Some(v) = crd.version(version).filter(|v| v.served) else {
         let defined = crd.version(version).is_some();
@@ -398,15 +379,194 @@ pub(super) fn check_resource(
                 r.kind, r.api_version
             ),
             &f.source,
-            node.get("apiVersion").map(|n| n.span),
+            at_version,
         )
         .with_help(format!("served versions: {}", served.join(", ")));
-        out.push(with_resource(d));
+        push(d);
         return;
     };
-    for e in validate::validate_resource(node, crd, v) {
-        out.push(with_resource(field_diagnostic(e, &f.source)));
+    if v.deprecated {
+        let warning = v
+            .deprecation_warning
+            .clone()
+            .unwrap_or_else(|| model::crd::default_deprecation_warning(crd, &v.name));
+        push(diag(
+            "resource/deprecated-version",
+            warning,
+            &f.source,
+            at_version,
+        ));
     }
+    for e in validate::validate_resource(node, crd, v) {
+        push(field_diagnostic(e, &f.source));
+    }
+}
+
+/// The diagnostic of a resource no CRD defines.
+fn missing_crd(r: &ResourceRef, group: &str, f: &Loaded, at_type: Option<Span>) -> Diagnostic {
+    if let Some(project) = model::third_party_project(group) {
+        return diag(
+            "resource/third-party-crd",
+            format!(
+                "{}, Kind={} is defined by a CRD of {project}, which is not among the checked files: the resource was not validated",
+                r.api_version, r.kind
+            ),
+            &f.source,
+            at_type,
+        )
+        .with_help(format!(
+            "to validate it, pass {project}'s CRDs with --crds PATH or `crds` in crdlint.toml"
+        ));
+    }
+    diag(
+        "resource/missing-crd",
+        format!(
+            "no CustomResourceDefinition found for {}, Kind={}: the resource was not validated",
+            r.api_version, r.kind
+        ),
+        &f.source,
+        at_type,
+    )
+    .with_help(format!(
+        "pass the CRD that defines kind {} in group {} with --crds PATH (a file or directory)",
+        r.kind, group
+    ))
+}
+
+/// A resource of a built-in group under the targeted Kubernetes version (`kubernetes-version`,
+/// default the newest embedded): removed, deprecated or unknown API versions are reported, and
+/// the kind's schema is returned to validate against when it is served.
+fn builtin_kind(
+    r: &ResourceRef,
+    minor: Option<u32>,
+    f: &Loaded,
+    at_type: Option<Span>,
+    at_version: Option<Span>,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Option<Arc<model::Crd>> {
+    use builtin::ApiStatus;
+    let (group, version) = model::split_api_version(&r.api_version);
+    let target = minor.unwrap_or_else(builtin::latest);
+    // Schemas are embedded for 1.23 to 1.35: a target outside takes the nearest; whether the
+    // API is served is still decided for the target itself where the lifecycle data knows.
+    let embedded = target.clamp(builtin::versions()[0], builtin::latest());
+    let lifecycle = builtin::lifecycle(group, version, &r.kind);
+    let removed_by_target = lifecycle.filter(|l| l.removed.is_some_and(|m| m <= target));
+    let status = match removed_by_target {
+        Some(l) => ApiStatus::Removed(l),
+        None if target < embedded && lifecycle.is_some_and(|l| l.removed.is_some()) => {
+            // Removed later than the (older) target: served there, validated with the oldest
+            // embedded schema when that still has it.
+            match builtin::kind(embedded, group, version, &r.kind) {
+                Some(_) => ApiStatus::Served,
+                None => {
+                    push(builtin_skipped(r, target, f, at_type));
+                    return None;
+                }
+            }
+        }
+        None => builtin::api_status(embedded, group, version, &r.kind),
+    };
+    match status {
+        ApiStatus::Removed(l) => {
+            let removed = l.removed.unwrap_or(target);
+            let replacement = l
+                .replacement
+                .as_ref()
+                .map(|rep| format!("; use {rep}"))
+                .unwrap_or_default();
+            push(diag(
+                "resource/removed-api",
+                format!(
+                    "no matches for kind {:?} in version {:?}: {} {} was removed in Kubernetes 1.{removed}{replacement} (the target is 1.{target})",
+                    r.kind, r.api_version, r.api_version, r.kind
+                ),
+                &f.source,
+                at_version,
+            ));
+            None
+        }
+        ApiStatus::GroupVersionRemoved { removed } => {
+            push(diag(
+                "resource/removed-api",
+                format!(
+                    "no matches for kind {:?} in version {:?}: {} was removed in Kubernetes 1.{removed} (the target is 1.{target})",
+                    r.kind, r.api_version, r.api_version
+                ),
+                &f.source,
+                at_version,
+            ));
+            None
+        }
+        ApiStatus::NotServed => {
+            let minors = builtin::kind_minors(group, version, &r.kind);
+            let served = match (minors.first(), minors.last()) {
+                (Some(a), Some(b)) if a == b => {
+                    format!(": Kubernetes 1.{a} serves it, the target is 1.{target}")
+                }
+                (Some(a), Some(b)) => {
+                    format!(": Kubernetes 1.{a} to 1.{b} serve it, the target is 1.{target}")
+                }
+                _ => String::new(),
+            };
+            let mut d = diag(
+                "resource/unknown-kind",
+                format!(
+                    "no matches for kind {:?} in version {:?}{served}",
+                    r.kind, r.api_version
+                ),
+                &f.source,
+                at_type,
+            );
+            let kinds: Vec<String> = builtin::kinds(embedded, group, version)
+                .iter()
+                .filter(|k| k.resource.is_some())
+                .map(|k| k.kind.clone())
+                .collect();
+            if served.is_empty() && !kinds.is_empty() {
+                d = d.with_help(format!("{} serves: {}", r.api_version, kinds.join(", ")));
+            }
+            push(d);
+            None
+        }
+        ApiStatus::Deprecated(l) => {
+            if let Some(w) = l.warning_message() {
+                push(diag("resource/deprecated-api", w, &f.source, at_version));
+            }
+            builtin_schema(r, group, version, embedded, target, f, at_type, push)
+        }
+        ApiStatus::Served => builtin_schema(r, group, version, embedded, target, f, at_type, push),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn builtin_schema(
+    r: &ResourceRef,
+    group: &str,
+    version: &str,
+    embedded: u32,
+    target: u32,
+    f: &Loaded,
+    at_type: Option<Span>,
+    push: &mut dyn FnMut(Diagnostic),
+) -> Option<Arc<model::Crd>> {
+    let crd = builtin::crd_for(embedded, group, version, &r.kind);
+    if crd.is_none() {
+        push(builtin_skipped(r, target, f, at_type));
+    }
+    crd
+}
+
+fn builtin_skipped(r: &ResourceRef, target: u32, f: &Loaded, at_type: Option<Span>) -> Diagnostic {
+    diag(
+        "resource/builtin-skipped",
+        format!(
+            "{} {} is a built-in type crdlint has no schema for (Kubernetes 1.{target}): it was not validated",
+            r.api_version, r.kind
+        ),
+        &f.source,
+        at_type,
+    )
 }
 
 pub(super) fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagnostic {

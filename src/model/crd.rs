@@ -13,6 +13,10 @@ pub struct CrdVersion {
     pub index: usize,
     pub served: bool,
     pub storage: bool,
+    /// `deprecated: true`: the server warns every client of this version.
+    pub deprecated: bool,
+    /// The warning it sends instead of its default one.
+    pub deprecation_warning: Option<String>,
     /// With the status subresource, the server drops `status` on create and update.
     pub status_subresource: bool,
     pub schema: Option<Arc<Schema>>,
@@ -63,6 +67,19 @@ fn has_cel_rules(n: &Node) -> bool {
     }
 }
 
+/// How the server checks `metadata.name` (and `generateName`) of a kind. Custom resources are
+/// DNS subdomains; built-in kinds have their own rule (see `crate::builtin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NameRule {
+    /// `NameIsDNSSubdomain`.
+    #[default]
+    Subdomain,
+    /// `NameIsDNSLabel` (Namespace; Service under `RelaxedServiceNameValidation`).
+    Label,
+    /// `path.IsValidPathSegmentName` (the RBAC kinds: `system:controller:x` is a valid name).
+    PathSegment,
+}
+
 #[derive(Debug)]
 pub struct Crd {
     /// `metadata.name`, e.g. `widgets.demo.example.com`.
@@ -72,6 +89,10 @@ pub struct Crd {
     pub plural: String,
     pub namespaced: bool,
     pub versions: Vec<CrdVersion>,
+    /// How `metadata.name` is checked.
+    pub name_rule: NameRule,
+    /// A built-in kind, validated by its published schema (`crate::builtin`), not a CRD.
+    pub builtin: bool,
     /// Every version has the same schema: the server holds it once, as the internal
     /// `spec.validation`, and reports its problems once.
     pub schema_shared: bool,
@@ -98,6 +119,27 @@ fn str_at<'a>(node: &'a Node, path: &[&str]) -> Option<&'a str> {
         n = n.get(k)?;
     }
     n.as_str()
+}
+
+/// The warning the API server sends for a deprecated version without a `deprecationWarning`
+/// (apiextensions-apiserver `customresource_handler.go` defaultDeprecationWarning): the newest
+/// served, non-deprecated version newer than it is named.
+pub fn default_deprecation_warning(crd: &Crd, deprecated: &str) -> String {
+    let mut msg = format!("{}/{deprecated} {} is deprecated", crd.group, crd.kind);
+    let newest = crd
+        .versions
+        .iter()
+        .filter(|v| {
+            v.served
+                && !v.deprecated
+                && super::version_priority::compare(deprecated, &v.name).is_lt()
+        })
+        .map(|v| v.name.as_str())
+        .max_by(|a, b| super::version_priority::compare(a, b));
+    if let Some(v) = newest {
+        msg.push_str(&format!("; use {}/{v} {}", crd.group, crd.kind));
+    }
+    msg
 }
 
 /// The schema node of a `spec.versions` entry.
@@ -177,6 +219,11 @@ pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
             index: i,
             served: v.get("served").and_then(Node::as_bool).unwrap_or(false),
             storage: v.get("storage").and_then(Node::as_bool).unwrap_or(false),
+            deprecated: v.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            deprecation_warning: v
+                .get("deprecationWarning")
+                .and_then(Node::as_str)
+                .map(str::to_string),
             status_subresource: has_status(v),
             schema,
             schema_path,
@@ -197,6 +244,8 @@ pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
         plural: plural.unwrap_or_default().to_string(),
         namespaced: str_at(spec, &["scope"]) != Some("Cluster"),
         versions,
+        name_rule: NameRule::Subdomain,
+        builtin: false,
         schema_shared: shared,
         origin: origin.to_string(),
         document,

@@ -84,6 +84,14 @@ fn validate_embedded(node: &Node, at: &str, out: &mut Vec<FieldError>) {
     if let Some(meta) = node.get("metadata")
         && object_meta::decode(meta, &meta_path, out)
     {
-        object_meta::validate(Some(meta), &meta_path, false, true, node.span, out);
+        object_meta::validate(
+            Some(meta),
+            &meta_path,
+            false,
+            true,
+            crate::model::crd::NameRule::Subdomain,
+            node.span,
+            out,
+        );
     }
 }

@@ -52,6 +52,7 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
             "metadata",
             true,
             crd.namespaced,
+            crd.name_rule,
             obj.span,
             &mut out,
         );

@@ -8,6 +8,7 @@
 
 use super::k8s_names;
 use super::path;
+use crate::model::crd::NameRule;
 use crate::source::Span;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
@@ -150,11 +151,23 @@ fn str_field<'a>(meta: &'a Node, key: &str) -> Option<(&'a str, Span)> {
 
 /// Step 2: ObjectMeta validation. `require_name` is true for the resource itself and false
 /// for embedded resources (whose metadata is optional).
+/// The errors of a name (or, with `prefix`, a generateName) under a kind's name rule.
+pub fn name_errors(rule: NameRule, name: &str, prefix: bool) -> Vec<String> {
+    match rule {
+        NameRule::Subdomain => k8s_names::name_is_dns_subdomain(name, prefix),
+        NameRule::Label => k8s_names::name_is_dns_label(name, prefix),
+        NameRule::PathSegment if prefix => k8s_names::is_valid_path_segment_prefix(name),
+        NameRule::PathSegment => k8s_names::is_valid_path_segment_name(name),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn validate(
     meta: Option<&Node>,
     at: &str,
     require_name: bool,
     namespaced: bool,
+    name_rule: NameRule,
     anchor: Span,
     out: &mut Vec<FieldError>,
 ) {
@@ -162,7 +175,7 @@ pub fn validate(
     let meta = meta.unwrap_or(&empty);
     let generate_name = str_field(meta, "generateName").filter(|(s, _)| !s.is_empty());
     if let Some((g, span)) = generate_name {
-        let errors = k8s_names::name_is_dns_subdomain(g, true);
+        let errors = name_errors(name_rule, g, true);
         push_invalid(
             out,
             "metadata/name",
@@ -174,7 +187,7 @@ pub fn validate(
     }
     match str_field(meta, "name").filter(|(s, _)| !s.is_empty()) {
         Some((name, span)) => {
-            let errors = k8s_names::name_is_dns_subdomain(name, false);
+            let errors = name_errors(name_rule, name, false);
             push_invalid(
                 out,
                 "metadata/name",
