@@ -199,10 +199,17 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     // `--exclude` replaces the file's `exclude`; both `extend-exclude`s add to it.
+    let default_exclude: Vec<String> = crate::discover::DEFAULT_EXCLUDE
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
     let excluded = match (&args.exclude, &config) {
         (Some(globs), _) => add_exclude(&cwd, globs),
-        (None, Some(c)) => add_exclude(&c.base, c.exclude.as_deref().unwrap_or_default()),
-        (None, None) => true,
+        (None, Some(c)) => match &c.exclude {
+            Some(globs) => add_exclude(&c.base, globs),
+            None => add_exclude(&c.base, &default_exclude),
+        },
+        (None, None) => add_exclude(&cwd, &default_exclude),
     } && config
         .as_ref()
         .is_none_or(|c| add_exclude(&c.base, &c.extend_exclude))

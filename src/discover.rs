@@ -65,6 +65,16 @@ pub struct DiscoverError {
     pub message: String,
 }
 
+/// What `exclude` is when neither `crdlint.toml` nor the command line sets it: the assertion
+/// files of kuttl and chainsaw end-to-end tests (`00-assert.yaml`, `01-errors.yaml`), partial
+/// objects those runners match against a cluster, never applied.
+pub const DEFAULT_EXCLUDE: [&str; 4] = [
+    "[0-9]*-assert*.yaml",
+    "[0-9]*-assert*.yml",
+    "[0-9]*-errors*.yaml",
+    "[0-9]*-errors*.yml",
+];
+
 /// Paths left out of a check: gitignore-style globs (`vendor/`, `**/testdata`, `!keep.yaml`), each
 /// set relative to its own base directory (that of `crdlint.toml`, or the current directory for
 /// the command line). A directory that matches is not walked; a file that matches is not read,

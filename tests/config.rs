@@ -526,3 +526,22 @@ fn a_bad_exclude_glob_is_an_error_naming_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"b{\""));
 }
+
+#[test]
+fn test_runner_assertion_files_are_excluded_by_default() {
+    let dir = project_with_bad_resources();
+    let p = dir.path();
+    // A kuttl/chainsaw assertion: a partial object matched against a cluster.
+    std::fs::create_dir_all(p.join("tests/e2e/basic")).unwrap();
+    let bad = std::fs::read_to_string(p.join("bad.yaml")).unwrap();
+    std::fs::write(p.join("tests/e2e/basic/00-assert.yaml"), &bad).unwrap();
+    std::fs::write(p.join("tests/e2e/basic/01-errors.yml"), &bad).unwrap();
+    let json = ["check", "--format", "json", "--extend-exclude", "vendor,testdata,/bad.yaml"];
+    assert_eq!(files_with_errors(&crdlint(p, &json)), Vec::<String>::new());
+    // Setting `exclude` replaces the default.
+    std::fs::write(p.join("crdlint.toml"), "exclude = []\n").unwrap();
+    assert_eq!(
+        files_with_errors(&crdlint(p, &json)),
+        ["tests/e2e/basic/00-assert.yaml", "tests/e2e/basic/01-errors.yml"]
+    );
+}

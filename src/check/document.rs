@@ -574,7 +574,7 @@ pub(super) fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagn
     d.field = Some(e.field().to_string());
     d.reason = Some(e.kind.reason());
     d.help = e.help;
-    if e.status_dropped {
+    if e.status_dropped || e.server_warns {
         d.severity = Severity::Warning;
     }
     d

@@ -77,7 +77,13 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     };
     schema_check::validate(&obj, s, "", &mut out);
     embedded::validate(&obj, s, "", true, &mut out);
+    let from = out.len();
     list_types::validate(&obj, s, "", &mut out);
+    if crd.builtin {
+        for e in &mut out[from..] {
+            list_types::as_native_validation(e);
+        }
+    }
     if cel::skipped::has_blocking_error(&out) {
         if version.has_cel_rules() {
             out.push(cel::skipped::skipped(obj.span));

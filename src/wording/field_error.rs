@@ -92,6 +92,9 @@ pub struct FieldError {
     /// Found in `status`, which the server drops on create and update when the status
     /// subresource is enabled: reported as a warning, not an error.
     pub status_dropped: bool,
+    /// The server accepts it, with a warning: reported as a warning (duplicate entries of some
+    /// lists of built-in kinds, which their native validation allows).
+    pub server_warns: bool,
     /// Our own wording, for findings that are not API-server field errors (or that the server
     /// words differently, like strict decoding's `unknown field "x"`).
     pub own_message: Option<String>,
@@ -116,6 +119,7 @@ impl FieldError {
             span,
             rule,
             status_dropped: false,
+            server_warns: false,
             own_message: None,
             help: None,
         }
