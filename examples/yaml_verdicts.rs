@@ -43,8 +43,14 @@ fn main() {
                     }
                     _ => None,
                 };
+                let duplicate = d
+                    .problems
+                    .iter()
+                    .find(|p| matches!(p.kind, ProblemKind::DuplicateKey { .. }))
+                    .map(|p| p.message.clone());
                 serde_json::json!({
                     "index": d.index,
+                    "duplicate": duplicate,
                     "start_line": start_line,
                     "json": json,
                     "error": error,

@@ -77,41 +77,85 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
     let mut docs = Vec::new();
     let chunks = split::split_documents(text);
     for (i, chunk) in chunks.iter().enumerate() {
+        if docs.len() == max_documents {
+            // Kubernetes reads a `---` chunk as one document: count the chunks not read
+            // (this one included) rather than parse them.
+            let total = docs.len() + (chunks.len() - i);
+            docs.push(Document {
+                index: docs.len(),
+                root: None,
+                span: Span::new(chunk.start, text.len()),
+                problems: vec![Problem {
+                    kind: ProblemKind::Limit,
+                    message: format!(
+                        "the file holds {total} documents, more than the limit of {max_documents}: the documents from here on are not read"
+                    ),
+                    // The line that starts the first document not read.
+                    span: Span::new(
+                        chunk.start,
+                        chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len()),
+                    ),
+                }],
+                not_read: true,
+            });
+            return docs;
+        }
+        let line_end = chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len());
+        if let Some(rest) = chunk
+            .text
+            .strip_prefix("---")
+            .map(|rest| &rest[..rest.find('\n').unwrap_or(rest.len())])
+            .filter(|rest| {
+                let t = rest.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
         {
-            let (root, problems) = parse_chunk(chunk.text, chunk.start);
-            if docs.len() == max_documents {
-                // Kubernetes reads a `---` chunk as one document: count the chunks not read
-                // (this one included) rather than parse them.
-                let total = docs.len() + (chunks.len() - i);
-                docs.push(Document {
-                    index: docs.len(),
-                    root: None,
-                    span: Span::new(chunk.start, text.len()),
-                    problems: vec![Problem {
-                        kind: ProblemKind::Limit,
-                        message: format!(
-                            "the file holds {total} documents, more than the limit of {max_documents}: the documents from here on are not read"
-                        ),
-                        // The line that starts the first document not read.
-                        span: Span::new(
-                            chunk.start,
-                            chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len()),
-                        ),
-                    }],
-                    not_read: true,
-                });
-                return docs;
+            // apimachinery's YAMLReader refuses a `---` line with more than a comment after
+            // it, and reads no further (kubectl fails on the file; kubectl-validate stops).
+            // The document that this line ends is lost with it.
+            let mut start = chunk.start;
+            if docs
+                .last()
+                .is_some_and(|d: &Document| d.span.end == chunk.start)
+            {
+                start = docs.pop().map_or(start, |d| d.span.start);
             }
             docs.push(Document {
                 index: docs.len(),
-                root,
-                span: Span::new(chunk.start, chunk.start + chunk.text.len()),
-                problems,
+                root: None,
+                span: Span::new(start, text.len()),
+                problems: vec![Problem {
+                    kind: ProblemKind::Syntax,
+                    message: format!("invalid Yaml document separator: {}", rest.trim()),
+                    span: Span::new(chunk.start, line_end),
+                }],
                 not_read: false,
             });
+            return docs;
         }
+        let (root, problems) = if is_empty_document(chunk.text) {
+            (None, Vec::new())
+        } else {
+            parse_chunk(chunk.text, chunk.start)
+        };
+        docs.push(Document {
+            index: docs.len(),
+            root,
+            span: Span::new(chunk.start, chunk.start + chunk.text.len()),
+            problems,
+            not_read: false,
+        });
     }
     docs
+}
+
+/// kubectl-validate's `IsEmptyYamlDocument`: only blank lines, comments and `---` lines. Such
+/// a document is not parsed (so a tab before a comment there is no error).
+fn is_empty_document(text: &str) -> bool {
+    text.split('\n').all(|line| {
+        let t = line.trim();
+        t.is_empty() || t.starts_with('#') || t == "---"
+    })
 }
 
 /// A finished node on its way to its parent, with what go-yaml's decoder knows of it.
@@ -212,6 +256,20 @@ fn go_sharp_v(v: &Value, nested: bool) -> String {
     }
 }
 
+/// The first NaN or infinity Go's JSON encoder meets (object keys in sorted order).
+fn first_non_finite(n: &Node) -> Option<&Node> {
+    match &n.value {
+        Value::Float(f) if !f.is_finite() => Some(n),
+        Value::Seq(items) => items.iter().find_map(first_non_finite),
+        Value::Map(entries) => {
+            let mut sorted: Vec<&Entry> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            sorted.into_iter().find_map(|e| first_non_finite(&e.value))
+        }
+        _ => None,
+    }
+}
+
 /// go-yaml's `allowedAliasRatio`.
 fn allowed_alias_ratio(decode_count: u64) -> f64 {
     const LOW: u64 = 400_000;
@@ -243,7 +301,8 @@ struct Builder {
     parse_error: Option<Problem>,
     decode_error: Option<Problem>,
     convert_error: Option<Problem>,
-    marshal_error: Option<Problem>,
+    /// A NaN or infinite value was read (JSON encoding fails if it is in the final tree).
+    non_finite: bool,
     /// Set once the tree can no longer be built (a decode error): events are still read for
     /// the parse errors that would take precedence.
     building: bool,
@@ -268,14 +327,18 @@ impl Builder {
             parse_error: None,
             decode_error: None,
             convert_error: None,
-            marshal_error: None,
+            non_finite: false,
             building: true,
             stop: false,
         }
     }
 
     fn span(&self, start: Mark, end: Mark) -> Span {
-        Span::new(self.base + start.pos, self.base + end.pos.max(start.pos))
+        let start = start.pos.min(self.len);
+        Span::new(
+            self.base + start,
+            self.base + end.pos.clamp(start, self.len),
+        )
     }
 
     fn problem(kind: ProblemKind, message: String, span: Span) -> Problem {
@@ -300,6 +363,7 @@ impl Builder {
     }
 
     fn syntax(&mut self, e: YamlError, text: &str) {
+        let text = &text[..self.len];
         let at = e.problem_mark.pos.min(text.len());
         let mut end = (at + 1).min(text.len());
         while end < text.len() && !text.is_char_boundary(end) {
@@ -408,15 +472,15 @@ impl Builder {
                         return;
                     }
                 };
-                let node_value = match go.to_value() {
-                    Ok(v) => v,
-                    Err(message) => {
-                        if self.marshal_error.is_none() {
-                            self.marshal_error =
-                                Some(Self::problem(ProblemKind::Syntax, message, span));
-                        }
-                        Value::Null
+                let node_value = match (&go, go.to_value()) {
+                    (_, Ok(v)) => v,
+                    // Kept as it is: a key is made a string (".nan", ".inf"), and a value fails
+                    // to encode only if it is still in the tree at the end.
+                    (GoScalar::Float(f), Err(_)) => {
+                        self.non_finite |= !key_position;
+                        Value::Float(*f)
                     }
+                    (_, Err(_)) => Value::Null,
                 };
                 if style == ScalarStyle::Plain && tag.is_none() {
                     self.note_implicit(&value, &node_value, span);
@@ -650,13 +714,24 @@ impl Builder {
                 KeyState::Value { key, span } => match key {
                     Ok(key) => self.set_entry(key, span, done.node, true),
                     Err((type_name, key_text)) => {
-                        if self.convert_error.is_none() {
-                            let message = format!(
-                                "unsupported map key of type: {type_name}, key: {key_text}, value: {}",
-                                go_sharp_v(&done.node.value, false)
-                            );
-                            self.convert_error =
-                                Some(Self::problem(ProblemKind::Syntax, message, span));
+                        let head = format!(
+                            "unsupported map key of type: {type_name}, key: {key_text}, value: "
+                        );
+                        // The same key again replaces its value, as in the Go map.
+                        if self
+                            .convert_error
+                            .as_ref()
+                            .is_none_or(|p| p.message.starts_with(&head))
+                        {
+                            let value = match &done.go {
+                                Some(go) => go.go_sharp_v(),
+                                None => go_sharp_v(&done.node.value, false),
+                            };
+                            self.convert_error = Some(Self::problem(
+                                ProblemKind::Syntax,
+                                format!("{head}{value}"),
+                                span,
+                            ));
                         }
                     }
                 },
@@ -752,13 +827,25 @@ impl Builder {
     }
 
     fn finish(mut self) -> (Option<Node>, Vec<Problem>) {
+        let marshal_error = match &self.root {
+            Some(root) if self.non_finite => first_non_finite(root).map(|n| {
+                let Value::Float(f) = n.value else {
+                    unreachable!()
+                };
+                Self::problem(
+                    ProblemKind::Syntax,
+                    format!("json: unsupported value: {}", node::format_go_float(f)),
+                    n.span,
+                )
+            }),
+            _ => None,
+        };
         let error = self
             .parse_error
             .take()
             .or(self.decode_error.take())
             .or(self.convert_error.take())
-            .or(self.marshal_error.take());
-        let _ = self.len;
+            .or(marshal_error);
         match error {
             Some(p) => {
                 self.problems.push(p);
@@ -769,21 +856,65 @@ impl Builder {
     }
 }
 
+/// A block scalar's span starts at its content (go-yaml's starts at the indicator).
+fn block_scalar_content(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    let Some(nl) = bytes[start..end]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+    else {
+        return (start, end);
+    };
+    let mut from = start + nl;
+    while from < end && matches!(bytes[from], b' ' | b'\t' | b'\r' | b'\n') {
+        from += 1;
+    }
+    if from >= end {
+        return (start, start);
+    }
+    // go-yaml ends it at the start of the line that ends it; crdlint (as before) after that
+    // line's indentation.
+    let mut to = end;
+    while to < bytes.len() && bytes[to] == b' ' {
+        to += 1;
+    }
+    (from, to)
+}
+
 /// Parse one chunk as sigs.k8s.io/yaml does: its first document only (go-yaml's `Unmarshal`
 /// reads no further).
 fn parse_chunk(text: &str, base: usize) -> (Option<Node>, Vec<Problem>) {
+    // apimachinery's YAMLReader ends every line it keeps with a line break: a document at
+    // the end of a file without one is read with one.
+    let len = text.len();
+    let owned;
+    let text = if text.ends_with('\n') {
+        text
+    } else {
+        owned = format!("{text}\n");
+        &owned
+    };
     let mut parser = goyaml::parser::Parser::new(text);
-    let mut b = Builder::new(base, text.len());
+    let mut b = Builder::new(base, len);
     while let Some(ev) = parser.next_event() {
         match ev {
             Err(e) => {
                 b.syntax(e, text);
                 break;
             }
-            Ok(ev) => match ev.kind {
+            Ok(mut ev) => match ev.kind {
                 EventKind::StreamStart | EventKind::DocumentStart { .. } => {}
                 EventKind::StreamEnd | EventKind::DocumentEnd { .. } => break,
                 _ => {
+                    if let EventKind::Scalar {
+                        style: ScalarStyle::Literal | ScalarStyle::Folded,
+                        ..
+                    } = ev.kind
+                    {
+                        (ev.start.pos, ev.end.pos) =
+                            block_scalar_content(text, ev.start.pos, ev.end.pos);
+                    }
                     b.on_event(ev);
                     if b.stop {
                         break;

@@ -48,6 +48,7 @@ pub fn resolve_plain(s: &str) -> Resolved {
     }
     if YAML_STYLE_FLOAT.is_match(&plain)
         && let Ok(f) = plain.parse::<f64>()
+        && f.is_finite()
     {
         return Resolved::Value(float_value(f));
     }
@@ -58,11 +59,17 @@ pub fn resolve_plain(s: &str) -> Resolved {
 /// A float as it comes back from the JSON round trip: Go's encoder prints integral values
 /// below 1e21 without a fraction, and the unstructured decoder reads those as int64.
 pub fn float_value(f: f64) -> Value {
-    if f.fract() == 0.0 && f.abs() < 1e21 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
-        Value::Int(f as i64)
-    } else {
-        Value::Float(f)
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        // The decoder reads the encoder's digits (shortest round trip, no exponent below
+        // 1e21) as an int64 when they fit one.
+        if f.abs() < 9007199254740992.0 {
+            return Value::Int(f as i64);
+        }
+        if let Ok(i) = format!("{f}").parse::<i64>() {
+            return Value::Int(i);
+        }
     }
+    Value::Float(f)
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`, `0o`, `0b`, a leading `0`
@@ -259,10 +266,12 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
     }
     match hint {
         b'.' => {
-            if go_decimal_float(s) {
-                if let Ok(f) = s.parse::<f64>() {
-                    return ("float", GoScalar::Float(f), false);
-                }
+            // Go's ParseFloat fails (and the scalar stays a string) out of range.
+            if go_decimal_float(s)
+                && let Ok(f) = s.parse::<f64>()
+                && f.is_finite()
+            {
+                return ("float", GoScalar::Float(f), false);
             }
         }
         b'D' | b'S' => {
@@ -278,6 +287,7 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
             }
             if YAML_STYLE_FLOAT.is_match(&plain)
                 && let Ok(f) = plain.parse::<f64>()
+                && f.is_finite()
             {
                 return ("float", GoScalar::Float(f), false);
             }

@@ -208,10 +208,17 @@ pub struct Scanner<'a> {
     pos: usize,
     pub mark: Mark,
 
-    /// Reader emulation: where the first refused character is, and how much input the reader
-    /// has decoded so far (it decodes in [`RAW_BUFFER_SIZE`] chunks, only when asked for more).
+    /// Reader emulation (readerc.go's `yaml_parser_update_buffer`): the reader reads
+    /// [`RAW_BUFFER_SIZE`] bytes at a time and decodes them only when the scanner asks for more
+    /// characters than it holds (`unread`). Its refusal of a control character surfaces when
+    /// that character is decoded, and its buffer's first bytes (the character at `buf0`, where
+    /// the last refill moved the unread characters to) are what go-yaml's `is_bom` looks at.
     bad: Option<(usize, usize)>,
+    unread: usize,
     decoded_end: usize,
+    raw_end: usize,
+    eof: bool,
+    buf0: usize,
 
     pub stream_start_produced: bool,
     pub stream_end_produced: bool,
@@ -223,6 +230,11 @@ pub struct Scanner<'a> {
     indents: Vec<isize>,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
+    /// go-yaml's `simple_keys_by_tok` map (token number -> index in `simple_keys`), kept as
+    /// go-yaml keeps it, stale entries included: its quirks decide some documents (an empty
+    /// flow collection as a key). Token numbers only grow, so it is a sorted queue whose
+    /// entries behind the parsed tokens can be dropped.
+    simple_keys_by_tok: VecDeque<(usize, usize)>,
     pub error: Option<YamlError>,
 }
 
@@ -236,7 +248,11 @@ impl<'a> Scanner<'a> {
             pos: 0,
             mark: Mark::default(),
             bad: first_disallowed(text),
+            unread: 0,
             decoded_end: 0,
+            raw_end: 0,
+            eof: false,
+            buf0: 0,
             stream_start_produced: false,
             stream_end_produced: false,
             flow_level: 0,
@@ -247,13 +263,17 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             simple_key_allowed: false,
             simple_keys: Vec::new(),
+            simple_keys_by_tok: VecDeque::new(),
             error: None,
         };
-        // yaml_parser_determine_encoding: a UTF-8 BOM is dropped before anything is read,
-        // without moving the mark.
+        // yaml_parser_determine_encoding: the first raw read, and a UTF-8 BOM dropped before
+        // anything is decoded, without moving the mark.
+        s.raw_end = RAW_BUFFER_SIZE.min(s.input.len());
         if s.input.starts_with(b"\xEF\xBB\xBF") {
             s.pos = 3;
+            s.decoded_end = 3;
         }
+        s.buf0 = s.pos;
         s
     }
 
@@ -321,51 +341,69 @@ impl<'a> Scanner<'a> {
     fn as_hex(&self, k: usize) -> u32 {
         (self.ch(k) as char).to_digit(16).unwrap_or(0)
     }
-    fn is_bom(&self, k: usize) -> bool {
-        self.ch(k) == 0xEF && self.ch(k + 1) == 0xBB && self.ch(k + 2) == 0xBF
+    /// go-yaml's `is_bom` ignores its position and looks at the start of the reader's buffer.
+    fn is_bom(&self, _k: usize) -> bool {
+        let b = |i: usize| self.input.get(self.buf0 + i).copied().unwrap_or(0);
+        b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF
     }
 
-    /// `cache`/`yaml_parser_update_buffer`: make `length` characters available. Only the
-    /// reader's refusal of a control character can fail, and only once the reader reaches the
-    /// chunk of input that holds it.
+    /// `cache`/`yaml_parser_update_buffer`: make `length` characters available.
     #[inline]
     fn cache(&mut self, length: usize) -> R {
-        if self.bad.is_none() {
+        if self.unread >= length {
             return Ok(());
         }
-        self.cache_slow(length)
+        self.update_buffer(length)
     }
 
     #[cold]
-    fn cache_slow(&mut self, length: usize) -> R {
-        let Some((bad_start, bad_end)) = self.bad else {
-            return Ok(());
-        };
-        // Byte just past the `length` characters from here.
-        let mut need = self.pos;
-        for _ in 0..length {
-            if need >= self.input.len() {
+    fn update_buffer(&mut self, length: usize) -> R {
+        // The unread characters move to the start of the buffer.
+        self.buf0 = self.pos;
+        let mut first = true;
+        while self.unread < length {
+            if !first || self.decoded_end == self.raw_end {
+                // yaml_parser_update_raw_buffer: keep the undecoded tail, fill up to the
+                // buffer's size; a read with nothing left reports the end of the input.
+                if self.raw_end < self.input.len() {
+                    self.raw_end = (self.decoded_end + RAW_BUFFER_SIZE).min(self.input.len());
+                } else {
+                    self.eof = true;
+                }
+            }
+            first = false;
+            // Decode the complete characters read.
+            let mut end = self.raw_end;
+            if end < self.input.len() {
+                while end > self.decoded_end && !self.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+            }
+            if end > self.decoded_end {
+                if let Some((bad_start, _)) = self.bad
+                    && bad_start >= self.decoded_end
+                    && bad_start < end
+                {
+                    return Err(YamlError {
+                        kind: ErrorKind::Reader,
+                        context: "",
+                        context_mark: Mark::default(),
+                        problem: Cow::Borrowed("control characters are not allowed"),
+                        problem_mark: Mark::default(),
+                    });
+                }
+                let chunk = &self.text[self.decoded_end..end];
+                self.unread += if chunk.is_ascii() {
+                    chunk.len()
+                } else {
+                    chunk.chars().count()
+                };
+                self.decoded_end = end;
+            }
+            if self.eof {
+                // A NUL ends the characters.
+                self.unread += 1;
                 break;
-            }
-            need += width(self.input[need]).max(1);
-        }
-        let need = need.min(self.input.len());
-        if need > self.decoded_end || self.decoded_end == 0 {
-            while self.decoded_end < self.input.len()
-                && (need > self.decoded_end || self.decoded_end == 0)
-            {
-                self.decoded_end = (self.decoded_end / RAW_BUFFER_SIZE + 1) * RAW_BUFFER_SIZE;
-            }
-            self.decoded_end = self.decoded_end.min(self.input.len());
-            if bad_end <= self.decoded_end {
-                let _ = bad_start;
-                return Err(YamlError {
-                    kind: ErrorKind::Reader,
-                    context: "",
-                    context_mark: Mark::default(),
-                    problem: Cow::Borrowed("control characters are not allowed"),
-                    problem_mark: Mark::default(),
-                });
             }
         }
         Ok(())
@@ -375,6 +413,7 @@ impl<'a> Scanner<'a> {
     fn skip(&mut self) {
         self.mark.index += 1;
         self.mark.column += 1;
+        self.unread = self.unread.saturating_sub(1);
         self.pos += width(self.ch(0)).max(1);
     }
 
@@ -383,11 +422,13 @@ impl<'a> Scanner<'a> {
             self.mark.index += 2;
             self.mark.column = 0;
             self.mark.line += 1;
+            self.unread = self.unread.saturating_sub(2);
             self.pos += 2;
         } else if self.is_break(0) {
             self.mark.index += 1;
             self.mark.column = 0;
             self.mark.line += 1;
+            self.unread = self.unread.saturating_sub(1);
             self.pos += width(self.ch(0));
         }
     }
@@ -400,6 +441,7 @@ impl<'a> Scanner<'a> {
         self.pos += w;
         self.mark.index += 1;
         self.mark.column += 1;
+        self.unread = self.unread.saturating_sub(1);
     }
 
     #[inline]
@@ -412,6 +454,7 @@ impl<'a> Scanner<'a> {
         self.pos += w;
         self.mark.index += 1;
         self.mark.column += 1;
+        self.unread = self.unread.saturating_sub(1);
     }
 
     fn read_line(&mut self, s: &mut Vec<u8>) {
@@ -421,6 +464,7 @@ impl<'a> Scanner<'a> {
             s.push(b'\n');
             self.pos += 2;
             self.mark.index += 1;
+            self.unread = self.unread.saturating_sub(1);
         } else if b0 == b'\r' || b0 == b'\n' {
             s.push(b'\n');
             self.pos += 1;
@@ -436,6 +480,7 @@ impl<'a> Scanner<'a> {
         self.mark.index += 1;
         self.mark.column = 0;
         self.mark.line += 1;
+        self.unread = self.unread.saturating_sub(1);
     }
 
     fn mark_here(&self) -> Mark {
@@ -502,7 +547,7 @@ impl<'a> Scanner<'a> {
     fn insert_token(&mut self, pos: Option<usize>, token: Token<'a>) {
         match pos {
             None => self.tokens.push_back(token),
-            Some(p) => self.tokens.insert(p, token),
+            Some(p) => self.tokens.insert(p.min(self.tokens.len()), token),
         }
     }
 
@@ -512,17 +557,20 @@ impl<'a> Scanner<'a> {
             if !self.tokens.is_empty() {
                 // Is the head token a possible simple key? Then the tokens after it decide.
                 let head = self.tokens_parsed;
-                let found = self
-                    .simple_keys
-                    .iter()
-                    .rposition(|k| k.possible && k.token_number == head);
-                match found {
-                    None => break,
-                    Some(i) => {
+                while self
+                    .simple_keys_by_tok
+                    .front()
+                    .is_some_and(|&(t, _)| t < head)
+                {
+                    self.simple_keys_by_tok.pop_front();
+                }
+                match self.simple_keys_by_tok.front() {
+                    Some(&(t, i)) if t == head && i < self.simple_keys.len() => {
                         if !self.simple_key_is_valid(i)? {
                             break;
                         }
                     }
+                    _ => break,
                 }
             }
             self.fetch_next_token()?;
@@ -624,7 +672,32 @@ impl<'a> Scanner<'a> {
         )
     }
 
-    /// `yaml_simple_key_is_valid` for `self.simple_keys[i]` (known to be possible).
+    fn by_tok_set(&mut self, token_number: usize, index: usize) {
+        match self.simple_keys_by_tok.back_mut() {
+            Some(last) if last.0 == token_number => last.1 = index,
+            Some(last) if last.0 > token_number => {
+                match self
+                    .simple_keys_by_tok
+                    .binary_search_by_key(&token_number, |&(t, _)| t)
+                {
+                    Ok(i) => self.simple_keys_by_tok[i].1 = index,
+                    Err(i) => self.simple_keys_by_tok.insert(i, (token_number, index)),
+                }
+            }
+            _ => self.simple_keys_by_tok.push_back((token_number, index)),
+        }
+    }
+
+    fn by_tok_delete(&mut self, token_number: usize) {
+        if let Ok(i) = self
+            .simple_keys_by_tok
+            .binary_search_by_key(&token_number, |&(t, _)| t)
+        {
+            self.simple_keys_by_tok.remove(i);
+        }
+    }
+
+    /// `yaml_simple_key_is_valid` for `self.simple_keys[i]`.
     fn simple_key_is_valid(&mut self, i: usize) -> R<bool> {
         let key = self.simple_keys[i];
         if !key.possible {
@@ -656,6 +729,7 @@ impl<'a> Scanner<'a> {
             self.remove_simple_key()?;
             let last = self.simple_keys.len() - 1;
             self.simple_keys[last] = key;
+            self.by_tok_set(key.token_number, last);
         }
         Ok(())
     }
@@ -672,6 +746,8 @@ impl<'a> Scanner<'a> {
                 );
             }
             self.simple_keys[i].possible = false;
+            let t = self.simple_keys[i].token_number;
+            self.by_tok_delete(t);
         }
         Ok(())
     }
@@ -701,7 +777,9 @@ impl<'a> Scanner<'a> {
     fn decrease_flow_level(&mut self) {
         if self.flow_level > 0 {
             self.flow_level -= 1;
-            self.simple_keys.pop();
+            if let Some(k) = self.simple_keys.pop() {
+                self.by_tok_delete(k.token_number);
+            }
         }
     }
 
@@ -730,7 +808,8 @@ impl<'a> Scanner<'a> {
                 return self.fail(e);
             }
             let token = Token::new(typ, mark, mark);
-            let pos = number.map(|n| n - self.tokens_parsed);
+            // A position behind the parsed tokens appends, as in go-yaml.
+            let pos = number.and_then(|n| n.checked_sub(self.tokens_parsed));
             self.insert_token(pos, token);
         }
         Ok(())
@@ -883,8 +962,9 @@ impl<'a> Scanner<'a> {
         let valid = self.simple_key_is_valid(i)?;
         if valid {
             let key = self.simple_keys[i];
+            // A position behind the parsed tokens appends, as in go-yaml.
             self.insert_token(
-                Some(key.token_number - self.tokens_parsed),
+                key.token_number.checked_sub(self.tokens_parsed),
                 Token::new(TokenType::Key, key.mark, key.mark),
             );
             self.roll_indent(
@@ -894,6 +974,7 @@ impl<'a> Scanner<'a> {
                 key.mark,
             )?;
             self.simple_keys[i].possible = false;
+            self.by_tok_delete(key.token_number);
             self.simple_key_allowed = false;
         } else {
             if self.flow_level == 0 {
