@@ -1033,6 +1033,187 @@ mod tests {
         assert_eq!(parse_stream_limited(&text, 6).len(), 6);
     }
 
+    /// The one Syntax or Limit problem of a document that kubectl refuses.
+    fn refused(text: &str) -> Problem {
+        let d = one(text);
+        assert!(d.root.is_none(), "{text:?} was read: {:?}", d.root);
+        d.problems
+            .into_iter()
+            .find(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::Limit))
+            .unwrap_or_else(|| panic!("{text:?}: no error"))
+    }
+
+    fn json(text: &str) -> String {
+        let d = one(text);
+        assert!(
+            !d.problems
+                .iter()
+                .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::Limit)),
+            "{text:?}: {:?}",
+            d.problems
+        );
+        d.root.map(|r| r.to_json()).unwrap_or_else(|| "null".into())
+    }
+
+    #[test]
+    fn flow_collection_closed_at_the_parent_indentation_is_read() {
+        // kubectl reads these (go-yaml does not check indentation inside flow collections);
+        // a YAML 1.2 parser refuses them.
+        assert_eq!(
+            json("args: [\n  --a,\n  --b\n]\n"),
+            r#"{"args":["--a","--b"]}"#
+        );
+        assert_eq!(
+            json("spec:\n  args: [\n    p,\n    q\n  ]\n"),
+            r#"{"spec":{"args":["p","q"]}}"#
+        );
+        assert_eq!(
+            json("spec:\n  m: {a: 1,\nb: 2}\n"),
+            r#"{"spec":{"m":{"a":1,"b":2}}}"#
+        );
+    }
+
+    #[test]
+    fn multi_line_quoted_scalar_at_the_parent_indentation_is_read() {
+        assert_eq!(
+            json("spec:\n  msg: \"one\n  two\"\n"),
+            r#"{"spec":{"msg":"one two"}}"#
+        );
+        assert_eq!(
+            json("spec:\n  msg: 'one\ntwo'\n"),
+            r#"{"spec":{"msg":"one two"}}"#
+        );
+    }
+
+    #[test]
+    fn unknown_escape_is_refused_as_kubectl_words_it() {
+        let text = "a: \"x\\/y\"\n";
+        let p = refused(text);
+        assert_eq!(p.kind, ProblemKind::Syntax);
+        assert_eq!(p.message, "yaml: found unknown escape character");
+        assert_eq!(&text[p.span.start..p.span.end], "\\");
+    }
+
+    #[test]
+    fn syntax_errors_are_worded_as_kubectl_words_them() {
+        for (text, message) in [
+            (
+                "a: 1\nb: [\n",
+                "yaml: line 2: did not find expected node content",
+            ),
+            (
+                "a: {b: 1\nc: 2\n",
+                "yaml: line 1: did not find expected ',' or '}'",
+            ),
+            (
+                "a: b: c\n",
+                "yaml: mapping values are not allowed in this context",
+            ),
+            (
+                "a:\n  b: 1\n c: 2\n",
+                "yaml: line 2: did not find expected key",
+            ),
+            // The separator the YAMLReader keeps counts as a line.
+            (
+                "---\na: [\n",
+                "yaml: line 2: did not find expected node content",
+            ),
+            ("a: \x01\n", "yaml: control characters are not allowed"),
+        ] {
+            assert_eq!(refused(text).message, message, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn merge_values_and_order_are_go_yamls() {
+        assert_eq!(
+            refused("m:\n  <<: 1\n").message,
+            "yaml: map merge requires map or sequence of maps as the value"
+        );
+        assert_eq!(
+            refused("s: &s [{a: 1}]\nm:\n  <<: *s\n").message,
+            "yaml: map merge requires map or sequence of maps as the value"
+        );
+        // A merge written after a key overrides it; earlier maps of a list win.
+        assert_eq!(
+            json("b: &b {p: 1, q: 2}\nm:\n  q: 3\n  <<: *b\n"),
+            r#"{"b":{"p":1,"q":2},"m":{"p":1,"q":2}}"#
+        );
+        assert_eq!(
+            json("m:\n  <<: [{a: 1}, {a: 2, b: 2}]\n"),
+            r#"{"m":{"a":1,"b":2}}"#
+        );
+    }
+
+    #[test]
+    fn anchors_and_aliases_fail_as_in_go_yaml() {
+        assert_eq!(
+            refused("a: &a [*a]\n").message,
+            "yaml: anchor 'a' value contains itself"
+        );
+        assert_eq!(
+            refused("a: *nope\n").message,
+            "yaml: unknown anchor 'nope' referenced"
+        );
+        // go-yaml's own ratio check, below crdlint's bound on alias-created nodes.
+        let text = format!(
+            "a: &a [{}]\nb: [{}]\n",
+            vec!["x"; 2000].join(", "),
+            vec!["*a"; 200].join(", ")
+        );
+        let p = refused(&text);
+        assert_eq!(p.kind, ProblemKind::Limit);
+        assert_eq!(p.message, "yaml: document contains excessive aliasing");
+    }
+
+    #[test]
+    fn tags_and_json_conversion_fail_as_in_kubectl() {
+        assert_eq!(
+            refused("a: !!int abc\n").message,
+            "yaml: cannot decode !!str `abc` as a !!int"
+        );
+        assert_eq!(
+            refused("~: 1\n").message,
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"
+        );
+        assert_eq!(refused("a: .nan\n").message, "json: unsupported value: NaN");
+        assert_eq!(json(".nan: 1\n"), r#"{".nan":1}"#);
+        assert_eq!(json("a: !!binary aGVsbG8=\n"), r#"{"a":"hello"}"#);
+        assert_eq!(json("1e6: a\n1.5: b\n"), r#"{"1.5":"b","1e+06":"a"}"#);
+        assert_eq!(json("a: 1e400\n"), r#"{"a":"1e400"}"#);
+    }
+
+    #[test]
+    fn only_the_first_document_of_a_chunk_is_read() {
+        assert_eq!(json("a: 1\n...\nb: 2\n"), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn separator_with_content_ends_the_file() {
+        let docs = parse_stream("a: 1\n---\nb: 2\n--- c\nd: 3\n");
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].root.is_some());
+        assert!(docs[1].root.is_none());
+        assert_eq!(
+            docs[1].problems[0].message,
+            "invalid Yaml document separator: c"
+        );
+    }
+
+    #[test]
+    fn go_yaml_quirks_are_kept() {
+        // An empty flow collection loses its simple key (go-yaml's simple_keys_by_tok).
+        assert_eq!(json("[]: v\n"), "[]");
+        assert_eq!(
+            refused("a: 1\n[]: v\n").message,
+            "yaml: line 1: did not find expected key"
+        );
+        // A BOM after the start of the stream is content.
+        assert_eq!(json("x: 1\n\u{feff}a: 1\n"), "{\"x\":1,\"\u{feff}a\":1}");
+        // A comment-only document is not parsed (a tab before it is no error).
+        assert!(one("\t# c\n").problems.is_empty());
+    }
+
     #[test]
     fn comment_only_document_is_empty() {
         let d = one("# just a comment\n");
