@@ -286,6 +286,8 @@ fn allowed_alias_ratio(decode_count: u64) -> f64 {
 struct Builder {
     base: usize,
     len: usize,
+    /// Positions (in the text parsed) where the YAMLReader dropped a CR before a line feed.
+    cr: Vec<usize>,
     stack: Vec<Frame>,
     anchors: HashMap<String, Slot>,
     next_open: u64,
@@ -311,10 +313,11 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(base: usize, len: usize) -> Self {
+    fn new(base: usize, len: usize, cr: Vec<usize>) -> Self {
         Builder {
             base,
             len,
+            cr,
             stack: Vec::new(),
             anchors: HashMap::new(),
             next_open: 0,
@@ -333,11 +336,24 @@ impl Builder {
         }
     }
 
+    /// A position in the text parsed, as a position in the document's text: a line feed
+    /// whose CR was dropped maps to itself as a start, to its CR as an end.
+    fn original(&self, pos: usize, end: bool) -> usize {
+        let dropped = if self.cr.is_empty() {
+            0
+        } else if end {
+            self.cr.partition_point(|&q| q < pos)
+        } else {
+            self.cr.partition_point(|&q| q <= pos)
+        };
+        (pos + dropped).min(self.len)
+    }
+
     fn span(&self, start: Mark, end: Mark) -> Span {
-        let start = start.pos.min(self.len);
+        let start = self.original(start.pos, false);
         Span::new(
             self.base + start,
-            self.base + end.pos.clamp(start, self.len),
+            self.base + self.original(end.pos, true).max(start),
         )
     }
 
@@ -363,8 +379,7 @@ impl Builder {
     }
 
     fn syntax(&mut self, e: YamlError, text: &str) {
-        let text = &text[..self.len];
-        let at = e.problem_mark.pos.min(text.len());
+        let at = self.original(e.problem_mark.pos, false);
         let mut end = (at + 1).min(text.len());
         while end < text.len() && !text.is_char_boundary(end) {
             end += 1;
@@ -472,26 +487,40 @@ impl Builder {
                         return;
                     }
                 };
-                let node_value = match (&go, go.to_value()) {
-                    (_, Ok(v)) => v,
-                    // Kept as it is: a key is made a string (".nan", ".inf"), and a value fails
-                    // to encode only if it is still in the tree at the end.
-                    (GoScalar::Float(f), Err(_)) => {
-                        self.non_finite |= !key_position;
-                        Value::Float(*f)
-                    }
-                    (_, Err(_)) => Value::Null,
-                };
-                if style == ScalarStyle::Plain && tag.is_none() {
-                    self.note_implicit(&value, &node_value, span);
+                if let GoScalar::Float(f) = go
+                    && !f.is_finite()
+                {
+                    // A key is made a string (".nan", ".inf"); a value fails to encode only if
+                    // it is still in the tree at the end.
+                    self.non_finite |= !key_position;
                 }
-                let node = Node::new(node_value, span);
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && matches!(go, GoScalar::Bool(_) | GoScalar::Int(_))
+                {
+                    let v = go.to_value().unwrap_or(Value::Null);
+                    self.note_implicit(&value, &v, span);
+                }
+                // The Go value is kept for a key (made a JSON key when its value comes) and an
+                // anchor (an alias may be a key); a key's node is only its span.
+                let (node, go) = if key_position {
+                    (Node::new(Value::Null, span), Some(go))
+                } else if anchor.is_some() || matches!(go, GoScalar::Uint(_)) {
+                    // (A uint64 value prints as Go prints it in a key conversion error.)
+                    (Node::new(go.clone().into_value(), span), Some(go))
+                } else {
+                    (Node::new(go.into_value(), span), None)
+                };
                 if let Some(name) = anchor {
+                    let node = match (&go, key_position) {
+                        (Some(go), true) => Node::new(go.clone().into_value(), span),
+                        _ => node.clone(),
+                    };
                     self.anchors.insert(
                         name.into_owned(),
                         Slot::Done(Rc::new(Anchored {
-                            node: node.clone(),
-                            go: Some(go.clone()),
+                            node,
+                            go: go.clone(),
                             cost: 1,
                             size: 1,
                         })),
@@ -499,7 +528,7 @@ impl Builder {
                 }
                 self.attach(Done {
                     node,
-                    go: Some(go),
+                    go,
                     merge,
                     alias: false,
                     cost: if merge { 0 } else { 1 },
@@ -699,8 +728,14 @@ impl Builder {
                         return;
                     }
                     let span = done.node.span;
-                    let key = match (&done.go, &done.node.value) {
-                        (Some(go), _) => go.to_key().map_err(|t| (t, go.go_sharp_v())),
+                    let key = match (done.go, &done.node.value) {
+                        (Some(go), _) => {
+                            let repr = match go {
+                                GoScalar::Null | GoScalar::Uint(_) => go.go_sharp_v(),
+                                _ => String::new(),
+                            };
+                            go.into_key().map_err(|t| (t, repr))
+                        }
                         (None, v @ (Value::Seq(_) | Value::Map(_))) => {
                             let message =
                                 format!("yaml: invalid map key: {}", go_sharp_v(v, false));
@@ -884,23 +919,37 @@ fn block_scalar_content(text: &str, start: usize, end: usize) -> (usize, usize) 
 
 /// Parse one chunk as sigs.k8s.io/yaml does: its first document only (go-yaml's `Unmarshal`
 /// reads no further).
-fn parse_chunk(text: &str, base: usize) -> (Option<Node>, Vec<Problem>) {
-    // apimachinery's YAMLReader ends every line it keeps with a line break: a document at
-    // the end of a file without one is read with one.
-    let len = text.len();
+fn parse_chunk(original: &str, base: usize) -> (Option<Node>, Vec<Problem>) {
+    // apimachinery's YAMLReader reads lines with bufio's ReadLine, which drops a CR before a
+    // line feed, and ends every line it keeps with a line feed: the text go-yaml parses.
+    // `cr` lists where CRs were dropped (as positions in that text), to map spans back.
+    let mut cr = Vec::new();
     let owned;
-    let text = if text.ends_with('\n') {
-        text
+    let text = if original.ends_with('\n')
+        && memchr::memmem::find(original.as_bytes(), b"\r\n").is_none()
+    {
+        original
     } else {
-        owned = format!("{text}\n");
+        let mut t = String::with_capacity(original.len() + 1);
+        let mut from = 0;
+        for i in memchr::memmem::find_iter(original.as_bytes(), b"\r\n") {
+            t.push_str(&original[from..i]);
+            cr.push(t.len());
+            from = i + 1;
+        }
+        t.push_str(&original[from..]);
+        if !t.ends_with('\n') {
+            t.push('\n');
+        }
+        owned = t;
         &owned
     };
     let mut parser = goyaml::parser::Parser::new(text);
-    let mut b = Builder::new(base, len);
+    let mut b = Builder::new(base, original.len(), cr);
     while let Some(ev) = parser.next_event() {
         match ev {
             Err(e) => {
-                b.syntax(e, text);
+                b.syntax(e, original);
                 break;
             }
             Ok(mut ev) => match ev.kind {
@@ -1212,6 +1261,20 @@ mod tests {
         assert_eq!(json("x: 1\n\u{feff}a: 1\n"), "{\"x\":1,\"\u{feff}a\":1}");
         // A comment-only document is not parsed (a tab before it is no error).
         assert!(one("\t# c\n").problems.is_empty());
+    }
+
+    #[test]
+    fn lines_are_read_as_the_yaml_reader_reads_them() {
+        // bufio's ReadLine drops the CR of a CRLF: "x\r\r\n y" is one break, not two.
+        assert_eq!(json("a: \"x\r\r\n y\"\r\n"), r#"{"a":"x y"}"#);
+        // Spans still point into the file as it is.
+        let text = "a: 1\r\nb: xy\r\n";
+        let root = one(text).root.unwrap();
+        let b = root.entry("b").unwrap();
+        assert_eq!(&text[b.value.span.start..b.value.span.end], "xy");
+        assert_eq!(&text[b.key_span.start..b.key_span.end], "b");
+        // A last line without a line break is read with one.
+        assert_eq!(json("a: |+\n  x"), r#"{"a":"x\n"}"#);
     }
 
     #[test]

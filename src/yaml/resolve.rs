@@ -480,8 +480,26 @@ impl GoScalar {
         })
     }
 
+    /// The value kept in the tree: [`GoScalar::to_value`] without the copy, and with NaN and
+    /// the infinities kept as floats (encoding them fails only if they stay in the tree).
+    pub fn into_value(self) -> Value {
+        match self {
+            GoScalar::Str(s) => Value::String(s),
+            GoScalar::Float(f) if !f.is_finite() => Value::Float(f),
+            other => other.to_value().unwrap_or(Value::Null),
+        }
+    }
+
     /// The JSON object key sigs.k8s.io/yaml makes of this map key, or its conversion error
     /// (the value is formatted by the caller).
+    pub fn into_key(self) -> Result<String, &'static str> {
+        match self {
+            GoScalar::Str(s) => Ok(s),
+            other => other.to_key(),
+        }
+    }
+
+    /// [`GoScalar::into_key`] of a copy.
     pub fn to_key(&self) -> Result<String, &'static str> {
         match self {
             GoScalar::Str(s) => Ok(s.clone()),
