@@ -95,7 +95,7 @@ impl Buf {
     }
 
     /// Append the input bytes `from..to`.
-    #[inline]
+    #[inline(always)]
     fn extend_input(&mut self, input: &[u8], from: usize, to: usize) {
         match &mut self.owned {
             Some(v) => v.extend_from_slice(&input[from..to]),
@@ -176,27 +176,24 @@ fn width(b: u8) -> usize {
 /// The first character go-yaml's reader refuses ("control characters are not allowed"), as
 /// a byte range.
 fn first_disallowed(text: &str) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    // Fast path: printable ASCII, tab, LF and CR are all allowed.
-    if bytes
-        .iter()
-        .all(|&b| (0x20..0x7F).contains(&b) || b == b'\t' || b == b'\n' || b == b'\r')
-    {
-        return None;
-    }
-    for (i, c) in text.char_indices() {
-        let v = c as u32;
-        let ok = v == 0x09
-            || v == 0x0A
-            || v == 0x0D
-            || (0x20..=0x7E).contains(&v)
-            || v == 0x85
-            || (0xA0..=0xD7FF).contains(&v)
-            || (0xE000..=0xFFFD).contains(&v)
-            || (0x10000..=0x10FFFF).contains(&v);
-        if !ok {
-            return Some((i, i + c.len_utf8()));
+    // In valid UTF-8 the refused characters are the C0 controls but tab, LF and CR, DEL, the
+    // C1 controls but NEL (C2 80..9F), and U+FFFE / U+FFFF (EF BF BE / EF BF BF).
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let bad = match c {
+            0x09 | 0x0A | 0x0D | 0x20..=0x7E => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => matches!(b.get(i + 1), Some(&n) if (0x80..=0x9F).contains(&n) && n != 0x85),
+            0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+            _ => false,
+        };
+        if bad {
+            let w = width(c).max(1);
+            return Some((i, (i + w).min(b.len())));
         }
+        i += 1;
     }
     None
 }
@@ -442,6 +439,35 @@ impl<'a> Scanner<'a> {
         self.mark.index += 1;
         self.mark.column += 1;
         self.unread = self.unread.saturating_sub(1);
+    }
+
+    /// Read, as repeated `read`s would, the characters from here up to (not including) the
+    /// first byte `stop` accepts, but never the last decoded character, so that the reader
+    /// refills exactly where go-yaml's does (`cache` after each `read`). `keep` characters stay
+    /// decoded for the caller's look-ahead. Returns whether anything was read.
+    #[inline]
+    fn read_while(&mut self, s: &mut Buf, keep: usize, stop: impl Fn(u8) -> bool) -> bool {
+        let from = self.pos;
+        let mut i = from;
+        let mut chars = 0;
+        let budget = self.unread.saturating_sub(keep);
+        while chars < budget {
+            let Some(&c) = self.input.get(i) else { break };
+            if c >= 0x80 || stop(c) {
+                break;
+            }
+            i += 1;
+            chars += 1;
+        }
+        if chars == 0 {
+            return false;
+        }
+        s.extend_input(self.input, from, i);
+        self.pos = i;
+        self.mark.index += chars;
+        self.mark.column += chars;
+        self.unread -= chars;
+        true
     }
 
     #[inline]
@@ -1517,6 +1543,10 @@ impl<'a> Scanner<'a> {
             trailing_breaks.clear();
             leading_blank = self.is_blank(0);
             while !self.is_breakz(0) {
+                // Runs of plain ASCII at once (what `read` and `cache(1)` would do).
+                if self.read_while(&mut s, 1, |c| c == b'\n' || c == b'\r') {
+                    continue;
+                }
                 self.read(&mut s);
                 self.c(1)?;
             }
@@ -1803,6 +1833,18 @@ impl<'a> Scanner<'a> {
                     || (self.flow_level > 0 && matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}'))
                 {
                     break;
+                }
+                if !leading_blanks && whitespaces.is_empty() {
+                    // Runs of ASCII that cannot end the scalar, at once (as `read` and
+                    // `cache(2)` would: never past what leaves two characters decoded).
+                    let flow = self.flow_level > 0;
+                    if self.read_while(&mut s, 2, |c| {
+                        matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b':' | 0)
+                            || (flow && matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}'))
+                    }) {
+                        end_mark = self.mark_here();
+                        continue;
+                    }
                 }
                 if leading_blanks || !whitespaces.is_empty() {
                     if leading_blanks {

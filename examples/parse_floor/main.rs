@@ -3,10 +3,14 @@
 //! over the files as `crdlint check` does, and print each reader's median:
 //! - `saphyr`: saphyr-parser's event parser, crdlint's previous reader (events only);
 //! - `goyaml`: crdlint's port of go-yaml v2's scanner and parser (events only): the floor;
+//! - `old tree`: crdlint's previous whole reader (saphyr-parser's events into the spanned
+//!   tree), kept in `saphyr_reader.rs` for this comparison only;
 //! - `tree`:   crdlint's whole reader, `yaml::parse_stream` (documents split, events, the
 //!   spanned tree with go-yaml's decoding and the JSON conversion's checks).
 //!
 //! Usage: cargo run --release --example parse_floor -- [--runs N] [--only READER] PATH...
+
+mod saphyr_reader;
 
 use crdlint::yaml;
 
@@ -37,7 +41,7 @@ fn files(p: PathBuf, out: &mut Vec<PathBuf>) {
     }
 }
 
-const READERS: [&str; 3] = ["saphyr", "goyaml", "tree"];
+const READERS: [&str; 4] = ["saphyr", "goyaml", "old tree", "tree"];
 
 /// One pass of a reader over every text; returns a count so the work is not optimised away.
 fn pass(reader: &str, texts: &[String]) -> usize {
@@ -62,6 +66,15 @@ fn pass(reader: &str, texts: &[String]) -> usize {
                             .count()
                     })
                     .sum::<usize>()
+            })
+            .sum(),
+        "old tree" => texts
+            .par_iter()
+            .map(|t| {
+                saphyr_reader::parse_stream_limited(t, yaml::MAX_DOCUMENTS)
+                    .iter()
+                    .filter(|d| d.root.is_some())
+                    .count()
             })
             .sum(),
         _ => texts
@@ -128,12 +141,16 @@ fn main() {
     let floor = medians[1];
     for (i, r) in READERS.iter().enumerate() {
         println!(
-            "  {r:<7} {:8.1} ms   x{:.2} of saphyr   x{:.2} of the goyaml floor   ({} {})",
+            "  {r:<8} {:8.1} ms   x{:.2} of saphyr   x{:.2} of the goyaml floor   ({} {})",
             medians[i],
             medians[i] / medians[0],
             medians[i] / floor,
             counts[i],
-            if *r == "tree" { "documents" } else { "events" }
+            if r.ends_with("tree") {
+                "documents"
+            } else {
+                "events"
+            }
         );
     }
 }
