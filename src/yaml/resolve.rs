@@ -221,10 +221,11 @@ pub fn resolve_go(
     if tag.is_empty() || want == rtag || want == "str" {
         return Ok((out, merge));
     }
-    if want == "float" && rtag == "int" {
-        if let GoScalar::Int(i) = out {
-            return Ok((GoScalar::Float(i as f64), false));
-        }
+    if want == "float"
+        && rtag == "int"
+        && let GoScalar::Int(i) = out
+    {
+        return Ok((GoScalar::Float(i as f64), false));
     }
     Err(format!(
         "cannot decode {} `{}` as a {}",
@@ -298,10 +299,10 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
                 if let Some(u) = go_parse_uint_base2(rest) {
                     return ("int", GoScalar::Uint(u), false);
                 }
-            } else if let Some(rest) = plain.strip_prefix("-0b") {
-                if let Some(i) = go_parse_int_base2(&format!("-{rest}")) {
-                    return ("int", GoScalar::Int(i), false);
-                }
+            } else if let Some(rest) = plain.strip_prefix("-0b")
+                && let Some(i) = go_parse_int_base2(&format!("-{rest}"))
+            {
+                return ("int", GoScalar::Int(i), false);
             }
         }
         _ => {}
@@ -408,7 +409,7 @@ fn go_timestamp(s: &str) -> bool {
 /// Go's `base64.StdEncoding.DecodeString` (padding required; CR and LF ignored).
 pub fn go_base64(s: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
-    if clean.len() % 4 != 0 {
+    if !clean.len().is_multiple_of(4) {
         return None;
     }
     let val = |b: u8| -> Option<u32> {

@@ -114,7 +114,7 @@ impl Buf {
         }
     }
 
-    fn to_owned_vec(&mut self, input: &[u8]) -> &mut Vec<u8> {
+    fn owned_vec(&mut self, input: &[u8]) -> &mut Vec<u8> {
         if self.owned.is_none() {
             self.owned = Some(input[self.start..self.end].to_vec());
         }
@@ -122,7 +122,7 @@ impl Buf {
     }
 
     fn push_bytes(&mut self, input: &[u8], bytes: &[u8]) {
-        self.to_owned_vec(input).extend_from_slice(bytes);
+        self.owned_vec(input).extend_from_slice(bytes);
     }
 
     fn finish<'a>(self, input: &'a str) -> Cow<'a, str> {
@@ -1653,9 +1653,7 @@ impl<'a> Scanner<'a> {
                     s.push_bytes(self.input, b"'");
                     self.skip();
                     self.skip();
-                } else if single && c == b'\'' {
-                    break;
-                } else if !single && c == b'"' {
+                } else if (single && c == b'\'') || (!single && c == b'"') {
                     break;
                 } else if !single && c == b'\\' && self.is_break(1) {
                     self.c(3)?;
