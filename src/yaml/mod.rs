@@ -171,6 +171,9 @@ struct Done {
     cost: u64,
     /// Nodes in the tree (for crdlint's own alias-expansion bound).
     size: usize,
+    /// An empty plain scalar (a key without a value): as a mapping value, it is placed at the
+    /// end of its key (go-yaml places it after the `:`, or at the next token in a flow mapping).
+    empty: bool,
 }
 
 struct Anchored {
@@ -216,6 +219,9 @@ struct Frame {
     anchor: Option<(String, u64)>,
     /// This sequence is the value of a merge key: go-yaml decodes its items, not itself.
     merge_list: bool,
+    /// An indentless block sequence: its span starts at its first item (as crdlint's spans
+    /// always did), not at the first `-`.
+    start_at_first_item: bool,
     cost: u64,
     size: usize,
 }
@@ -448,6 +454,13 @@ impl Builder {
     fn on_event(&mut self, ev: goyaml::Event<'_>) {
         let span = self.span(ev.start, ev.end);
         let is_seq = matches!(ev.kind, EventKind::SequenceStart { .. });
+        let indentless = matches!(
+            ev.kind,
+            EventKind::SequenceStart {
+                indentless: true,
+                ..
+            }
+        );
         match ev.kind {
             EventKind::Scalar {
                 anchor,
@@ -526,6 +539,10 @@ impl Builder {
                         })),
                     );
                 }
+                let empty = value.is_empty()
+                    && style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && span.is_empty();
                 self.attach(Done {
                     node,
                     go,
@@ -533,6 +550,7 @@ impl Builder {
                     alias: false,
                     cost: if merge { 0 } else { 1 },
                     size: 1,
+                    empty,
                 });
             }
             EventKind::Alias { anchor } => {
@@ -578,9 +596,8 @@ impl Builder {
                 if !self.building {
                     return;
                 }
-                let mut node = target.node.clone();
-                // The alias stands where it is written: the root of its copy points there.
-                node.span = span;
+                // The copy keeps the anchored node's spans.
+                let node = target.node.clone();
                 self.attach(Done {
                     node,
                     go: target.go.clone(),
@@ -588,6 +605,7 @@ impl Builder {
                     alias: true,
                     cost: target.cost.saturating_add(1),
                     size: target.size,
+                    empty: false,
                 });
             }
             EventKind::SequenceStart { anchor, .. } | EventKind::MappingStart { anchor, .. } => {
@@ -635,6 +653,7 @@ impl Builder {
                     body,
                     anchor,
                     merge_list,
+                    start_at_first_item: indentless,
                     cost: if merge_list { 0 } else { 1 },
                     size: 1,
                 });
@@ -682,6 +701,7 @@ impl Builder {
                     alias: false,
                     cost: frame.cost,
                     size: frame.size,
+                    empty: false,
                 });
             }
             EventKind::StreamStart
@@ -711,6 +731,9 @@ impl Builder {
         let merge_list = frame.merge_list;
         match &mut frame.body {
             Body::Seq(items) => {
+                if items.is_empty() && frame.start_at_first_item {
+                    frame.start = Span::new(done.node.span.start, done.node.span.start);
+                }
                 if merge_list && !matches!(done.node.value, Value::Map(_)) {
                     self.decode_fail(
                         ProblemKind::Syntax,
@@ -747,7 +770,13 @@ impl Builder {
                     *state = KeyState::Value { key, span };
                 }
                 KeyState::Value { key, span } => match key {
-                    Ok(key) => self.set_entry(key, span, done.node, true),
+                    Ok(key) => {
+                        let mut node = done.node;
+                        if done.empty {
+                            node.span = Span::new(span.end, span.end);
+                        }
+                        self.set_entry(key, span, node, true)
+                    }
                     Err((type_name, key_text)) => {
                         let head = format!(
                             "unsupported map key of type: {type_name}, key: {key_text}, value: "
@@ -906,7 +935,8 @@ fn block_scalar_content(text: &str, start: usize, end: usize) -> (usize, usize) 
         from += 1;
     }
     if from >= end {
-        return (start, start);
+        // No content: the indicator and its line.
+        return (start, end);
     }
     // go-yaml ends it at the start of the line that ends it; crdlint (as before) after that
     // line's indentation.

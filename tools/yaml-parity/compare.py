@@ -92,8 +92,10 @@ def classify(o, c):
     if norm_numbers(o.get("json")) != norm_numbers(c.get("json")):
         return "json"
     odup = "already set in map" in (o.get("strict_error") or "")
-    if odup != bool(c.get("duplicate")):
-        return "duplicate-key (strict)"
+    if odup and not c.get("duplicate"):
+        return "duplicate-key (strict): kubectl-validate only"
+    if c.get("duplicate") and not odup:
+        return "duplicate-key (strict): crdlint only"
     return None
 
 
@@ -159,7 +161,7 @@ def main():
                 cls = classify(od, cd)
                 if cls == "json" and random_in_kubectl(a.oracle, f, line, cd):
                     cls = "json (at random in kubectl: two keys make one JSON key)"
-                if cls == "duplicate-key (strict)":
+                if cls == "duplicate-key (strict): kubectl-validate only":
                     with open(f, encoding="utf-8", errors="replace") as fh:
                         if "<<" in fh.read():
                             cls = "duplicate-key (strict: a key also set by a merge)"

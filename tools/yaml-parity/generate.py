@@ -8,8 +8,9 @@ Three sources, all deterministic for a given seed:
      tags, directives, markers, long keys, numbers as keys and values ...);
   3. random mutations of both (a character deleted, inserted or doubled, a line's
      indentation changed, a tab put in), which mostly make near-miss syntax errors.
+With --noise, short random strings over YAML's indicators and a few tokens instead (fuzzing).
 
-Usage: generate.py OUTDIR [--count N] [--seed S]
+Usage: generate.py OUTDIR [--count N] [--seed S] [--noise]
 """
 import argparse
 import os
@@ -447,9 +448,21 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--count", type=int, default=12000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--noise", action="store_true")
     a = ap.parse_args()
     r = random.Random(a.seed)
     os.makedirs(a.outdir, exist_ok=True)
+    if a.noise:
+        alpha = list(":-?[]{},#&*!|>'\"%@` \t\n\r\\abcxyz019.~<=+") + [
+            "\ufeff", "\u2028", "\u0085", "\u00e9", "---", "...", "\n  ", "\n- ", "<<", ": ",
+            "!!int ", "&a ", "*a ", "|2-", '"\\u', "'",
+        ]
+        for i in range(a.count):
+            d = "".join(r.choice(alpha) for _ in range(r.randint(1, 40)))
+            with open(os.path.join(a.outdir, f"n{i:05d}.yaml"), "w", encoding="utf-8", newline="") as fh:
+                fh.write(d)
+        print(f"{a.count} random documents in {a.outdir}")
+        return
     docs = list(CASES)
     docs += [mutate(r, c) for c in CASES for _ in range(2)]
     while len(docs) < a.count:

@@ -115,6 +115,9 @@ pub enum EventKind<'a> {
         tag: Option<String>,
         implicit: bool,
         flow: bool,
+        /// A block sequence whose `-` stand at its key's indentation (no BLOCK-SEQUENCE-START
+        /// token; go-yaml's indentless sequence).
+        indentless: bool,
     },
     SequenceEnd,
     MappingStart {
