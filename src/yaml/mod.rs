@@ -693,7 +693,6 @@ impl Builder {
                         );
                     }
                 }
-                let _ = frame.merge_list;
                 self.attach(Done {
                     node,
                     go: None,

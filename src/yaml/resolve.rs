@@ -19,41 +19,19 @@ static YAML_STYLE_FLOAT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").unwrap()
 });
 
-/// Resolve a plain (unquoted, untagged) scalar.
+/// Resolve a plain (unquoted, untagged) scalar: [`resolve_go`] of an untagged plain scalar, as
+/// crdlint's tree holds it.
 pub fn resolve_plain(s: &str) -> Resolved {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Value(Value::Null),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return Resolved::Value(Value::Bool(true));
-        }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return Resolved::Value(Value::Bool(false));
-        }
-        "<<" => return Resolved::Merge,
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
-        | "-.inf" | "-.Inf" | "-.INF" => return Resolved::NotJson(s.to_string()),
-        _ => {}
+    // go-yaml tells the merge key by its text (resolve itself makes "<<" a string).
+    if s == "<<" {
+        return Resolved::Merge;
     }
-    let first = s.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Resolved::Value(Value::String(s.to_string()));
+    match resolve_go(None, s, true) {
+        Ok((_, true)) => Resolved::Merge,
+        Ok((GoScalar::Float(f), _)) if !f.is_finite() => Resolved::NotJson(s.to_string()),
+        Ok((go, _)) => Resolved::Value(go.into_value()),
+        Err(_) => Resolved::Value(Value::String(s.to_string())),
     }
-    let plain = s.replace('_', "");
-    if let Some(i) = parse_go_int(&plain) {
-        return Resolved::Value(Value::Int(i));
-    }
-    if let Some(u) = parse_go_uint(&plain) {
-        // A uint64 beyond int64: JSON keeps the digits, unstructured decoding falls back to float64.
-        return Resolved::Value(Value::Float(u as f64));
-    }
-    if YAML_STYLE_FLOAT.is_match(&plain)
-        && let Ok(f) = plain.parse::<f64>()
-        && f.is_finite()
-    {
-        return Resolved::Value(float_value(f));
-    }
-    // go-yaml v2 reads 0b/-0b binary itself, after Go's ParseInt (which also accepts it).
-    Resolved::Value(Value::String(s.to_string()))
 }
 
 /// A float as it comes back from the JSON round trip: Go's encoder prints integral values
@@ -90,10 +68,6 @@ pub fn parse_go_int(s: &str) -> Option<i64> {
     } else {
         i64::try_from(mag).ok()
     }
-}
-
-fn parse_go_uint(s: &str) -> Option<u64> {
-    parse_go_magnitude(s.strip_prefix('+').unwrap_or(s))
 }
 
 fn parse_go_magnitude(body: &str) -> Option<u64> {
@@ -143,19 +117,14 @@ pub fn yaml12_difference(text: &str, resolved: &Value) -> Option<String> {
     Some(as_12)
 }
 
-/// Resolve a scalar that carries an explicit core-schema tag (`!!str`, `!!int`, ...).
+/// Resolve a scalar that carries an explicit core-schema tag (`!!str`, `!!int`, ...): None
+/// when go-yaml cannot decode it as that type.
 pub fn resolve_tagged(tag_suffix: &str, s: &str) -> Option<Resolved> {
-    match tag_suffix {
-        "str" => Some(Resolved::Value(Value::String(s.to_string()))),
-        "null" => Some(Resolved::Value(Value::Null)),
-        "bool" | "int" | "float" => match resolve_plain(s) {
-            r @ Resolved::Value(Value::Bool(_)) if tag_suffix == "bool" => Some(r),
-            r @ Resolved::Value(Value::Int(_)) if tag_suffix != "bool" => Some(r),
-            r @ Resolved::Value(Value::Float(_)) if tag_suffix == "float" => Some(r),
-            r @ Resolved::NotJson(_) if tag_suffix == "float" => Some(r),
-            _ => None,
-        },
-        _ => Some(resolve_plain(s)),
+    match resolve_go(Some(&format!("{TAG_PREFIX}{tag_suffix}")), s, false) {
+        Ok((_, true)) => Some(Resolved::Merge),
+        Ok((GoScalar::Float(f), _)) if !f.is_finite() => Some(Resolved::NotJson(s.to_string())),
+        Ok((go, _)) => Some(Resolved::Value(go.into_value())),
+        Err(_) => None,
     }
 }
 
@@ -189,7 +158,8 @@ pub const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 /// go-yaml v2's `resolve` followed by its `(*decoder).scalar` into an `interface{}`, for a
 /// scalar with the given resolved tag (None when untagged) and `implicit` flag (a plain
 /// scalar, or one tagged `!`). The error is go-yaml's (without its `yaml: ` prefix). The
-/// second value tells the merge key `<<` apart from a string.
+/// second value is always false: go-yaml's resolve makes `<<` a string (its first character has
+/// no hint), and its decoder tells the merge key by its text (see the tree builder).
 pub fn resolve_go(
     tag: Option<&str>,
     value: &str,
@@ -262,7 +232,6 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
             return ("float", GoScalar::Float(f64::INFINITY), false);
         }
         "-.inf" | "-.Inf" | "-.INF" => return ("float", GoScalar::Float(f64::NEG_INFINITY), false),
-        "<<" => return ("merge", GoScalar::Str("<<".into()), true),
         _ => {}
     }
     match hint {
