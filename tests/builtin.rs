@@ -325,8 +325,17 @@ spec:
             .map(|(_, s, _)| *s)
     };
     // Env and ports: accepted with a warning (pkg/api/pod/warnings.go).
-    assert_eq!(dup("spec.template.spec.containers[0].env[1]"), Some(Severity::Warning));
-    assert_eq!(dup("spec.template.spec.containers[0].ports[1]"), Some(Severity::Warning));
+    assert_eq!(
+        dup("spec.template.spec.containers[0].env[1]"),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        dup("spec.template.spec.containers[0].ports[1]"),
+        Some(Severity::Warning)
+    );
     // Two containers of one name: refused (validateContainers).
-    assert_eq!(dup("spec.template.spec.containers[1]"), Some(Severity::Error));
+    assert_eq!(
+        dup("spec.template.spec.containers[1]"),
+        Some(Severity::Error)
+    );
 }

@@ -536,12 +536,21 @@ fn test_runner_assertion_files_are_excluded_by_default() {
     let bad = std::fs::read_to_string(p.join("bad.yaml")).unwrap();
     std::fs::write(p.join("tests/e2e/basic/00-assert.yaml"), &bad).unwrap();
     std::fs::write(p.join("tests/e2e/basic/01-errors.yml"), &bad).unwrap();
-    let json = ["check", "--format", "json", "--extend-exclude", "vendor,testdata,/bad.yaml"];
+    let json = [
+        "check",
+        "--format",
+        "json",
+        "--extend-exclude",
+        "vendor,testdata,/bad.yaml",
+    ];
     assert_eq!(files_with_errors(&crdlint(p, &json)), Vec::<String>::new());
     // Setting `exclude` replaces the default.
     std::fs::write(p.join("crdlint.toml"), "exclude = []\n").unwrap();
     assert_eq!(
         files_with_errors(&crdlint(p, &json)),
-        ["tests/e2e/basic/00-assert.yaml", "tests/e2e/basic/01-errors.yml"]
+        [
+            "tests/e2e/basic/00-assert.yaml",
+            "tests/e2e/basic/01-errors.yml"
+        ]
     );
 }

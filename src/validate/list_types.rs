@@ -114,7 +114,10 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
 /// that "hides previous definition"; kubernetes `pkg/api/pod/warnings.go`). So only those
 /// lists' duplicates stay errors; the rest are warnings.
 pub fn as_native_validation(e: &mut FieldError) {
-    if !matches!(e.rule, "schema/list-map-duplicate" | "schema/list-set-duplicate") {
+    if !matches!(
+        e.rule,
+        "schema/list-map-duplicate" | "schema/list-set-duplicate"
+    ) {
         return;
     }
     let list = e.path.rsplit_once('[').map_or("", |(list, _)| list);
