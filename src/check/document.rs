@@ -159,6 +159,68 @@ pub(super) fn cap_diagnostics(
     Some(vec![note])
 }
 
+/// What is wrong with a document's YAML. kubectl refuses what these report, but only for what
+/// it is given to apply: a Go template (`{{ .Values.x }}`, a generator's input, not a manifest)
+/// that YAML cannot read is one `yaml/template` info instead, and in a document that is not a
+/// Kubernetes object (no `apiVersion` and `kind`: a tool's configuration, Helm values) the
+/// problems are warnings.
+fn yaml_problems(f: &Loaded, doc: &yaml::Document) -> Vec<Diagnostic> {
+    if doc.problems.is_empty() {
+        return Vec::new();
+    }
+    let text = f
+        .source
+        .text
+        .get(doc.span.start..doc.span.end)
+        .unwrap_or_default();
+    let unreadable = doc
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::Syntax));
+    if unreadable && text.contains("{{") {
+        let first_line = text.find('\n').unwrap_or(text.len());
+        let d = diag(
+            "yaml/template",
+            "this document is a template (it holds `{{ ... }}` and is not YAML as written): it was not read",
+            &f.source,
+            Some(Span::new(doc.span.start, doc.span.start + first_line)),
+        )
+        .with_document(doc.index);
+        return vec![d];
+    }
+    let object = match &doc.root {
+        Some(root) => root.get("apiVersion").is_some() || root.get("kind").is_some(),
+        // Not read: an object if a line at the top level names its apiVersion or kind.
+        None => text.lines().any(|l| {
+            l.starts_with("apiVersion:")
+                || l.starts_with("kind:")
+                || l.contains("\"apiVersion\"")
+                || l.contains("\"kind\"")
+        }),
+    };
+    doc.problems
+        .iter()
+        .map(|p| {
+            let rule = match p.kind {
+                ProblemKind::Syntax => "yaml/syntax",
+                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
+                ProblemKind::Limit => "yaml/limit",
+                ProblemKind::ImplicitType => "yaml/implicit-type",
+            };
+            let mut d =
+                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
+            if let ProblemKind::DuplicateKey { first } = p.kind {
+                d = d.with_related(first, "first defined here");
+            }
+            if !object && d.severity == Severity::Error {
+                d.severity = Severity::Warning;
+                d.help = Some("this document is not a Kubernetes object (it has no apiVersion or kind), so kubectl never reads it; other tools may".into());
+            }
+            d
+        })
+        .collect()
+}
+
 /// A lint finding as a diagnostic of document `doc`.
 pub(super) fn finding_diagnostic(
     p: &lint::Finding,
@@ -184,20 +246,7 @@ pub(super) fn check_document(
     let mut resources = Vec::new();
     let mut crds = 0;
     'document: {
-        for p in &doc.problems {
-            let rule = match p.kind {
-                ProblemKind::Syntax => "yaml/syntax",
-                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
-                ProblemKind::Limit => "yaml/limit",
-                ProblemKind::ImplicitType => "yaml/implicit-type",
-            };
-            let mut d =
-                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
-            if let ProblemKind::DuplicateKey { first } = p.kind {
-                d = d.with_related(first, "first defined here");
-            }
-            out.push(d);
-        }
+        out.extend(yaml_problems(f, doc));
         if let Some(c) = f.crd_docs.iter().find(|c| c.index == doc.index) {
             let to_diagnostic = |p: &lint::Finding| finding_diagnostic(p, &f.source, doc.index);
             if ws.is_patch_file(&f.source.name) {
