@@ -226,22 +226,16 @@ fn kubebuilder_layout_works_with_a_bare_check() {
     assert_eq!(files_with("error"), vec!["config/samples/bad.yml"]);
     // The only warning is the CRD's own version/conversion-none (see below).
     assert_eq!(files_with("warning"), vec!["config/crd/bases/gadgets.yaml"]);
-    // The CRD is linted too: the gadget fixture's version layout earns two pieces of advice,
-    // and a true warning: v2 keeps any field while the storage version v1 prunes to its schema,
-    // with no conversion webhook between them (tests/fixtures.rs says the same).
+    // The CRD is linted too: the gadget fixture's version layout earns a true warning: v2 keeps
+    // any field while the storage version v1 prunes to its schema, with no conversion webhook
+    // between them (tests/fixtures.rs says the same). The versioning advice (version/unused,
+    // version/storage-not-most-stable) is off by default.
     let crd_rules: Vec<&str> = diags
         .iter()
         .filter(|d| d["file"] == "config/crd/bases/gadgets.yaml")
         .map(|d| d["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        crd_rules,
-        vec![
-            "version/unused",
-            "version/storage-not-most-stable",
-            "version/conversion-none"
-        ]
-    );
+    assert_eq!(crd_rules, vec!["version/conversion-none"]);
     assert_eq!(v["summary"]["files"], 4);
     assert_eq!(v["summary"]["crds"], 1);
 }

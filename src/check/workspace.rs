@@ -82,6 +82,8 @@ impl Workspace {
                     .flat_map(|f| f.crds.iter().map(|c| (c, false))),
             )
             .collect();
+        // By group and kind: the definitions that differ from the one used, checked ones first.
+        let mut differing: Vec<(Arc<Crd>, Vec<(&Arc<Crd>, bool)>)> = Vec::new();
         for (crd, is_checked) in definitions {
             if is_checked {
                 checked.insert((crd.origin.clone(), crd.document));
@@ -94,12 +96,24 @@ impl Workspace {
             if first.spec_hash == crd.spec_hash {
                 continue;
             }
-            let (at, finding) = if is_checked {
-                (crd, lint::crd::duplicate::shadowed(crd, &first))
-            } else if checked.contains(&(first.origin.clone(), first.document)) {
-                (&first, lint::crd::duplicate::used(&first, crd))
-            } else {
-                continue;
+            match differing.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &first)) {
+                Some((_, others)) => others.push((crd, is_checked)),
+                None => differing.push((first, vec![(crd, is_checked)])),
+            }
+        }
+        // One finding per CRD: on the first checked definition not used, naming the one used
+        // and how many others differ; or, when only --crds sources differ, on the one used.
+        for (used, others) in differing {
+            let (at, finding) = match others.iter().find(|(_, c)| *c) {
+                Some((crd, _)) => (
+                    Arc::clone(crd),
+                    lint::crd::duplicate::shadowed(crd, &used, others.len() - 1),
+                ),
+                None if checked.contains(&(used.origin.clone(), used.document)) => (
+                    Arc::clone(&used),
+                    lint::crd::duplicate::used(&used, others[0].0, others.len() - 1),
+                ),
+                None => continue,
             };
             self.duplicates
                 .entry((at.origin.clone(), at.document))
