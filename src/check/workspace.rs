@@ -16,6 +16,10 @@ pub(super) enum ConversionPatch {
     NotApplied { file: String },
 }
 
+/// The definition of a CRD used, and the others that differ from it (with whether each is
+/// among the checked files).
+type Differing<'a> = (Arc<Crd>, Vec<(&'a Arc<Crd>, bool)>);
+
 #[derive(Debug, Default)]
 pub(super) struct Workspace {
     /// Files a kustomization applies as patches: their CRD documents are patches.
@@ -83,7 +87,7 @@ impl Workspace {
             )
             .collect();
         // By group and kind: the definitions that differ from the one used, checked ones first.
-        let mut differing: Vec<(Arc<Crd>, Vec<(&Arc<Crd>, bool)>)> = Vec::new();
+        let mut differing: Vec<Differing> = Vec::new();
         for (crd, is_checked) in definitions {
             if is_checked {
                 checked.insert((crd.origin.clone(), crd.document));
