@@ -273,4 +273,91 @@ pub fn validate(
             );
         }
     }
+    if let Some(refs) = meta.get("ownerReferences").and_then(Node::as_seq) {
+        owner_references(refs, &path::child(at, "ownerReferences"), out);
+    }
+}
+
+/// An owner reference as Go marshals `metav1.OwnerReference` (field order, omitempty), the bad
+/// value the server prints.
+fn owner_reference_json(r: &Node) -> String {
+    let s = |k: &str| crate::wording::go_quote(r.get(k).and_then(Node::as_str).unwrap_or(""));
+    let mut out = format!(
+        "{{\"apiVersion\":{},\"kind\":{},\"name\":{},\"uid\":{}",
+        s("apiVersion"),
+        s("kind"),
+        s("name"),
+        s("uid")
+    );
+    for k in ["controller", "blockOwnerDeletion"] {
+        if let Some(b) = r.get(k).and_then(Node::as_bool) {
+            out.push_str(&format!(",\"{k}\":{b}"));
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// apimachinery `ValidateOwnerReferences`: apiVersion (its version part), kind, name and uid not
+/// empty, `v1` Event never an owner, at most one controller. The errors name the list's path,
+/// not the item's (`metadata.ownerReferences.uid`), as the server's do.
+fn owner_references(refs: &[Node], at: &str, out: &mut Vec<FieldError>) {
+    const RULE: &str = "metadata/owner-references";
+    let mut first_controller: Option<String> = None;
+    for r in refs {
+        let text = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or("");
+        let span_of = |k: &str| r.get(k).map_or(r.span, |n| n.span);
+        // schema.FromAPIVersionAndKind: a version only when apiVersion parses (at most one `/`).
+        let api_version = text("apiVersion");
+        let version = match api_version.split('/').collect::<Vec<_>>().as_slice() {
+            [v] => *v,
+            [_, v] => *v,
+            _ => "",
+        };
+        let mut invalid = |key: &str, value: &str, detail: &str| {
+            out.push(FieldError::new(
+                RULE,
+                ErrorType::Invalid,
+                path::child(at, key),
+                value,
+                detail,
+                span_of(key),
+            ));
+        };
+        if version.is_empty() {
+            invalid("apiVersion", api_version, "version must not be empty");
+        }
+        for key in ["kind", "name", "uid"] {
+            if text(key).is_empty() {
+                invalid(key, text(key), "must not be empty");
+            }
+        }
+        if api_version == "v1" && text("kind") == "Event" {
+            out.push(FieldError::new(
+                RULE,
+                ErrorType::Invalid,
+                at,
+                BadValue::Raw(owner_reference_json(r)),
+                "/v1, Kind=Event is disallowed from being an owner",
+                r.span,
+            ));
+        }
+        if r.get("controller").and_then(Node::as_bool) == Some(true) {
+            let current = format!("{}/{}", text("kind"), text("name"));
+            match &first_controller {
+                Some(first) => {
+                    let all: Vec<String> = refs.iter().map(owner_reference_json).collect();
+                    out.push(FieldError::new(
+                        RULE,
+                        ErrorType::Invalid,
+                        at,
+                        BadValue::Raw(format!("[{}]", all.join(","))),
+                        format!("Only one reference can have Controller set to true. Found \"true\" in references for {first} and {current}"),
+                        r.span,
+                    ));
+                }
+                None => first_controller = Some(current),
+            }
+        }
+    }
 }

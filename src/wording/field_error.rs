@@ -58,6 +58,8 @@ pub enum BadValue {
     /// Not printed.
     Omit,
     Value(Value),
+    /// A Go value printed as it is given (the JSON of a struct: an owner reference).
+    Raw(String),
 }
 
 impl From<Value> for BadValue {
@@ -196,6 +198,7 @@ impl FieldError {
             )
             | (_, BadValue::Omit) => self.kind.text().to_string(),
             (_, BadValue::Value(v)) => format!("{}: {}", self.kind.text(), print_value(v)),
+            (_, BadValue::Raw(text)) => format!("{}: {text}", self.kind.text()),
         };
         if !self.detail.is_empty() {
             s.push_str(": ");
