@@ -9,6 +9,10 @@
 //!   spanned tree with go-yaml's decoding and the JSON conversion's checks).
 //!
 //! Usage: cargo run --release --example parse_floor -- [--runs N] [--only READER] PATH...
+//!
+//! `--once`: read the files and run the floor reader (go-yaml events) over them once, in
+//! parallel, and exit: the process whose wall time and memory `bench/compare.py` sets beside
+//! `crdlint check` (reading and parsing, nothing else).
 
 mod saphyr_reader;
 
@@ -96,12 +100,15 @@ fn median(v: &mut [f64]) -> f64 {
 
 fn main() {
     let mut runs = 11;
+    let mut once = false;
     let mut only: Option<String> = None;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--runs" {
             runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs);
+        } else if a == "--once" {
+            once = true;
         } else if a == "--only" {
             // For profiling: one reader.
             only = args.next();
@@ -112,6 +119,15 @@ fn main() {
     let mut all = Vec::new();
     for a in paths {
         files(PathBuf::from(a), &mut all);
+    }
+    if once {
+        // As crdlint check: each file read and parsed on a worker, nothing kept.
+        let events: usize = all
+            .par_iter()
+            .map(|p| pass("goyaml", &[std::fs::read_to_string(p).unwrap_or_default()]))
+            .sum();
+        std::hint::black_box(events);
+        return;
     }
     let texts: Vec<String> = all
         .iter()
