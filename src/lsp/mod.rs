@@ -163,7 +163,11 @@ impl Server {
             let Some(path) = schema_info::key_path_at(&root, offset) else {
                 continue;
             };
-            let Some(schema) = schema_info::schema_at(&index, av, kind, &path) else {
+            let minor = self.rules.kubernetes_minor;
+            let Some(crd) = schema_info::definition(&index, av, kind, minor) else {
+                continue;
+            };
+            let Some(schema) = schema_info::schema_at(&crd, av, &path) else {
                 continue;
             };
             let field = path
@@ -195,7 +199,11 @@ impl Server {
             return json!([]);
         };
         let index = self.index_with_open_crds(uri);
-        let Some(parent) = schema_info::schema_at(&index, av, kind, &ctx.parent) else {
+        let Some(crd) = schema_info::definition(&index, av, kind, self.rules.kubernetes_minor)
+        else {
+            return json!([]);
+        };
+        let Some(parent) = schema_info::schema_at(&crd, av, &ctx.parent) else {
             return json!([]);
         };
         let items: Vec<Value> = match &ctx.value_of {
