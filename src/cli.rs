@@ -150,6 +150,22 @@ fn rule(id: Option<&str>) -> i32 {
     }
 }
 
+/// The width human output wraps at: `COLUMNS` when set, else the terminal's when writing to
+/// one, else 80.
+fn output_width(to_terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    let terminal = || {
+        to_terminal
+            .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+    };
+    columns.or_else(terminal).unwrap_or(report::DEFAULT_WIDTH)
+}
+
 fn check(args: CheckArgs) -> i32 {
     let stdin_text = if args.paths.iter().any(|p| p.as_os_str() == "-") {
         // Never more than the size limit: `crdlint check - < /dev/zero` must end.
@@ -262,7 +278,11 @@ fn check(args: CheckArgs) -> i32 {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let text = report::render(args.format, &report, color);
+    let options = report::RenderOptions {
+        color,
+        width: output_width(to_terminal),
+    };
+    let text = report::render_with(args.format, &report, &options);
     let written = match &args.output {
         Some(path) => std::fs::write(path, text.as_bytes()),
         None => {

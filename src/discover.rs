@@ -112,8 +112,18 @@ impl Exclude {
     }
 }
 
-/// `p` as an absolute path without `.` components (the current directory resolved once).
-fn absolute(p: &Path) -> PathBuf {
+/// The root of the git work tree that holds `dir`: the nearest directory, `dir` itself or an
+/// ancestor, with a `.git` entry (a directory, or a file in a linked work tree or submodule).
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let dir = absolute(dir);
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `p` as an absolute path without `.` and `..` components (the current directory resolved
+/// once), computed without touching the file system.
+pub fn absolute(p: &Path) -> PathBuf {
     static CWD: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
         std::env::current_dir()
             .and_then(std::fs::canonicalize)
