@@ -22,13 +22,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The exit status of `check`, shown by `crdlint check --help`.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  no error-severity diagnostic (warnings and infos do not fail a run)
+  1  at least one error-severity diagnostic
+  2  usage error, or an input that could not be read at all (missing path, permission denied)";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check manifests: validate custom resources against the CRDs found, and the CRDs themselves.
+    #[command(after_help = EXIT_STATUS)]
     Check(Box<CheckArgs>),
     /// Print the documentation of a rule, or list all rules.
     Rule {
         /// A rule id such as `schema/type`; omit to list every rule.
+        #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: Option<String>,
     },
     /// Run the language server (LSP over stdio) for editors.
@@ -38,6 +47,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// A rule id: any string is accepted (an unknown one gets crdlint's own message), and the
+/// documented ids are offered to shell completion.
+#[derive(Clone)]
+struct RuleId;
+
+impl clap::builder::TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let ids = rules::RULES.keys().map(|id| id.as_str());
+        Some(Box::new(ids.map(clap::builder::PossibleValue::new)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -116,7 +150,17 @@ pub fn run(cli: Cli) -> i32 {
         Command::Server => crate::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "crdlint", &mut std::io::stdout());
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "crdlint", &mut out);
+            if shell == clap_complete::Shell::Fish {
+                // clap_complete's fish script completes no positional value: add the rule ids.
+                let ids: Vec<&str> = rules::RULES.keys().map(String::as_str).collect();
+                let _ = writeln!(
+                    out,
+                    "complete -c crdlint -n \"__fish_crdlint_using_subcommand rule\" -f -a \"{}\"",
+                    ids.join(" ")
+                );
+            }
             0
         }
     }
