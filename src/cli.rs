@@ -89,6 +89,11 @@ pub struct CheckArgs {
     /// CRD files or directories used for validation but not reported on (repeatable).
     #[arg(long = "crds", value_name = "PATH")]
     pub crds: Vec<PathBuf>,
+    /// When no CRD source is given (`crds` in crdlint.toml, `--crds`), use every CRD of the
+    /// repository (the git work tree holding the current directory, else the current
+    /// directory; .gitignore and the exclude settings honoured). The pre-commit hook passes it.
+    #[arg(long)]
+    pub crds_from_repo: bool,
     /// The file name used for stdin in diagnostics.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -194,6 +199,31 @@ fn rule(id: Option<&str>) -> i32 {
     }
 }
 
+/// The manifests of the repository holding the current directory (see `--crds-from-repo`), as
+/// paths relative to the current directory, so a file among the checked ones is the same
+/// input (checked, not read twice).
+fn repository_crd_files(exclude: &crate::discover::Exclude) -> Vec<PathBuf> {
+    let cwd = crate::discover::absolute(Path::new("."));
+    let root = crate::discover::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let up = cwd
+        .strip_prefix(&root)
+        .map(|below| below.components().count())
+        .unwrap_or(0);
+    let from = if up == 0 {
+        PathBuf::from(".")
+    } else {
+        (0..up).map(|_| "..").collect()
+    };
+    let (inputs, _) = crate::discover::discover_excluding(&[from], "", exclude);
+    inputs
+        .into_iter()
+        .filter_map(|i| match i {
+            crate::discover::Input::File(p) => Some(p),
+            crate::discover::Input::Stdin { .. } => None,
+        })
+        .collect()
+}
+
 /// The width human output wraps at: `COLUMNS` when set, else the terminal's when writing to
 /// one, else 80.
 fn output_width(to_terminal: bool) -> usize {
@@ -273,6 +303,9 @@ fn check(args: CheckArgs) -> i32 {
     if let Some(c) = config {
         crds.extend(c.crds);
         rules = c.rules;
+    }
+    if args.crds_from_repo && crds.is_empty() {
+        crds = repository_crd_files(&exclude);
     }
     rules.command_line = RuleSet {
         select: args.select,

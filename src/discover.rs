@@ -27,11 +27,23 @@ pub fn display_path(p: &Path) -> String {
 }
 
 /// A Helm chart's `templates/` folder holds Go templates, not manifests: a walk skips it (its
-/// `crds/` folder is plain YAML and is read). Templates passed as files are still read.
+/// `crds/` folder is plain YAML and is read).
 fn is_helm_templates(p: &Path) -> bool {
     p.file_name().is_some_and(|n| n == "templates")
         && p.parent()
             .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+}
+
+/// Whether a file named on the command line is in a chart's `templates/` (at any depth): it is
+/// left out as a walk leaves it out, since pre-commit names such files one by one. Rendered
+/// charts are checked through `helm template ... | crdlint check -`.
+fn in_helm_templates(file: &Path) -> bool {
+    let file = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        without_dots(file)
+    };
+    file.ancestors().skip(1).any(is_helm_templates)
 }
 
 fn is_manifest(p: &Path) -> bool {
@@ -200,7 +212,7 @@ pub fn discover_excluding(
                 found.sort();
                 inputs.extend(found);
             }
-            Ok(_) if exclude.excludes(p, false) => {}
+            Ok(_) if exclude.excludes(p, false) || in_helm_templates(p) => {}
             Ok(_) => inputs.push(Input::File(without_dots(p))),
         }
     }
