@@ -229,7 +229,7 @@ mod tests {
     fn wrap_breaks_at_spaces_and_indents_what_follows() {
         assert_eq!(wrap("a b c", 80, ""), "a b c\n");
         assert_eq!(wrap("aaa bbb ccc", 7, ""), "aaa bbb\n  ccc\n");
-        assert_eq!(wrap("help: x yy", 8, "  "), "  help: x\n    yy\n");
+        assert_eq!(wrap("help: x yy", 9, "  "), "  help: x\n    yy\n");
         // A word longer than the width stays whole.
         assert_eq!(wrap("a bbbbbbbbbb", 4, ""), "a\n  bbbbbbbbbb\n");
     }
