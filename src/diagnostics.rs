@@ -56,6 +56,10 @@ pub struct Diagnostic {
     pub document: Option<usize>,
     pub resource: Option<Arc<ResourceRef>>,
     pub related: Vec<Related>,
+    /// The file a rendered stream names as the origin of this diagnostic's document: Helm
+    /// starts each document of `helm template` with `# Source: chart/templates/x.yaml`.
+    /// Reports name it as the file; the span stays a span of `source` (the stream).
+    pub origin: Option<Arc<str>>,
 }
 
 impl Diagnostic {
@@ -78,6 +82,7 @@ impl Diagnostic {
             document: None,
             resource: None,
             related: Vec::new(),
+            origin: None,
         }
     }
 
@@ -97,6 +102,11 @@ impl Diagnostic {
             message: message.into(),
         });
         self
+    }
+
+    /// The file reports name: the origin a rendered stream gives the document, or the input.
+    pub fn file(&self) -> &str {
+        self.origin.as_deref().unwrap_or(&self.source.name)
     }
 
     /// Sort key: file, then position, then rule and message (deterministic output).

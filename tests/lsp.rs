@@ -321,3 +321,45 @@ fn built_in_kinds_have_diagnostics_hover_and_completion() {
         "image is written already: {labels:?}"
     );
 }
+
+#[test]
+fn initialize_names_the_server_and_cel_skipped_stays_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let with_rule = CRD.replace(
+        "            spec:\n              type: object\n",
+        "            spec:\n              type: object\n              x-kubernetes-validations:\n                - rule: \"self.replicas < 5\"\n",
+    );
+    assert_ne!(with_rule, CRD);
+    std::fs::write(root.join("crd.yaml"), with_rule).unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start(root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {}}),
+    );
+    assert_eq!(init["serverInfo"]["name"], "crdlint");
+    assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    c.notify("initialized", json!({}));
+
+    // A bad enum value stops the CEL rules: the server's note about it is an info on the
+    // object's first line, not a range over the whole document.
+    let uri = format!("{root_uri}/w.yaml");
+    let text = "apiVersion: demo.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  labels:\n    a: b\nspec:\n  mode: Bogus\n  replicas: 3\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics_for(&uri);
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["cel/skipped", "schema/enum"], "{diags:?}");
+    let skipped = &diags[0];
+    assert_eq!(skipped["severity"], 3);
+    assert_eq!(
+        skipped["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 31}})
+    );
+    assert!(c.request("shutdown", Value::Null).is_null());
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

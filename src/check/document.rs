@@ -39,6 +39,7 @@ pub(super) fn check_files(
         report.files.push(CheckedFile {
             name: f.source.name.clone(),
             resources: o.resources,
+            origins: o.origins,
         });
         report.summary.crds += o.crds;
         report.unreadable |= o.unreadable;
@@ -57,6 +58,8 @@ pub(super) struct FileOutcome {
     resources: Vec<(usize, Arc<ResourceRef>)>,
     crds: usize,
     unreadable: bool,
+    /// Documents a rendered stream attributes to a file (see `origins`).
+    origins: Vec<(usize, Arc<str>)>,
 }
 
 /// All diagnostics of one file, with its counts.
@@ -92,7 +95,41 @@ pub(super) fn check_file(
         file_rules.apply(&mut note);
         outcome.diagnostics.extend(note);
     }
+    attribute(f, &mut outcome);
     outcome
+}
+
+/// Helm's attribution of a rendered document: `helm template` starts each document with
+/// `# Source: chart/templates/x.yaml`, the line after the `---`.
+fn helm_source(text: &str, doc: &yaml::Document) -> Option<Arc<str>> {
+    let first = text.get(doc.span.start..doc.span.end)?.lines().next()?;
+    let path = first.strip_prefix("# Source: ")?.trim();
+    (!path.is_empty()).then(|| Arc::from(path))
+}
+
+/// Name the origin of each document of a rendered stream on its diagnostics (by document, or
+/// for a diagnostic without one, by the document its span is in). Nothing changes for a file
+/// without `# Source:` comments.
+fn attribute(f: &Loaded, outcome: &mut FileOutcome) {
+    let origins: Vec<(usize, Span, Arc<str>)> = f
+        .docs
+        .iter()
+        .filter_map(|d| helm_source(&f.source.text, d).map(|o| (d.index, d.span, o)))
+        .collect();
+    if origins.is_empty() {
+        return;
+    }
+    for d in &mut outcome.diagnostics {
+        let found = match (d.document, d.span) {
+            (Some(doc), _) => origins.iter().find(|(i, _, _)| *i == doc),
+            (None, Some(span)) => origins
+                .iter()
+                .find(|(_, s, _)| s.start <= span.start && span.start < s.end.max(s.start + 1)),
+            (None, None) => None,
+        };
+        d.origin = found.map(|(_, _, o)| Arc::clone(o));
+    }
+    outcome.origins = origins.into_iter().map(|(i, _, o)| (i, o)).collect();
 }
 
 /// Keep at most `max` diagnostics (0: all), the most severe first, so that the exit status

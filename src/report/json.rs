@@ -12,8 +12,8 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
             crate::source::LineCol { line: 1, column: 1 },
         ),
     };
-    json!({
-        "file": d.source.name,
+    let mut v = json!({
+        "file": d.file(),
         "line": start.line,
         "column": start.column,
         "end_line": end.line,
@@ -26,7 +26,13 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
         "help": d.help,
         "document": d.document,
         "resource": d.resource.as_deref(),
-    })
+    });
+    // A document of a rendered stream: `file` is its origin (Helm's `# Source:`), the
+    // positions are in the stream, named here.
+    if d.origin.is_some() {
+        v["stream"] = json!(d.source.name);
+    }
+    v
 }
 
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
