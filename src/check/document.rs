@@ -102,7 +102,11 @@ pub(super) fn check_file(
 /// Helm's attribution of a rendered document: `helm template` starts each document with
 /// `# Source: chart/templates/x.yaml`, the line after the `---`.
 fn helm_source(text: &str, doc: &yaml::Document) -> Option<Arc<str>> {
-    let first = text.get(doc.span.start..doc.span.end)?.lines().next()?;
+    // A document's span may begin at its `---` (the first document of a stream) or after it.
+    let first = text
+        .get(doc.span.start..doc.span.end)?
+        .lines()
+        .find(|l| !l.trim().is_empty() && l.trim_end() != "---")?;
     let path = first.strip_prefix("# Source: ")?.trim();
     (!path.is_empty()).then(|| Arc::from(path))
 }
