@@ -124,6 +124,30 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
     }
 }
 
+/// Built-in kinds are not held to their schemas' list types by the server: native validation
+/// refuses duplicate containers, volumes and Service ports, and accepts other duplicates with
+/// a warning (`spec.containers[0].ports[1]: duplicate port definition with ...`, an env var
+/// that "hides previous definition"; kubernetes `pkg/api/pod/warnings.go`). So only those
+/// lists' duplicates stay errors; the rest are warnings.
+pub fn as_native_validation(e: &mut FieldError) {
+    if !matches!(
+        e.rule,
+        "schema/list-map-duplicate" | "schema/list-set-duplicate"
+    ) {
+        return;
+    }
+    let list = e.path.rsplit_once('[').map_or("", |(list, _)| list);
+    let name = list.rsplit('.').next().unwrap_or_default();
+    let refused = matches!(
+        name,
+        "containers" | "initContainers" | "ephemeralContainers" | "volumes"
+    ) || list == "spec.ports";
+    if !refused {
+        e.server_warns = true;
+        e.help = Some("the API server accepts duplicate entries in this list of a built-in kind, with a warning; they still mean that one entry hides another".into());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,29 +189,5 @@ properties:
                 "spec.s[4]: Duplicate value: 2"
             ]
         );
-    }
-}
-
-/// Built-in kinds are not held to their schemas' list types by the server: native validation
-/// refuses duplicate containers, volumes and Service ports, and accepts other duplicates with
-/// a warning (`spec.containers[0].ports[1]: duplicate port definition with ...`, an env var
-/// that "hides previous definition"; kubernetes `pkg/api/pod/warnings.go`). So only those
-/// lists' duplicates stay errors; the rest are warnings.
-pub fn as_native_validation(e: &mut FieldError) {
-    if !matches!(
-        e.rule,
-        "schema/list-map-duplicate" | "schema/list-set-duplicate"
-    ) {
-        return;
-    }
-    let list = e.path.rsplit_once('[').map_or("", |(list, _)| list);
-    let name = list.rsplit('.').next().unwrap_or_default();
-    let refused = matches!(
-        name,
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes"
-    ) || list == "spec.ports";
-    if !refused {
-        e.server_warns = true;
-        e.help = Some("the API server accepts duplicate entries in this list of a built-in kind, with a warning; they still mean that one entry hides another".into());
     }
 }

@@ -294,7 +294,8 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
 /// Go's `int64(f)` for a float64 bound or factor, as amd64 computes it (truncation; NaN and
 /// values out of range give the minimum int64).
 fn go_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-TWO_63..TWO_63).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -306,7 +307,8 @@ fn go_i64(f: f64) -> i64 {
 fn is_float64_a_json_integer(f: f64) -> bool {
     const MAX_JSON_FLOAT: f64 = 9_007_199_254_740_991.0;
     const EPSILON: f64 = 1e-9;
-    const SMALLEST_NONZERO: f64 = 4.9406564584124654e-324;
+    // math.SmallestNonzeroFloat64, 4.9406564584124654e-324.
+    const SMALLEST_NONZERO: f64 = f64::from_bits(1);
     if f.is_nan() || f.is_infinite() || !(-MAX_JSON_FLOAT..=MAX_JSON_FLOAT).contains(&f) {
         return false;
     }
