@@ -53,12 +53,17 @@ pub fn float_value(f: f64) -> Value {
 /// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`, `0o`, `0b`, a leading `0`
 /// (octal) or decimal digits. Underscores were removed by the caller.
 pub fn parse_go_int(s: &str) -> Option<i64> {
+    go_signed(s, parse_go_magnitude)
+}
+
+/// An optional sign, then a magnitude `magnitude` parses, within int64 (as Go's ParseInt).
+fn go_signed(s: &str, magnitude: fn(&str) -> Option<u64>) -> Option<i64> {
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let mag = parse_go_magnitude(body)?;
+    let mag = magnitude(body)?;
     if neg {
         if mag <= i64::MAX as u64 + 1 {
             Some((mag as i128).wrapping_neg() as i64)
@@ -315,21 +320,7 @@ fn go_decimal_float(s: &str) -> bool {
 }
 
 fn go_parse_int_base2(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mag = go_parse_uint_base2(body)?;
-    if neg {
-        if mag <= i64::MAX as u64 + 1 {
-            Some((mag as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(mag).ok()
-    }
+    go_signed(s, go_parse_uint_base2)
 }
 
 fn go_parse_uint_base2(s: &str) -> Option<u64> {
