@@ -129,9 +129,10 @@ impl Workspace {
 }
 
 /// The files the kustomizations of the run apply as patches: those among the checked files,
-/// and, for files holding CRD documents, those in their directory and the three above it
-/// (kubebuilder's `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read
-/// from disk when not checked.
+/// and those in each checked file's directory and the three above it (kubebuilder's
+/// `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read from disk when not
+/// checked: pre-commit names only the changed files, and a patch checked without its
+/// kustomization is a partial object the server would refuse.
 fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
     let mut applied: HashSet<PathBuf> = files
         .iter()
@@ -142,10 +143,7 @@ fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
         .map(|f| kustomize::normalize(Path::new(&f.source.name)))
         .collect();
     let mut seen_dirs = HashSet::new();
-    for f in files
-        .iter()
-        .filter(|f| !f.crd_patches.is_empty() || !f.crd_docs.is_empty())
-    {
+    for f in files {
         let path = kustomize::normalize(Path::new(&f.source.name));
         for dir in path.ancestors().skip(1).take(4) {
             if !seen_dirs.insert(dir.to_path_buf()) {
