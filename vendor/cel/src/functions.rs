@@ -149,21 +149,71 @@ pub fn contains(This(this): This<Value>, arg: Value) -> Result<Value> {
 // * `duration` - Returns the duration in a string formatted like "72h3m0.5s".
 // * `int` - Returns the integer value of the target.
 // * `uint` - Returns the unsigned integer value of the target.
-// * `float` - Returns the float value of the target.
+// * `float` - Returns the float value of the target, as cel-go formats it.
+// * `bool` - "true" or "false".
 // * `bytes` - Converts bytes to string using from_utf8_lossy.
 pub fn string(ftx: &FunctionContext, This(this): This<Value>) -> Result<Value> {
     Ok(match this {
         Value::String(v) => Value::String(v.clone()),
         #[cfg(feature = "chrono")]
-        Value::Timestamp(t) => Value::String(t.to_rfc3339().into()),
+        Value::Timestamp(t) => Value::String(go_rfc3339_nano(&t).into()),
         #[cfg(feature = "chrono")]
         Value::Duration(v) => Value::String(crate::duration::format_duration(&v).into()),
         Value::Int(v) => Value::String(v.to_string().into()),
         Value::UInt(v) => Value::String(v.to_string().into()),
-        Value::Float(v) => Value::String(v.to_string().into()),
+        Value::Float(v) => Value::String(go_format_float(v).into()),
+        Value::Bool(v) => Value::String(v.to_string().into()),
         Value::Bytes(v) => Value::String(Arc::new(String::from_utf8_lossy(v.as_slice()).into())),
         v => return Err(ftx.error(format!("cannot convert {v:?} to string"))),
     })
+}
+
+/// cel-go's `string(timestamp)`: Go's `time.RFC3339Nano` layout, the fraction of a second without
+/// trailing zeros (none when whole), `Z` for a zero offset.
+#[cfg(feature = "chrono")]
+fn go_rfc3339_nano(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::{Offset, Timelike};
+    let mut out = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let nanos = t.nanosecond() % 1_000_000_000;
+    if nanos != 0 {
+        let fraction = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+    }
+    let offset = t.offset().fix().local_minus_utc();
+    if offset == 0 {
+        out.push('Z');
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let minutes = offset.abs() / 60;
+        out.push_str(&format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60));
+    }
+    out
+}
+
+/// cel-go's `string(double)`: `fmt.Sprintf("%g", d)`, the shortest digits that round-trip, in
+/// exponent form (`1e+06`, `1.5e-07`) when the decimal exponent is below -4 or at least 6.
+fn go_format_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 {
+        return format!("{sign}0");
+    }
+    // Rust's `{:e}` prints the shortest round-trip digits too: `d[.ddd]e[-]x`.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{mantissa}e{esign}{:02}", exp.abs());
+    }
+    // In this range Rust's plain rendering is Go's, with the same shortest digits.
+    format!("{sign}{}", f.abs())
 }
 
 pub fn bytes(value: Arc<String>) -> Result<Value> {
@@ -701,7 +751,7 @@ mod tests {
             ),
             (
                 "timestamp string",
-                "timestamp('2023-05-28T00:00:00Z').string() == '2023-05-28T00:00:00+00:00'",
+                "timestamp('2023-05-28T00:00:00Z').string() == '2023-05-28T00:00:00Z'",
             ),
             (
                 "timestamp getFullYear",
@@ -847,7 +897,7 @@ mod tests {
             ("duration", "duration('1h30m').string() == '1h30m0s'"),
             (
                 "timestamp",
-                "timestamp('2023-05-29T00:00:00Z').string() == '2023-05-29T00:00:00+00:00'",
+                "timestamp('2023-05-29T00:00:00Z').string() == '2023-05-29T00:00:00Z'",
             ),
         ]
         .iter()

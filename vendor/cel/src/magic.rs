@@ -326,8 +326,11 @@ impl FunctionRegistry {
         F: IntoFunction<T> + 'static + Send + Sync,
         T: 'static,
     {
-        self.functions
-            .insert(name.to_string(), function.into_function());
+        let mut function = function.into_function();
+        if name == "string" {
+            function = standard_string_first(function);
+        }
+        self.functions.insert(name.to_string(), function);
     }
 
     #[allow(dead_code)]
@@ -337,6 +340,32 @@ impl FunctionRegistry {
 }
 
 pub type Function = Box<dyn Fn(&mut FunctionContext) -> ResolveResult + Send + Sync>;
+
+/// crdlint patch: kube-cel replaces `string()` to add IP and CIDR values and converts the
+/// standard values itself, not as cel-go does (`string(1e6)`, `string(false)`,
+/// `string(timestamp(...))`). Whatever `string` is registered, a standard value is converted
+/// by `functions::string` (cel-go's formatting) and only the others reach the registered one.
+/// The argument is resolved once.
+fn standard_string_first(registered: Function) -> Function {
+    Box::new(move |ftx: &mut FunctionContext| {
+        let value = match ftx.this.clone() {
+            Some(v) => v,
+            None => match ftx.args.get(ftx.arg_idx) {
+                Some(arg) => {
+                    ftx.arg_idx += 1;
+                    ftx.ptx.resolve(arg)?
+                }
+                None => return registered(ftx),
+            },
+        };
+        if matches!(value, Value::Opaque(_)) {
+            let mut inner = FunctionContext::new(ftx.name, Some(value), ftx.ptx, &[]);
+            registered(&mut inner)
+        } else {
+            crate::functions::string(ftx, This(value))
+        }
+    })
+}
 
 pub trait IntoFunction<T> {
     fn into_function(self) -> Function;
