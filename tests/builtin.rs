@@ -339,3 +339,58 @@ spec:
         Some(Severity::Error)
     );
 }
+
+/// Duplicates the server's native validation refuses, found by the generated built-in
+/// differential: a volume mount's path (`mountPath: must be unique`, ValidateVolumeMounts),
+/// webhook names (validateValidatingWebhookConfiguration) and a binding's validationActions.
+/// A ServiceAccount's `secrets` are not checked for duplicates by the server: a warning.
+#[test]
+fn duplicates_the_server_refuses_are_errors() {
+    let severity = |doc: &str, path: &str| {
+        found(&check_at(doc, None))
+            .into_iter()
+            .find(|(r, _, m)| r.starts_with("schema/list-") && m.starts_with(path))
+            .map(|(_, s, _)| s)
+    };
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: i
+    volumeMounts: [{name: a, mountPath: /x}, {name: b, mountPath: /x}]
+  volumes: [{name: a, emptyDir: {}}, {name: b, emptyDir: {}}]
+";
+    assert_eq!(
+        severity(pod, "spec.containers[0].volumeMounts[1]"),
+        Some(Severity::Error)
+    );
+    let webhooks = "\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: w}
+webhooks:
+- {name: a.example.com, sideEffects: None, admissionReviewVersions: [v1], clientConfig: {url: 'https://x'}}
+- {name: a.example.com, sideEffects: None, admissionReviewVersions: [v1], clientConfig: {url: 'https://y'}}
+";
+    assert_eq!(severity(webhooks, "webhooks[1]"), Some(Severity::Error));
+    let binding = "\
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: b}
+spec: {policyName: p, validationActions: [Deny, Deny]}
+";
+    assert_eq!(
+        severity(binding, "spec.validationActions[1]"),
+        Some(Severity::Error)
+    );
+    let account = "\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: s}
+secrets: [{name: a}, {name: a}]
+";
+    assert_eq!(severity(account, "secrets[1]"), Some(Severity::Warning));
+}

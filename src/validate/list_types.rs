@@ -125,10 +125,11 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
 }
 
 /// Built-in kinds are not held to their schemas' list types by the server: native validation
-/// refuses duplicate containers, volumes and Service ports, and accepts other duplicates with
-/// a warning (`spec.containers[0].ports[1]: duplicate port definition with ...`, an env var
-/// that "hides previous definition"; kubernetes `pkg/api/pod/warnings.go`). So only those
-/// lists' duplicates stay errors; the rest are warnings.
+/// refuses duplicate containers, volumes, volume mounts (`mountPath: must be unique`), Service
+/// ports, admission webhooks (by name) and a policy binding's `validationActions`, and accepts
+/// other duplicates with a warning (`spec.containers[0].ports[1]: duplicate port definition
+/// with ...`, an env var that "hides previous definition"; kubernetes `pkg/api/pod/warnings.go`)
+/// or silently. So only those lists' duplicates stay errors; the rest are warnings.
 pub fn as_native_validation(e: &mut FieldError) {
     if !matches!(
         e.rule,
@@ -140,7 +141,13 @@ pub fn as_native_validation(e: &mut FieldError) {
     let name = list.rsplit('.').next().unwrap_or_default();
     let refused = matches!(
         name,
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes"
+        "containers"
+            | "initContainers"
+            | "ephemeralContainers"
+            | "volumes"
+            | "volumeMounts"
+            | "webhooks"
+            | "validationActions"
     ) || list == "spec.ports";
     if !refused {
         e.server_warns = true;
