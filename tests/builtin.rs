@@ -394,3 +394,23 @@ secrets: [{name: a}, {name: a}]
 ";
     assert_eq!(severity(account, "secrets[1]"), Some(Severity::Warning));
 }
+
+/// A Service's name: the default server's NameIsDNS1035Label words the refusal; a name only the
+/// alpha gate RelaxedServiceNameValidation accepts (a DNS label starting with a digit) passes,
+/// so a cluster with the gate on never sees a false failure.
+#[test]
+fn service_names_are_worded_as_dns_1035_labels() {
+    let service = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{ports: [{{port: 80}}]}}\n"
+        )
+    };
+    assert_eq!(
+        errors(&check_at(&service("Web_1"), None)),
+        [
+            "metadata.name: Invalid value: \"Web_1\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+        ]
+    );
+    assert!(errors(&check_at(&service("1web"), None)).is_empty());
+    assert!(errors(&check_at(&service("web"), None)).is_empty());
+}

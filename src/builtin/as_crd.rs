@@ -24,9 +24,7 @@ fn name_rule(group: &str, kind: &str) -> NameRule {
             "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding",
         ) => NameRule::PathSegment,
         ("", "Namespace") => NameRule::Label,
-        // NameIsDNS1035Label, relaxed to a DNS label by RelaxedServiceNameValidation: the
-        // label, which accepts both.
-        ("", "Service") => NameRule::Label,
+        ("", "Service") => NameRule::ServiceName,
         _ => NameRule::Subdomain,
     }
 }

@@ -74,8 +74,12 @@ pub enum NameRule {
     /// `NameIsDNSSubdomain`.
     #[default]
     Subdomain,
-    /// `NameIsDNSLabel` (Namespace; Service under `RelaxedServiceNameValidation`).
+    /// `NameIsDNSLabel` (Namespace).
     Label,
+    /// A Service: `NameIsDNS1035Label` by default, a DNS label under the alpha gate
+    /// `RelaxedServiceNameValidation` (1.34+). What the gate accepts passes; what both refuse
+    /// is worded as the default server words it.
+    ServiceName,
     /// `path.IsValidPathSegmentName` (the RBAC kinds: `system:controller:x` is a valid name).
     PathSegment,
 }

@@ -190,6 +190,10 @@ pub fn name_errors(rule: NameRule, name: &str, prefix: bool) -> Vec<String> {
     match rule {
         NameRule::Subdomain => k8s_names::name_is_dns_subdomain(name, prefix),
         NameRule::Label => k8s_names::name_is_dns_label(name, prefix),
+        NameRule::ServiceName if k8s_names::name_is_dns_label(name, prefix).is_empty() => {
+            Vec::new()
+        }
+        NameRule::ServiceName => k8s_names::name_is_dns1035_label(name, prefix),
         NameRule::PathSegment if prefix => k8s_names::is_valid_path_segment_prefix(name),
         NameRule::PathSegment => k8s_names::is_valid_path_segment_name(name),
     }
