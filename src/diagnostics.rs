@@ -56,6 +56,8 @@ pub struct Diagnostic {
     pub document: Option<usize>,
     pub resource: Option<Arc<ResourceRef>>,
     pub related: Vec<Related>,
+    /// For a change between two revisions of a CRD (`upgrade/*`): the old and new values.
+    pub change: Option<Box<crate::lint::Change>>,
 }
 
 impl Diagnostic {
@@ -78,6 +80,7 @@ impl Diagnostic {
             document: None,
             resource: None,
             related: Vec::new(),
+            change: None,
         }
     }
 

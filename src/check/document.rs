@@ -167,6 +167,7 @@ pub(super) fn finding_diagnostic(
 ) -> Diagnostic {
     let mut d = diag(p.rule, p.message.clone(), source, Some(p.span)).with_document(doc);
     d.help = p.help.clone();
+    d.change = p.change.clone();
     let (field, reason) = p.field_and_reason();
     d.field = field.map(str::to_string);
     d.reason = reason;

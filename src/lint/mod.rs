@@ -129,6 +129,22 @@ pub struct Finding {
     pub help: Option<String>,
     /// The field path the server reports it at, where there is one.
     pub field: Option<String>,
+    /// For a change between two revisions of a CRD (`upgrade/*`): the old and new values.
+    pub change: Option<Box<Change>>,
+}
+
+/// What a change between two revisions of a CRD changed (`upgrade/*` findings): the old and the
+/// new value as JSON (null where there is none), the versions whose schemas changed so, and the
+/// field of the custom resources it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+    /// The versions concerned (empty for a change of the whole definition).
+    pub versions: Vec<String>,
+    /// The field of the custom resources (`spec.ports[*].name`, `.*` for map values), or None
+    /// for a change of the definition itself.
+    pub path: Option<String>,
 }
 
 impl Finding {
@@ -151,6 +167,7 @@ impl Finding {
             span,
             help: None,
             field: None,
+            change: None,
         }
     }
 
@@ -161,6 +178,11 @@ impl Finding {
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_change(mut self, change: Change) -> Self {
+        self.change = Some(Box::new(change));
         self
     }
 }

@@ -12,7 +12,7 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
             crate::source::LineCol { line: 1, column: 1 },
         ),
     };
-    json!({
+    let mut v = json!({
         "file": d.source.name,
         "line": start.line,
         "column": start.column,
@@ -26,6 +26,21 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
         "help": d.help,
         "document": d.document,
         "resource": d.resource.as_deref(),
+    });
+    // Only upgrade findings have it: without one, the object is as it always was.
+    if let Some(c) = &d.change {
+        v["change"] = change_json(c);
+    }
+    v
+}
+
+/// `{"old": ..., "new": ..., "versions": [...], "path": ...}` of an `upgrade/*` diagnostic.
+pub fn change_json(c: &crate::lint::Change) -> Value {
+    json!({
+        "old": c.old,
+        "new": c.new,
+        "versions": c.versions,
+        "path": c.path,
     })
 }
 

@@ -150,6 +150,7 @@ help: None,
             ),
             span: name_span(v),
 field: None,
+change: None,
         });
     }
 }
