@@ -1,11 +1,12 @@
 //! `upgrade/list-type-changed` (warning): `x-kubernetes-list-type`, `x-kubernetes-list-map-keys`
 //! or `x-kubernetes-map-type` changed (an absent list type is `atomic`, an absent map type
-//! `granular`). A `set` refuses duplicates and a `map` duplicate keys, so existing lists that held
-//! them fail validation on every update (list types and map keys are not ratcheted); and
-//! server-side apply merges the field differently, so the fields other managers own change hands.
-//! Followed: apiextensions-apiserver `pkg/apiserver/validation` (list types) and
-//! structured-merge-diff (the merge strategies); the Kubernetes documentation on validation
-//! ratcheting.
+//! `granular`). A `set` refuses duplicates and a `map` duplicate keys: objects created with them
+//! are refused (on update the server checks list types only when the stored object passes them,
+//! so an object that already held duplicates is let through); and server-side apply merges the
+//! field differently, so the fields other managers own change hands.
+//! Followed: apiextensions-apiserver `pkg/apiserver/schema/listtype/validation.go` and
+//! `pkg/registry/customresource/strategy.go` (`ValidateUpdate`: list types checked on update only
+//! when the old object passes them), and structured-merge-diff (the merge strategies).
 
 use crate::lint::walk::revision::{Pair, Revision, differs};
 use crate::lint::walk::schema_node::At;
@@ -31,8 +32,8 @@ pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
     let (old_list, new_list) = (list(&pair.old), list(&pair.new));
     if pair.new.ty() == "array" && old_list != new_list {
         let refuses = match new_list.as_str() {
-            "set" => ": existing lists with duplicate items fail validation on every update (not ratcheted), and ",
-            "map" => ": existing lists with duplicate keys fail validation on every update (not ratcheted), and ",
+            "set" => ": objects with duplicate items are refused when created (on update only if the stored object had none), and ",
+            "map" => ": objects with duplicate keys are refused when created (on update only if the stored object had none), and ",
             _ => ": ",
         };
         out.push(pair.finding(
@@ -50,7 +51,7 @@ pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
             ID,
             "x-kubernetes-list-map-keys",
             format!(
-                "x-kubernetes-list-map-keys changed from {} to {}: existing lists whose items repeat the new keys fail validation on every update (not ratcheted), and {MERGE}",
+                "x-kubernetes-list-map-keys changed from {} to {}: objects whose items repeat the new keys are refused when created (on update only if the stored object had no such repeat), and {MERGE}",
                 keys(&pair.old),
                 keys(&pair.new)
             ),

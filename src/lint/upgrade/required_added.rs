@@ -1,11 +1,13 @@
 //! `upgrade/required-added` (error): a field became required, and its schema has no default to
-//! fill it. Existing objects without it fail validation on every update (status updates and the
-//! removal of a finalizer included: `required` is not ratcheted), and every manifest without it
-//! is refused. With a default, the server fills the field when it reads or receives an object
-//! whose parent is there, so that case is not reported.
+//! fill it. Every manifest without it is refused, and so is every update of an existing object
+//! without it that changes the object holding it: the `required` error is raised on that object,
+//! and ratcheting (Kubernetes 1.30+) forgives only errors of values the update left unchanged;
+//! before 1.30 every update of such an object fails, the removal of a finalizer included. With a
+//! default, the server fills the field when it reads or receives an object whose parent is there,
+//! so that case is not reported.
 //! Followed: kube-openapi `pkg/validation/validate/object_validator.go` (required),
-//! apiextensions-apiserver `pkg/apiserver/schema/defaulting/algorithm.go` and the Kubernetes
-//! documentation on validation ratcheting (`required` is not ratcheted).
+//! apiextensions-apiserver `pkg/apiserver/validation/ratcheting.go` (errors of a value equal to
+//! the old one become warnings) and `pkg/apiserver/schema/defaulting/algorithm.go`.
 
 use crate::lint::walk::revision::{Pair, Revision, differs};
 use crate::lint::{Finding, Rule};
@@ -45,7 +47,7 @@ pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
             ID,
             "required",
             format_args!(
-                "field {name} is now required, without a default: existing objects that lack it fail validation on every update (required is not ratcheted; status updates and finalizer removal fail too), and manifests without it are refused"
+                "field {name} is now required, without a default: manifests without it are refused, and so is each update of an existing object without it that changes the object holding it (only unchanged values are ratcheted, since Kubernetes 1.30; before, every update fails)"
             ),
             path,
             serde_json::Value::from(old.clone()),
