@@ -9,7 +9,8 @@
 //! `externalDocs`); in the definition, `scope`, `names.kind`, versions added or removed, `served`,
 //! `storage`, `deprecated`, `deprecationWarning`, printer columns, the conversion strategy and
 //! the webhook's `caBundle` (injected at deploy time), short names, categories and selectable
-//! fields added, and `metadata`. Anything else (a subresource added or removed, a webhook moved,
+//! fields added, and `metadata`. The schema of a version neither served nor stored (not walked)
+//! is reported here when it changed, as a whole. Anything else (a subresource added or removed, a webhook moved,
 //! `x-kubernetes-embedded-resource`, a new junctor, a renamed singular...) is reported here.
 
 use crate::lint::walk::layout::{ptr, str_of};
@@ -260,6 +261,31 @@ pub fn check(rev: &Revision, out: &mut Vec<Finding>) {
         }
     }
     for v in rev.common_versions() {
+        // The schema of a version neither served nor stored is not walked: what changed in it
+        // is not classified, and still matters to objects stored at it in the past (the server
+        // prunes and defaults an object read from storage by the schema of its stored version:
+        // apiextensions-apiserver `customresource_handler.go`, `unstructuredSchemaCoercer`).
+        let (a, b) = (v.old.get("schema"), v.new.get("schema"));
+        if !v.walked() && differ(a, b) {
+            let name = v.name;
+            let field = format!("spec.versions[{}].schema", v.new_index);
+            out.push(
+                Finding::new(
+                    ID,
+                    format!(
+                        "{field}: the schema of {name} changed, though {name} is neither served nor the storage version: no upgrade rule compares it; objects still stored as {name} (status.storedVersions) are pruned and defaulted by it when read"
+                    ),
+                    at(Some(v.new), "schema", rev.version_span(v.new_index)),
+                )
+                .with_field(field)
+                .with_change(Change {
+                    old: json(a),
+                    new: json(b),
+                    versions: vec![name.to_string()],
+                    path: None,
+                }),
+            );
+        }
         for key in union(v.old, v.new) {
             if VERSION_HANDLED.contains(&key) {
                 continue;

@@ -125,6 +125,17 @@ pub struct VersionPair<'a> {
     pub new_index: usize,
 }
 
+impl VersionPair<'_> {
+    /// Whether [`each_pair`] compares this version's schemas: versions clients use now, and
+    /// where objects are or were just stored (the storage version of either revision). A version
+    /// that stops being served is upgrade/version-not-served's; the schema of one neither served
+    /// nor stored is left to upgrade/unclassified (objects once stored at it are still pruned and
+    /// defaulted by it when read).
+    pub fn walked(&self) -> bool {
+        flag(self.new, "served") || flag(self.new, "storage") || flag(self.old, "storage")
+    }
+}
+
 impl<'a> Revision<'a> {
     /// The versions both revisions define, in the new order.
     pub fn common_versions(&self) -> Vec<VersionPair<'a>> {
@@ -274,9 +285,7 @@ struct Group<'a> {
 fn groups<'a>(rev: &Revision<'a>) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'a>> = Vec::new();
     for v in rev.common_versions() {
-        // Versions clients use now, and where objects were or are stored. A version that stops
-        // being served is upgrade/version-not-served's; its schema no longer matters to clients.
-        if !flag(v.new, "served") && !flag(v.new, "storage") && !flag(v.old, "storage") {
+        if !v.walked() {
             continue;
         }
         let (Some(old), Some(new)) = (rev.old.schema(v.name), rev.new.schema(v.name)) else {
@@ -474,6 +483,44 @@ pub(crate) mod tests {
         );
         // Identical revisions: nothing visited.
         assert!(run(&old, &old, paths).is_empty());
+    }
+
+    #[test]
+    fn a_version_neither_served_nor_stored_is_not_walked_and_its_schema_change_is_unclassified() {
+        fn paths(rev: &Revision, out: &mut Vec<Finding>) {
+            each_pair(rev, &mut |p| {
+                out.push(Finding::new("t", p.field(), p.new.anchor))
+            });
+        }
+        let two = |old_schema: &str| {
+            crd("{type: object, properties: {spec: {type: object}}}").replace(
+                "  versions:\n",
+                &format!("  versions:\n    - name: v1beta1\n      served: false\n      storage: false\n      schema:\n        openAPIV3Schema: {old_schema}\n"),
+            )
+        };
+        let old = two(
+            "{type: object, properties: {spec: {type: object, x-kubernetes-preserve-unknown-fields: true}}}",
+        );
+        let new = two("{type: object, properties: {spec: {type: object}}}");
+        assert!(run(&old, &new, paths).is_empty());
+        let found = run(&old, &new, crate::lint::upgrade::unclassified::check);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("spec.versions[0].schema: the schema of v1beta1 changed"),
+            "{found:?}"
+        );
+        assert!(run(&old, &old, crate::lint::upgrade::unclassified::check).is_empty());
+        // Served, it is walked and classified instead.
+        let served = |s: &str| s.replace("served: false", "served: true");
+        assert!(!run(&served(&old), &served(&new), paths).is_empty());
+        assert!(
+            run(
+                &served(&old),
+                &served(&new),
+                crate::lint::upgrade::unclassified::check
+            )
+            .is_empty()
+        );
     }
 
     #[test]
