@@ -6,6 +6,7 @@ set -euo pipefail
 history=${1:-/work/history}
 crdlint=${2:-crdlint}
 for project in "$history"/*/; do
+  project=${project%/}
   name=$(basename "$project")
   tags=$(ls "$project" | sort -V)
   prev=""

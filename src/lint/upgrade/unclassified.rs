@@ -184,6 +184,38 @@ fn finding(
     })
 }
 
+/// A version's `schema` as JSON without documentation (`description`, `title`, `example`,
+/// `externalDocs` of every schema node; a property of one of these names is kept).
+fn without_docs(n: Option<&Node>) -> serde_json::Value {
+    fn schema(v: &mut serde_json::Value) {
+        let Some(m) = v.as_object_mut() else { return };
+        for k in ["description", "title", "example", "externalDocs"] {
+            m.remove(k);
+        }
+        for (k, child) in m.iter_mut() {
+            match k.as_str() {
+                "items" | "additionalProperties" | "not" => schema(child),
+                "allOf" | "anyOf" | "oneOf" => child
+                    .as_array_mut()
+                    .into_iter()
+                    .flatten()
+                    .for_each(schema),
+                "properties" | "patternProperties" | "definitions" => child
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|m| m.values_mut())
+                    .for_each(schema),
+                _ => {}
+            }
+        }
+    }
+    let mut v = json(n);
+    if let Some(root) = v.get_mut("openAPIV3Schema") {
+        schema(root);
+    }
+    v
+}
+
 /// Entries of a string list (`shortNames`, `categories`) or of `selectableFields` that the old
 /// revision had and the new one lacks: removing them is not classified, adding them is safe.
 fn lost_entries(old: Option<&Node>, new: Option<&Node>) -> bool {
@@ -266,14 +298,14 @@ pub fn check(rev: &Revision, out: &mut Vec<Finding>) {
         // prunes and defaults an object read from storage by the schema of its stored version:
         // apiextensions-apiserver `customresource_handler.go`, `unstructuredSchemaCoercer`).
         let (a, b) = (v.old.get("schema"), v.new.get("schema"));
-        if !v.walked() && differ(a, b) {
+        if !v.walked() && differ(a, b) && without_docs(a) != without_docs(b) {
             let name = v.name;
             let field = format!("spec.versions[{}].schema", v.new_index);
             out.push(
                 Finding::new(
                     ID,
                     format!(
-                        "{field}: the schema of {name} changed, though {name} is neither served nor the storage version: no upgrade rule compares it; objects still stored as {name} (status.storedVersions) are pruned and defaulted by it when read"
+                        "{field}: the schema of {name} changed (not only its documentation), though {name} is neither served nor the storage version: no upgrade rule compares it; objects still stored as {name} (status.storedVersions) are pruned and defaulted by it when read"
                     ),
                     at(Some(v.new), "schema", rev.version_span(v.new_index)),
                 )
