@@ -32,8 +32,9 @@ measure() { # label, then the command
   printf '%-52s best of %s: %6d ms   peak RSS %s KiB\n' "$label" "$runs" "$best" "$rss"
 }
 
-echo "findings against itself: $("$bin" diff --no-config "$corpus" "$corpus" --format json | grep -c '"rule"' || true)"
-echo "findings against the mutated copy: $("$bin" diff --no-config "$corpus" "$mutated/crds" --format json | grep -c '"rule"' || true)"
+count='import json,sys; print(len(json.load(sys.stdin)["diagnostics"]))'
+echo "findings against itself: $("$bin" diff --no-config "$corpus" "$corpus" --format json | python3 -c "$count")"
+echo "findings against the mutated copy: $("$bin" diff --no-config "$corpus" "$mutated/crds" --format json | python3 -c "$count")"
 measure "diff crds/ against itself (103 CRDs, 18 MB)" "$bin" diff --no-config --format json "$corpus" "$corpus"
 measure "diff crds/ against a mutated copy" "$bin" diff --no-config --format json "$corpus" "$mutated/crds"
 measure "check crds/ (for reference: load, compile, lint)" "$bin" check --no-config --format json "$corpus"
