@@ -1,36 +1,38 @@
 #!/usr/bin/env bash
-# Wall time and peak memory of crdlint on the shared corpus. Not a test: prints figures.
-# Usage: bench/run.sh [RUNS]   (needs ../shared/corpus; uses /usr/bin/time when present)
+# Speed and memory of crdlint, side by side with the floor and kubeconform, in paired rounds
+# (bench/compare.py: medians of wall time and peak RSS, ratios to crdlint). Not a test.
+#
+# Usage: bench/run.sh [RUNS]
+#   needs ../shared/corpus; optional:
+#   KUBECONFORM=path/to/kubeconform KUBECONFORM_SCHEMAS=dir  (dir holds widget_v1.json, made from
+#     the widget CRD by kubeconform's openapi2jsonschema.py as ../shared/oracle/README.md says)
+#   REALCORPUS=dir  (the real-repository corpus, tools/real-corpus: more built-in manifests for
+#     the large-repository run)
+#   LARGE="5000 10000 25000 50000"  (sizes of the large-repository run; empty to skip it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus
-runs=${1:-5}
+runs=${1:-7}
 [ -d "$corpus" ] || { echo "no $corpus: nothing to measure"; exit 0; }
 cargo build --release -q
+cargo build --release -q --example parse_floor
 bin=target/release/crdlint
-
-measure() { # label, then the command
-  local label=$1; shift
-  local best=999999 rss=0
-  for _ in $(seq "$runs"); do
-    local start end ms
-    start=$(date +%s%N)
-    if [ -x /usr/bin/time ]; then
-      /usr/bin/time -f '%M' -o /tmp/crdlint-bench-rss "$@" >/dev/null 2>&1 || true
-      rss=$(tail -n 1 /tmp/crdlint-bench-rss)
-    else
-      "$@" >/dev/null 2>&1 || true
-    fi
-    end=$(date +%s%N)
-    ms=$(( (end - start) / 1000000 ))
-    [ "$ms" -lt "$best" ] && best=$ms
-  done
-  printf '%-52s best of %s: %6d ms   peak RSS %s KiB\n' "$label" "$runs" "$best" "$rss"
-}
-
+floor=target/release/examples/parse_floor
 w=$corpus/bench/widgets
-measure "widgets crs/ (2,000 files) vs crd.yaml" $bin check --format json --crds $w/crd.yaml $w/crs
-# The same run without CEL: the widget CRD with its x-kubernetes-validations blocks cut out.
+cmp() { python3 bench/compare.py --runs "$runs" "$@"; }
+kc=()
+if [ -n "${KUBECONFORM:-}" ] && [ -n "${KUBECONFORM_SCHEMAS:-}" ]; then
+  kc=("$KUBECONFORM" -strict -summary -output json -ignore-missing-schemas
+      -schema-location "$KUBECONFORM_SCHEMAS/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json")
+fi
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores; $runs paired rounds, medians"
+
+echo "widgets crs/ (2,000 files) against crd.yaml:"
+cmp --name crdlint -- $bin check --format json --crds $w/crd.yaml $w/crs \
+    --name floor -- $floor --once $w/crd.yaml $w/crs \
+    ${kc:+--name kubeconform -- "${kc[@]}" $w/crs}
+
+# The same without CEL: the widget CRD with its x-kubernetes-validations blocks cut out.
 nocel=$(mktemp --suffix=.yaml)
 trap 'rm -f "$nocel"' EXIT
 awk '{ ind = match($0, /[^ ]/) - 1 }
@@ -38,19 +40,36 @@ awk '{ ind = match($0, /[^ ]/) - 1 }
      { skip = -1 }
      /^ *x-kubernetes-validations:/ { skip = ind; next }
      { print }' skip=-1 "$w/crd.yaml" > "$nocel"
-measure "widgets crs/ without CEL rules" $bin check --format json --crds "$nocel" $w/crs
-# Every diagnostic rendered, as before the per-file cap (all.yaml has 1,350 of them).
-measure "widgets all.yaml (2,000 documents, one file)" $bin check --format json --max-diagnostics-per-file 0 --crds $w/crd.yaml $w/all.yaml
-measure "load + check all CRDs in crds/ (103 CRDs, 18 MB)" $bin check --format json $corpus/crds
-measure "one resource with all corpus CRDs in scope" $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml
+echo "widgets crs/, the CRD without its CEL rules:"
+cmp --name crdlint -- $bin check --format json --crds "$nocel" $w/crs \
+    --name floor -- $floor --once "$nocel" $w/crs
 
-# The floor: only reading and parsing the same YAML with saphyr-parser's event parser.
-cargo build --release -q --example parse_floor
-floor=target/release/examples/parse_floor
-measure "floor: parse widgets crs/ + crd.yaml" $floor $w/crd.yaml $w/crs
-measure "floor: parse widgets all.yaml + crd.yaml" $floor $w/crd.yaml $w/all.yaml
-measure "floor: parse crds/" $floor $corpus/crds
+echo "widgets all.yaml (the 2,000 documents in one file; every diagnostic rendered):"
+cmp --name crdlint -- $bin check --format json --max-diagnostics-per-file 0 --crds $w/crd.yaml $w/all.yaml \
+    --name floor -- $floor --once $w/crd.yaml $w/all.yaml \
+    ${kc:+--name kubeconform -- "${kc[@]}" $w/all.yaml}
 
+echo "all 103 CRDs in crds/ (18 MB): read, compile, lint:"
+cmp --name crdlint -- $bin check --format json $corpus/crds \
+    --name floor -- $floor --once $corpus/crds
+
+echo "the editor case: one resource, all corpus CRDs in scope:"
+cmp --name crdlint -- $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml
+
+sizes=${LARGE-"5000 10000 25000 50000"}
+if [ -n "$sizes" ]; then
+  large=${TMPDIR:-/tmp}/crdlint-large
+  python3 bench/large.py "$large" $sizes ${REALCORPUS:+--realcorpus "$REALCORPUS"}
+  for n in $sizes; do
+    echo "large repository: $n files (half widgets, half built-in manifests):"
+    cmp --name crdlint -- $bin check --format json --crds $large/crd.yaml $large/$n \
+        ${kc:+--name kubeconform -- "${kc[@]}" $large/$n}
+  done
+fi
+
+# The YAML reader against the floor, inside one process (paired rounds, medians).
+echo "YAML reader, widgets crs/:"; $floor --runs "$((runs * 2 + 1))" $w/crs
+echo "YAML reader, crds/:"; $floor --runs "$((runs * 2 + 1))" $corpus/crds
 # CEL cost estimation (cel/cost) alone: all rules of the corpus CRDs, single-threaded.
 cargo build --release -q --example cel_cost
 target/release/examples/cel_cost --runs "$runs" $corpus/crds

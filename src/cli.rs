@@ -22,9 +22,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The exit status of `check`, shown by `crdlint check --help`.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  no error-severity diagnostic (warnings and infos do not fail a run)
+  1  at least one error-severity diagnostic
+  2  usage error, or an input that could not be read at all (missing path, permission denied)";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check manifests: validate custom resources against the CRDs found, and the CRDs themselves.
+    #[command(after_help = EXIT_STATUS)]
     Check(Box<CheckArgs>),
     /// Compare two revisions of CRDs (files or directories, matched by metadata.name): what the
     /// change from OLD to NEW breaks for existing users and stored objects.
@@ -32,6 +40,7 @@ pub enum Command {
     /// Print the documentation of a rule, or list all rules.
     Rule {
         /// A rule id such as `schema/type`; omit to list every rule.
+        #[arg(value_parser = RuleId, hide_possible_values = true)]
         id: Option<String>,
     },
     /// Run the language server (LSP over stdio) for editors.
@@ -41,6 +50,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// A rule id: any string is accepted (an unknown one gets crdlint's own message), and the
+/// documented ids are offered to shell completion.
+#[derive(Clone)]
+struct RuleId;
+
+impl clap::builder::TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let ids = rules::RULES.keys().map(|id| id.as_str());
+        Some(Box::new(ids.map(clap::builder::PossibleValue::new)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -58,6 +92,11 @@ pub struct CheckArgs {
     /// CRD files or directories used for validation but not reported on (repeatable).
     #[arg(long = "crds", value_name = "PATH")]
     pub crds: Vec<PathBuf>,
+    /// When no CRD source is given (`crds` in crdlint.toml, `--crds`), use every CRD of the
+    /// repository (the git work tree holding the current directory, else the current
+    /// directory; .gitignore and the exclude settings honoured). The pre-commit hook passes it.
+    #[arg(long)]
+    pub crds_from_repo: bool,
     /// The file name used for stdin in diagnostics.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -163,6 +202,7 @@ impl DiffArgs {
         let args = CheckArgs {
             paths: vec![self.new],
             crds: Vec::new(),
+            crds_from_repo: false,
             stdin_filename: "<stdin>".into(),
             format: self.format,
             config: self.config,
@@ -196,7 +236,17 @@ pub fn run(cli: Cli) -> i32 {
         Command::Server => crate::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "crdlint", &mut std::io::stdout());
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "crdlint", &mut out);
+            if shell == clap_complete::Shell::Fish {
+                // clap_complete's fish script completes no positional value: add the rule ids.
+                let ids: Vec<&str> = rules::RULES.keys().map(String::as_str).collect();
+                let _ = writeln!(
+                    out,
+                    "complete -c crdlint -n \"__fish_crdlint_using_subcommand rule\" -f -a \"{}\"",
+                    ids.join(" ")
+                );
+            }
             0
         }
     }
@@ -228,6 +278,47 @@ fn rule(id: Option<&str>) -> i32 {
             }
         },
     }
+}
+
+/// The manifests of the repository holding the current directory (see `--crds-from-repo`), as
+/// paths relative to the current directory, so a file among the checked ones is the same
+/// input (checked, not read twice).
+fn repository_crd_files(exclude: &crate::discover::Exclude) -> Vec<PathBuf> {
+    let cwd = crate::discover::absolute(Path::new("."));
+    let root = crate::discover::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let up = cwd
+        .strip_prefix(&root)
+        .map(|below| below.components().count())
+        .unwrap_or(0);
+    let from = if up == 0 {
+        PathBuf::from(".")
+    } else {
+        (0..up).map(|_| "..").collect()
+    };
+    let (inputs, _) = crate::discover::discover_excluding(&[from], "", exclude);
+    inputs
+        .into_iter()
+        .filter_map(|i| match i {
+            crate::discover::Input::File(p) => Some(p),
+            crate::discover::Input::Stdin { .. } => None,
+        })
+        .collect()
+}
+
+/// The width human output wraps at: `COLUMNS` when set, else the terminal's when writing to
+/// one, else 80.
+fn output_width(to_terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    let terminal = || {
+        to_terminal
+            .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+    };
+    columns.or_else(terminal).unwrap_or(report::DEFAULT_WIDTH)
 }
 
 /// The families `crdlint diff` reports: the comparison, and what keeps it from reading a file.
@@ -283,10 +374,17 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         }
     };
     // `--exclude` replaces the file's `exclude`; both `extend-exclude`s add to it.
+    let default_exclude: Vec<String> = crate::discover::DEFAULT_EXCLUDE
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
     let excluded = match (&args.exclude, &config) {
         (Some(globs), _) => add_exclude(&cwd, globs),
-        (None, Some(c)) => add_exclude(&c.base, c.exclude.as_deref().unwrap_or_default()),
-        (None, None) => true,
+        (None, Some(c)) => match &c.exclude {
+            Some(globs) => add_exclude(&c.base, globs),
+            None => add_exclude(&c.base, &default_exclude),
+        },
+        (None, None) => add_exclude(&cwd, &default_exclude),
     } && config
         .as_ref()
         .is_none_or(|c| add_exclude(&c.base, &c.extend_exclude))
@@ -302,6 +400,9 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     }
     if diff_old.is_some() {
         rules.restrict = Some(DIFF_FAMILIES.iter().map(|f| f.to_string()).collect());
+    }
+    if args.crds_from_repo && crds.is_empty() {
+        crds = repository_crd_files(&exclude);
     }
     rules.command_line = RuleSet {
         select: args.select,
@@ -372,7 +473,11 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let text = report::render(args.format, &report, color);
+    let options = report::RenderOptions {
+        color,
+        width: output_width(to_terminal),
+    };
+    let text = report::render_with(args.format, &report, &options);
     let written = match &args.output {
         Some(path) => std::fs::write(path, text.as_bytes()),
         None => {

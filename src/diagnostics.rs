@@ -58,6 +58,10 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// For a change between two revisions of a CRD (`upgrade/*`): the old and new values.
     pub change: Option<Box<crate::lint::Change>>,
+    /// The file a rendered stream names as the origin of this diagnostic's document: Helm
+    /// starts each document of `helm template` with `# Source: chart/templates/x.yaml`.
+    /// Reports name it as the file; the span stays a span of `source` (the stream).
+    pub origin: Option<Arc<str>>,
 }
 
 impl Diagnostic {
@@ -81,6 +85,7 @@ impl Diagnostic {
             resource: None,
             related: Vec::new(),
             change: None,
+            origin: None,
         }
     }
 
@@ -100,6 +105,11 @@ impl Diagnostic {
             message: message.into(),
         });
         self
+    }
+
+    /// The file reports name: the origin a rendered stream gives the document, or the input.
+    pub fn file(&self) -> &str {
+        self.origin.as_deref().unwrap_or(&self.source.name)
     }
 
     /// Sort key: file, then position, then rule and message (deterministic output).

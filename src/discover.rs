@@ -27,11 +27,23 @@ pub fn display_path(p: &Path) -> String {
 }
 
 /// A Helm chart's `templates/` folder holds Go templates, not manifests: a walk skips it (its
-/// `crds/` folder is plain YAML and is read). Templates passed as files are still read.
+/// `crds/` folder is plain YAML and is read).
 fn is_helm_templates(p: &Path) -> bool {
     p.file_name().is_some_and(|n| n == "templates")
         && p.parent()
             .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+}
+
+/// Whether a file named on the command line is in a chart's `templates/` (at any depth): it is
+/// left out as a walk leaves it out, since pre-commit names such files one by one. Rendered
+/// charts are checked through `helm template ... | crdlint check -`.
+fn in_helm_templates(file: &Path) -> bool {
+    let file = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        without_dots(file)
+    };
+    file.ancestors().skip(1).any(is_helm_templates)
 }
 
 fn is_manifest(p: &Path) -> bool {
@@ -64,6 +76,16 @@ pub struct DiscoverError {
     pub path: String,
     pub message: String,
 }
+
+/// What `exclude` is when neither `crdlint.toml` nor the command line sets it: the assertion
+/// files of kuttl and chainsaw end-to-end tests (`00-assert.yaml`, `01-errors.yaml`), partial
+/// objects those runners match against a cluster, never applied.
+pub const DEFAULT_EXCLUDE: [&str; 4] = [
+    "[0-9]*-assert*.yaml",
+    "[0-9]*-assert*.yml",
+    "[0-9]*-errors*.yaml",
+    "[0-9]*-errors*.yml",
+];
 
 /// Paths left out of a check: gitignore-style globs (`vendor/`, `**/testdata`, `!keep.yaml`), each
 /// set relative to its own base directory (that of `crdlint.toml`, or the current directory for
@@ -112,8 +134,18 @@ impl Exclude {
     }
 }
 
-/// `p` as an absolute path without `.` components (the current directory resolved once).
-fn absolute(p: &Path) -> PathBuf {
+/// The root of the git work tree that holds `dir`: the nearest directory, `dir` itself or an
+/// ancestor, with a `.git` entry (a directory, or a file in a linked work tree or submodule).
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let dir = absolute(dir);
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `p` as an absolute path without `.` and `..` components (the current directory resolved
+/// once), computed without touching the file system.
+pub fn absolute(p: &Path) -> PathBuf {
     static CWD: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
         std::env::current_dir()
             .and_then(std::fs::canonicalize)
@@ -190,7 +222,7 @@ pub fn discover_excluding(
                 found.sort();
                 inputs.extend(found);
             }
-            Ok(_) if exclude.excludes(p, false) => {}
+            Ok(_) if exclude.excludes(p, false) || in_helm_templates(p) => {}
             Ok(_) => inputs.push(Input::File(without_dots(p))),
         }
     }

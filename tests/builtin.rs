@@ -298,3 +298,44 @@ metadata: {{name: w}}
         ["v1alpha1 goes away in 2.0"]
     );
 }
+
+#[test]
+fn duplicates_the_server_only_warns_about_are_warnings() {
+    let doc = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      containers:
+      - name: c
+        image: i
+        env: [{name: LOG, value: a}, {name: LOG, value: b}]
+        ports: [{containerPort: 80}, {containerPort: 80}]
+      - name: c
+        image: j
+";
+    let f = found(&check_at(doc, None));
+    let dup = |path: &str| {
+        f.iter()
+            .find(|(r, _, m)| *r == "schema/list-map-duplicate" && m.starts_with(path))
+            .map(|(_, s, _)| *s)
+    };
+    // Env and ports: accepted with a warning (pkg/api/pod/warnings.go).
+    assert_eq!(
+        dup("spec.template.spec.containers[0].env[1]"),
+        Some(Severity::Warning)
+    );
+    assert_eq!(
+        dup("spec.template.spec.containers[0].ports[1]"),
+        Some(Severity::Warning)
+    );
+    // Two containers of one name: refused (validateContainers).
+    assert_eq!(
+        dup("spec.template.spec.containers[1]"),
+        Some(Severity::Error)
+    );
+}

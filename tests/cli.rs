@@ -70,7 +70,11 @@ fn exit_status_is_0_clean_1_errors_2_unreadable() {
     assert_eq!(bad.status.code(), Some(1));
     let missing = crdlint(&["check", "no/such/path.yaml"], None, None);
     assert_eq!(missing.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&missing.stdout);
+    // Words, whatever the width the line is wrapped at.
+    let text = String::from_utf8_lossy(&missing.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         text.contains("cannot read no/such/path.yaml: no such file or directory"),
         "{text}"
@@ -226,22 +230,16 @@ fn kubebuilder_layout_works_with_a_bare_check() {
     assert_eq!(files_with("error"), vec!["config/samples/bad.yml"]);
     // The only warning is the CRD's own version/conversion-none (see below).
     assert_eq!(files_with("warning"), vec!["config/crd/bases/gadgets.yaml"]);
-    // The CRD is linted too: the gadget fixture's version layout earns two pieces of advice,
-    // and a true warning: v2 keeps any field while the storage version v1 prunes to its schema,
-    // with no conversion webhook between them (tests/fixtures.rs says the same).
+    // The CRD is linted too: the gadget fixture's version layout earns a true warning: v2 keeps
+    // any field while the storage version v1 prunes to its schema, with no conversion webhook
+    // between them (tests/fixtures.rs says the same). The versioning advice (version/unused,
+    // version/storage-not-most-stable) is off by default.
     let crd_rules: Vec<&str> = diags
         .iter()
         .filter(|d| d["file"] == "config/crd/bases/gadgets.yaml")
         .map(|d| d["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        crd_rules,
-        vec![
-            "version/unused",
-            "version/storage-not-most-stable",
-            "version/conversion-none"
-        ]
-    );
+    assert_eq!(crd_rules, vec!["version/conversion-none"]);
     assert_eq!(v["summary"]["files"], 4);
     assert_eq!(v["summary"]["crds"], 1);
 }
@@ -550,4 +548,38 @@ fn crd_schema_paths_follow_the_servers_shared_or_per_version_form() {
             "spec.versions[1].schema.openAPIV3Schema.properties[a].type"
         ]
     );
+}
+
+#[test]
+fn shell_completion_offers_rule_ids_and_rule_keeps_its_own_errors() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = crdlint(&["completions", shell], None, None);
+        let script = String::from_utf8_lossy(&out.stdout);
+        for id in ["schema/type", "cel/skipped", "crd/missing-description"] {
+            assert!(script.contains(id), "{shell} does not complete {id}");
+        }
+    }
+    let known = crdlint(&["rule", "schema/type"], None, None);
+    assert_eq!(known.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&known.stdout).contains("schema/type"));
+    let unknown = crdlint(&["rule", "schema/nope"], None, None);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown rule \"schema/nope\""));
+    // The 104 ids are not listed in the help.
+    let help = crdlint(&["rule", "--help"], None, None);
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("schema/type,"));
+}
+
+#[test]
+fn check_help_tells_the_exit_status() {
+    let out = crdlint(&["check", "--help"], None, None);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Exit status:"), "{help}");
+    for line in [
+        "0  no error-severity diagnostic",
+        "1  at least one error-severity diagnostic",
+        "2  usage error, or an input that could not be read",
+    ] {
+        assert!(help.contains(line), "{line} not in {help}");
+    }
 }

@@ -40,8 +40,8 @@ fn rules(out: &Output) -> Vec<String> {
     findings(out).into_iter().map(|(r, _, _)| r).collect()
 }
 
-/// A CRD with a group without a dot (crd/group), a name that does not match (crd/name) and an
-/// unused version (version/unused, info).
+/// A CRD with a group without a dot (crd/group), a name that does not match (crd/name) and a
+/// deprecated storage version (version/deprecated-storage, a warning).
 const FLAWED_CRD: &str = "\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -60,6 +60,7 @@ spec:
     - name: v1
       served: true
       storage: true
+      deprecated: true
       schema:
         openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
 ";
@@ -114,7 +115,7 @@ fn without_settings_every_default_rule_runs() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         sorted(rules(&out)),
-        ["crd/group", "crd/name", "version/unused"]
+        ["crd/group", "crd/name", "version/deprecated-storage"]
     );
 }
 
@@ -129,19 +130,26 @@ fn config_ignores_selects_and_sets_severity() {
         f.iter()
             .map(|(r, s, _)| format!("{r}={s}"))
             .collect::<Vec<_>>(),
-        ["crd/group=warning", "version/unused=error"]
+        ["crd/group=warning", "version/deprecated-storage=error"]
     );
-    assert_eq!(out.status.code(), Some(1), "version/unused is now an error");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "version/deprecated-storage is now an error"
+    );
 
     let dir = project(Some("select = [\"version\"]\n"));
     let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
-    assert_eq!(rules(&out), ["version/unused"]);
+    assert_eq!(rules(&out), ["version/deprecated-storage"]);
     assert_eq!(out.status.code(), Some(0));
 
     // The most specific selector wins: the family is ignored, one of its rules kept.
     let dir = project(Some("ignore = [\"crd\"]\nextend-select = [\"crd/name\"]\n"));
     let out = crdlint(dir.path(), &["check", "crd.yaml", "--format", "json"]);
-    assert_eq!(sorted(rules(&out)), ["crd/name", "version/unused"]);
+    assert_eq!(
+        sorted(rules(&out)),
+        ["crd/name", "version/deprecated-storage"]
+    );
 }
 
 #[test]
@@ -161,8 +169,11 @@ fn overrides_apply_to_matching_paths_only() {
                 .collect(),
         )
     };
-    assert_eq!(of("vendor/crd.yaml"), ["version/unused"]);
-    assert_eq!(of("crd.yaml"), ["crd/group", "crd/name", "version/unused"]);
+    assert_eq!(of("vendor/crd.yaml"), ["version/deprecated-storage"]);
+    assert_eq!(
+        of("crd.yaml"),
+        ["crd/group", "crd/name", "version/deprecated-storage"]
+    );
 }
 
 #[test]
@@ -188,10 +199,13 @@ fn command_line_flags_refine_the_config() {
             "--format",
             "json",
             "--select",
-            "crd/group,version/unused",
+            "crd/group,version/deprecated-storage",
         ],
     );
-    assert_eq!(sorted(rules(&out)), ["crd/group", "version/unused"]);
+    assert_eq!(
+        sorted(rules(&out)),
+        ["crd/group", "version/deprecated-storage"]
+    );
 }
 
 #[test]
@@ -605,4 +619,32 @@ spec:
     let out = crdlint(root, &["check", "crd/widgets.yaml"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("crdlint.toml"));
+}
+
+#[test]
+fn test_runner_assertion_files_are_excluded_by_default() {
+    let dir = project_with_bad_resources();
+    let p = dir.path();
+    // A kuttl/chainsaw assertion: a partial object matched against a cluster.
+    std::fs::create_dir_all(p.join("tests/e2e/basic")).unwrap();
+    let bad = std::fs::read_to_string(p.join("bad.yaml")).unwrap();
+    std::fs::write(p.join("tests/e2e/basic/00-assert.yaml"), &bad).unwrap();
+    std::fs::write(p.join("tests/e2e/basic/01-errors.yml"), &bad).unwrap();
+    let json = [
+        "check",
+        "--format",
+        "json",
+        "--extend-exclude",
+        "vendor,testdata,/bad.yaml",
+    ];
+    assert_eq!(files_with_errors(&crdlint(p, &json)), Vec::<String>::new());
+    // Setting `exclude` replaces the default.
+    std::fs::write(p.join("crdlint.toml"), "exclude = []\n").unwrap();
+    assert_eq!(
+        files_with_errors(&crdlint(p, &json)),
+        [
+            "tests/e2e/basic/00-assert.yaml",
+            "tests/e2e/basic/01-errors.yml"
+        ]
+    );
 }

@@ -271,3 +271,95 @@ fn diagnostics_hover_completion_and_shutdown() {
     let status = c.child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn built_in_kinds_have_diagnostics_hover_and_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start(root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = format!("{root_uri}/deploy.yaml");
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: many\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        \n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics_for(&uri);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "schema/type");
+    // Hover on `replicas`: the published schema's type.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 4}}),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.starts_with("**spec.replicas**: `integer (int32)`"),
+        "{md}"
+    );
+    // Completion of a container's keys not yet written.
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 13, "character": 8}}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in ["ports", "env", "resources", "livenessProbe"] {
+        assert!(labels.contains(&want), "{want} not in {labels:?}");
+    }
+    assert!(
+        !labels.contains(&"image"),
+        "image is written already: {labels:?}"
+    );
+}
+
+#[test]
+fn initialize_names_the_server_and_cel_skipped_stays_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let with_rule = CRD.replace(
+        "            spec:\n              type: object\n",
+        "            spec:\n              type: object\n              x-kubernetes-validations:\n                - rule: \"self.replicas < 5\"\n",
+    );
+    assert_ne!(with_rule, CRD);
+    std::fs::write(root.join("crd.yaml"), with_rule).unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let mut c = Client::start(root);
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {}}),
+    );
+    assert_eq!(init["serverInfo"]["name"], "crdlint");
+    assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    c.notify("initialized", json!({}));
+
+    // A bad enum value stops the CEL rules: the server's note about it is an info on the
+    // object's first line, not a range over the whole document.
+    let uri = format!("{root_uri}/w.yaml");
+    let text = "apiVersion: demo.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  labels:\n    a: b\nspec:\n  mode: Bogus\n  replicas: 3\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let diags = c.diagnostics_for(&uri);
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["cel/skipped", "schema/enum"], "{diags:?}");
+    let skipped = &diags[0];
+    assert_eq!(skipped["severity"], 3);
+    assert_eq!(
+        skipped["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 31}})
+    );
+    assert!(c.request("shutdown", Value::Null).is_null());
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

@@ -757,3 +757,40 @@ fn a_file_named_and_found_by_a_walk_is_checked_once() {
     assert_eq!(schema_errors_in(&v, "bad.yaml"), 1, "{:#?}", found(&v));
     assert_eq!(v["summary"]["files"], 2);
 }
+
+#[test]
+fn yaml_problems_fail_only_what_kubectl_is_given() {
+    let sev = |text: &str| -> Vec<(&'static str, crdlint::diagnostics::Severity)> {
+        common::check_text("x.yaml", text)
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.severity))
+            .collect()
+    };
+    use crdlint::diagnostics::Severity::{Error, Info, Warning};
+    // An object with a syntax error or a duplicate key: errors, as for kubectl.
+    assert_eq!(
+        sev("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n"),
+        [("yaml/syntax", Error)]
+    );
+    assert!(
+        sev("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1', x: '2'}\n")
+            .contains(&("yaml/duplicate-key", Error))
+    );
+    // A Go template kubectl never sees as written: one info.
+    assert_eq!(
+        sev(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Namespace }}\n  labels:\n    {{- range .Labels }}\n    {{ .Key }}: x\n    {{- end }}\n"
+        ),
+        [("yaml/template", Info)]
+    );
+    // Not an object (Helm values, a tool's configuration): warnings.
+    assert_eq!(
+        sev("replicas: 1\nimage: {repository: a, tag: b, tag: c}\n"),
+        [("yaml/duplicate-key", Warning)]
+    );
+    assert_eq!(
+        sev("menu:\n  - name: a\n   url: b\n"),
+        [("yaml/syntax", Warning)]
+    );
+}

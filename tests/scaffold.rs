@@ -228,3 +228,35 @@ stages: []
         .collect();
     assert!(about.is_empty(), "{about:?}");
 }
+
+/// pre-commit names only the changed files: a strategic-merge patch checked without the
+/// kustomization beside it is still known as a patch (a partial Deployment, not refused for the
+/// fields it leaves out), and a file no kustomization names is validated as what it says it is.
+#[test]
+fn a_patch_checked_alone_is_known_by_the_kustomization_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("deploy/overlay");
+    std::fs::create_dir_all(&overlay).unwrap();
+    let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        args: [--verbose]\n";
+    std::fs::write(overlay.join("add-flag.yaml"), patch).unwrap();
+    std::fs::write(overlay.join("stray.yaml"), patch).unwrap();
+    std::fs::write(
+        overlay.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n- path: add-flag.yaml\n",
+    )
+    .unwrap();
+    let out = crdlint(
+        dir.path(),
+        &["check", "--format", "json", "deploy/overlay/add-flag.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{:?}", found(&out));
+    assert!(found(&out).is_empty(), "{:?}", found(&out));
+    // The same partial object, named by no kustomization, is a Deployment the server refuses.
+    let out = crdlint(
+        dir.path(),
+        &["check", "--format", "json", "deploy/overlay/stray.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let rules: Vec<String> = found(&out).into_iter().map(|f| f.0).collect();
+    assert!(rules.contains(&"schema/required".to_string()), "{rules:?}");
+}

@@ -916,40 +916,30 @@ fn rule_costs(
             None => return,
         },
     };
+    let estimated = |rule: &Node, key: &str| {
+        let node = rule.get(key)?;
+        let text = node.as_str().filter(|t| !t.trim().is_empty())?;
+        Some((estimate(text, s, resource_root)?, node.span))
+    };
     for (i, rule) in list.as_seq().unwrap_or_default().iter().enumerate() {
-        let Some(rule_node) = rule.get("rule") else {
-            continue;
-        };
-        let Some(rule_cost) = rule_node
-            .as_str()
-            .filter(|t| !t.trim().is_empty())
-            .and_then(|t| estimate(t, s, resource_root))
-        else {
+        let Some((rule_cost, span)) = estimated(rule, "rule") else {
             continue;
         };
         out.push(ExpressionCost {
             field: format!("{path}.x-kubernetes-validations[{i}].rule"),
             name: "estimated rule cost",
             cost: times_cardinality(rule_cost, cardinality),
-            span: rule_node.span,
+            span,
         });
-        let Some(message_node) = rule.get("messageExpression") else {
-            continue;
-        };
-        let Some(cost) = message_node
-            .as_str()
-            .filter(|t| !t.trim().is_empty())
-            .and_then(|t| estimate(t, s, resource_root))
-        else {
-            continue;
-        };
         // A messageExpression runs once per failing rule: not multiplied by the cardinality.
-        out.push(ExpressionCost {
-            field: format!("{path}.x-kubernetes-validations[{i}].messageExpression"),
-            name: "estimated messageExpression cost",
-            cost,
-            span: message_node.span,
-        });
+        if let Some((cost, span)) = estimated(rule, "messageExpression") {
+            out.push(ExpressionCost {
+                field: format!("{path}.x-kubernetes-validations[{i}].messageExpression"),
+                name: "estimated messageExpression cost",
+                cost,
+                span,
+            });
+        }
     }
 }
 

@@ -164,6 +164,31 @@ fn dates_as_timestamps(v: &mut serde_json::Value, s: &Schema) {
     }
 }
 
+/// apiserver `pkg/cel/common/valuesunstructured.go` (unstructuredMap.Find): in an object with
+/// properties, "null valued nullable fields are treated the same as absent optional fields", so
+/// `has(self.f)` is false and `self.f` is "no such key" when `f: null`. Maps
+/// (additionalProperties) keep their null values.
+fn drop_null_properties(v: &mut serde_json::Value, s: &Schema) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if !s.properties.is_empty() {
+                m.retain(|_, child| !child.is_null());
+            }
+            for (k, child) in m.iter_mut() {
+                if let Some(cs) = s.property_schema(k) {
+                    drop_null_properties(child, cs);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(is) = &s.items {
+                items.iter_mut().for_each(|i| drop_null_properties(i, is));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Evaluate every rule of the CRD version against the (defaulted) object. `has_dates` when
 /// the version's schema has `format: date` strings.
 pub fn validate(
@@ -174,8 +199,11 @@ pub fn validate(
     out: &mut Vec<FieldError>,
 ) {
     let mut view = cel_view(root, rules);
-    if let Some(schema) = schema.filter(|_| has_dates) {
-        dates_as_timestamps(&mut view, schema);
+    if let Some(schema) = schema {
+        drop_null_properties(&mut view, schema);
+        if has_dates {
+            dates_as_timestamps(&mut view, schema);
+        }
     }
     // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
     // this object its CEL rules, reported, and nothing else.
@@ -230,5 +258,28 @@ pub fn validate(
             // (each refused by the spent meter) are not its.
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    #[test]
+    fn null_properties_are_absent_to_rules_but_null_map_values_stay() {
+        let s = parse_stream(
+            "type: object
+properties:
+  a: {type: string, nullable: true}
+  m: {type: object, additionalProperties: {type: string, nullable: true}}",
+        )
+        .remove(0)
+        .root
+        .unwrap();
+        let s = Schema::compile(&s, "s", &mut Vec::new());
+        let mut v = serde_json::json!({"a": null, "m": {"k": null}});
+        drop_null_properties(&mut v, &s);
+        assert_eq!(v, serde_json::json!({"m": {"k": null}}));
     }
 }

@@ -6,10 +6,10 @@
 
 use super::eval::children;
 use super::runtime_cost;
-use crate::model::schema::Schema;
+use crate::model::schema::{AdditionalProperties, Schema};
 use crate::source::Span;
 use crate::wording::{BadValue, ErrorType, FieldError};
-use crate::yaml::{Entry, Node, Value};
+use crate::yaml::{Node, Value};
 use kube_cel::CompiledSchema;
 
 /// Report one error of kube-cel's run over `root`. `message_stop`: the run stopped in this
@@ -22,40 +22,53 @@ pub fn report(
     rules: &CompiledSchema,
     out: &mut Vec<FieldError>,
 ) -> bool {
+    let entry = rule_entry(&e.rule, rules);
+    // The rule's own node, and the path the server reports its failures at: with the rule's
+    // fieldPath, normalized (validation.go:463, ValidFieldPath).
+    let at = reach(root, schema, node_path(&e, entry));
+    let fp_path = match entry.and_then(|r| r.field_path.as_deref()) {
+        Some(fp) if !fp.is_empty() => child(&at.server, &normalize_field_path(fp, at.schema)),
+        _ => at.server.clone(),
+    };
+    let fp_span = reach(root, None, &e.field_path).span;
     let runtime = match message_stop {
-        Some(stop) => Some(message_stop_error(&e, rules, stop)),
-        None => runtime_error(&e, rules),
+        Some(stop) => Some(message_stop_error(entry, stop)),
+        None => runtime_error(&e, entry),
     };
     if let Some(r) = runtime {
         // The server shows the type of the rule's node with these errors.
-        let (_, _, node_schema) = node_at(root, schema, r.node_path);
-        let (_, span, _) = node_at(root, None, r.error_path);
-        let type_ = node_schema.map(|s| s.type_.clone()).unwrap_or_default();
+        let type_ = at.schema.map(|s| s.type_.clone()).unwrap_or_default();
+        let (path, span) = if r.at_field_path {
+            (fp_path, fp_span)
+        } else {
+            (at.server.clone(), at.span)
+        };
         out.push(FieldError::new(
             "cel/rule",
             ErrorType::Invalid,
-            r.error_path,
+            path,
             BadValue::Value(Value::String(type_)),
             r.message,
             span,
         ));
         return r.stops;
     }
-    let (node, span, _) = node_at(root, None, &e.field_path);
-    // The server shows scalar values and omits objects and lists.
-    let shown = || match &node.value {
-        Value::Map(_) | Value::Seq(_) => BadValue::Omit,
-        v => BadValue::Value(v.clone()),
-    };
     if e.kind == kube_cel::ErrorKind::ValidationFailure {
+        // validation.go:496-501: the value of the rule's node, omitted for objects and lists
+        // (so always with a fieldPath, which only objects can have); a Duplicate has no detail
+        // (fieldErrorForReason: field.Duplicate(fldPath, value)).
+        let shown = match &at.node.value {
+            Value::Map(_) | Value::Seq(_) => BadValue::Omit,
+            v => BadValue::Value(v.clone()),
+        };
         let kind = error_type(e.reason.as_deref());
+        let detail = if kind == ErrorType::Duplicate {
+            String::new()
+        } else {
+            failure_detail(&e, rule_at(at.schema, &e.rule), entry)
+        };
         out.push(FieldError::new(
-            "cel/rule",
-            kind,
-            e.field_path,
-            shown(),
-            e.message,
-            span,
+            "cel/rule", kind, fp_path, shown, detail, fp_span,
         ));
     } else {
         // Not evaluated here (an unsupported function, a runtime error in our evaluator):
@@ -63,10 +76,10 @@ pub fn report(
         let fe = FieldError::new(
             "cel/unsupported",
             ErrorType::Invalid,
-            e.field_path,
+            fp_path,
             BadValue::Omit,
             "",
-            span,
+            fp_span,
         );
         // A rule crdlint withholds says why, without the evaluator's "failed to compile".
         let detail = e
@@ -85,57 +98,205 @@ pub fn report(
     false
 }
 
-/// The node at an API-server field path (`spec.ports[1].name`), or the closest ancestor, with
-/// the span to blame (the key that holds it, or the list item itself) and its schema.
-fn node_at<'a, 's>(
-    root: &'a Node,
-    schema: Option<&'s Schema>,
-    path: &str,
-) -> (&'a Node, Span, Option<&'s Schema>) {
-    let mut node = root;
-    let mut blame = root.span;
-    let mut schema = schema;
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (key, indexes) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            match node.entry(key) {
-                Some(e) => {
-                    node = &e.value;
-                    blame = e.key_span;
-                    schema = schema.and_then(|s| s.property_schema(key));
-                }
-                None => return (node, blame, None),
-            }
-        }
-        for ix in indexes.split('[').filter(|s| !s.is_empty()) {
-            let ix = ix.trim_end_matches(']');
-            let next = match (&node.value, ix.parse::<usize>()) {
-                (Value::Seq(items), Ok(i)) => items
-                    .get(i)
-                    .map(|n| (n, schema.and_then(|s| s.items.as_deref()))),
-                (Value::Map(entries), _) => {
-                    let key = ix.trim_matches('"');
-                    entries
-                        .iter()
-                        .find(|e: &&Entry| e.key == key)
-                        .map(|e| (&e.value, schema.and_then(|s| s.property_schema(key))))
-                }
-                _ => None,
-            };
-            match next {
-                Some((n, s)) => {
-                    node = n;
-                    blame = n.span;
-                    schema = s;
-                }
-                None => return (node, blame, None),
-            }
+/// The message of a failed rule (validation.go:472-494): the messageExpression's result,
+/// trimmed, unless it is empty, holds a line break or passes 5 KiB (evalMessageExpression),
+/// else `ruleMessageOrDefault`: the trimmed message, or "failed rule: " and the trimmed rule.
+/// kube-cel keeps an empty or multi-line result and does not trim.
+/// `at_node`: the rule's entry in its node's `x-kubernetes-validations` (the same rule text may
+/// appear at other nodes with another message); else the first entry with its text.
+fn failure_detail(
+    e: &kube_cel::ValidationError,
+    at_node: Option<&Node>,
+    entry: Option<&kube_cel::Rule>,
+) -> String {
+    let (message, has_expression) = match at_node {
+        Some(n) => (
+            n.get("message").and_then(Node::as_str),
+            n.get("messageExpression").is_some_and(|m| !m.is_null()),
+        ),
+        None => (
+            entry.and_then(|r| r.message.as_deref()),
+            entry.is_some_and(|r| r.message_expression.is_some()),
+        ),
+    };
+    let fallback = || match message.map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => format!("failed rule: {}", e.rule.trim()),
+    };
+    if has_expression {
+        let m = e.message.trim();
+        if !m.is_empty() && !m.contains('\n') && m.len() <= 5 * 1024 {
+            return m.to_string();
         }
     }
-    (node, blame, schema)
+    fallback()
+}
+
+/// The entry of `x-kubernetes-validations` of a schema node whose rule is `rule`.
+fn rule_at<'s>(schema: Option<&'s Schema>, rule: &str) -> Option<&'s Node> {
+    schema?
+        .validations
+        .as_ref()?
+        .as_seq()?
+        .iter()
+        .find(|r| r.get("rule").and_then(Node::as_str) == Some(rule))
+}
+
+/// A node reached along a kube-cel path.
+struct Reached<'a, 's> {
+    node: &'a Node,
+    /// The key that holds it, or the list item itself.
+    span: Span,
+    schema: Option<&'s Schema>,
+    /// Its path as the server writes it (field.Path): a property as a child (`.name`), a key
+    /// of a map (additionalProperties) as `[key]` (`fldPath.Key(k)`), an item as `[i]`.
+    server: String,
+}
+
+/// Follow kube-cel's path (`spec.ports[1].name`: every step joined with '.', keys of maps
+/// included) through the object and its schema. Keys may hold dots, so each step takes the
+/// longest key of the object the rest of the path starts with. Whatever cannot be followed is
+/// kept as kube-cel wrote it.
+fn reach<'a, 's>(root: &'a Node, schema: Option<&'s Schema>, path: &str) -> Reached<'a, 's> {
+    let mut r = Reached {
+        node: root,
+        span: root.span,
+        schema,
+        server: String::new(),
+    };
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let Some((ix, tail)) = after.split_once(']') else {
+                break;
+            };
+            let (Value::Seq(items), Ok(i)) = (&r.node.value, ix.parse::<usize>()) else {
+                break;
+            };
+            let Some(item) = items.get(i) else {
+                break;
+            };
+            r.node = item;
+            r.span = item.span;
+            r.schema = r.schema.and_then(|s| s.items.as_deref());
+            r.server.push_str(&format!("[{i}]"));
+            rest = tail;
+            continue;
+        }
+        let step = if r.server.is_empty() {
+            rest
+        } else {
+            match rest.strip_prefix('.') {
+                Some(s) => s,
+                None => break,
+            }
+        };
+        let Value::Map(entries) = &r.node.value else {
+            break;
+        };
+        let Some(e) = entries
+            .iter()
+            .filter(|e| {
+                step.strip_prefix(e.key.as_str())
+                    .is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+            })
+            .max_by_key(|e| e.key.len())
+        else {
+            break;
+        };
+        let is_key = r.schema.is_some_and(|s| {
+            !s.properties.contains_key(&e.key)
+                && matches!(
+                    s.additional_properties,
+                    Some(AdditionalProperties::Schema(_))
+                )
+        });
+        if is_key {
+            r.server.push_str(&format!("[{}]", e.key));
+        } else {
+            r.server = child(&r.server, &e.key);
+        }
+        r.schema = r.schema.and_then(|s| s.property_schema(&e.key));
+        r.node = &e.value;
+        r.span = e.key_span;
+        rest = &step[e.key.len()..];
+    }
+    r.server.push_str(rest);
+    r
+}
+
+/// `fldPath.Child(name)` printed: `name` at the root, else `path.name`.
+fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A rule's fieldPath as `ValidFieldPath` normalizes it against the rule's schema
+/// (validation.go:557-676): `.a`, `['a']` are children where the schema has properties, keys
+/// (`[a]`) where it has additionalProperties; printed as a field.Path. Unparseable or invalid
+/// paths (the server refuses such CRDs) are kept as written.
+fn normalize_field_path(fp: &str, schema: Option<&Schema>) -> String {
+    let mut tokens = Vec::new();
+    let mut rest = fp;
+    while let Some(c) = rest.chars().next() {
+        if c == '\'' {
+            // a single-quoted string, up to the next quote not escaped
+            let b = rest.as_bytes();
+            let end = (1..b.len()).find(|&i| b[i] == b'\'' && b[i - 1] != b'\\');
+            let Some(end) = end else {
+                return fp.to_string();
+            };
+            tokens.push(&rest[..=end]);
+            rest = &rest[end + 1..];
+        } else if matches!(c, '.' | '[' | ']') {
+            tokens.push(&rest[..1]);
+            rest = &rest[1..];
+        } else {
+            let end = rest.find(['.', '[', ']']).unwrap_or(rest.len());
+            tokens.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    let mut schema = schema;
+    let mut out = String::new();
+    let mut t = tokens.into_iter();
+    while let Some(tok) = t.next() {
+        let name = match tok {
+            "[" => {
+                let (Some(q), Some("]")) = (t.next(), t.next()) else {
+                    return fp.to_string();
+                };
+                if q.len() < 2 || !q.starts_with('\'') || !q.ends_with('\'') {
+                    return fp.to_string();
+                }
+                q[1..q.len() - 1].replace("\\'", "'").replace("\\\\", "\\")
+            }
+            "." => match t.next() {
+                Some(n) => n.to_string(),
+                None => return fp.to_string(),
+            },
+            _ => return fp.to_string(),
+        };
+        let Some(s) = schema else {
+            return fp.to_string();
+        };
+        if !s.properties.is_empty() {
+            let Some(prop) = s.properties.get(&name) else {
+                return fp.to_string();
+            };
+            out = child(&out, &name);
+            schema = Some(prop);
+        } else if let Some(AdditionalProperties::Schema(ap)) = &s.additional_properties {
+            out.push_str(&format!("[{name}]"));
+            schema = Some(ap);
+        } else {
+            return fp.to_string();
+        }
+    }
+    out
 }
 
 fn error_type(reason: Option<&str>) -> ErrorType {
@@ -148,11 +309,9 @@ fn error_type(reason: Option<&str>) -> ErrorType {
 }
 
 /// A runtime error of a rule that the API server reports as an error of its own.
-struct RuntimeError<'e> {
-    /// The path of the rule's node, whose type the server shows.
-    node_path: &'e str,
-    /// Where the server reports it.
-    error_path: &'e str,
+struct RuntimeError {
+    /// Reported at the rule's fieldPath (else at its node).
+    at_field_path: bool,
     message: String,
     /// No further rules run.
     stops: bool,
@@ -176,14 +335,12 @@ fn node_path<'e>(e: &'e kube_cel::ValidationError, entry: Option<&kube_cel::Rule
 /// fieldPath. Other evaluator errors are not claimed: their wording, and whether cel-go fails
 /// at all, may differ.
 /// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
-fn runtime_error<'e>(
-    e: &'e kube_cel::ValidationError,
-    rules: &CompiledSchema,
-) -> Option<RuntimeError<'e>> {
+fn runtime_error(
+    e: &kube_cel::ValidationError,
+    entry: Option<&kube_cel::Rule>,
+) -> Option<RuntimeError> {
     let cause = runtime_cost::execution_error(e)?;
-    let entry = rule_entry(&e.rule, rules);
     let rule = rule_error_string(&e.rule, entry);
-    let node_path = node_path(e, entry);
     let (message, stops) = match runtime_cost::stop_message(cause, &rule) {
         Some(message) => (message, true),
         None => match cause {
@@ -201,26 +358,19 @@ fn runtime_error<'e>(
         },
     };
     Some(RuntimeError {
-        node_path,
-        error_path: node_path,
+        at_field_path: false,
         message,
         stops,
     })
 }
 
 /// The server's error for a failed rule whose messageExpression stopped the run.
-fn message_stop_error<'e>(
-    e: &'e kube_cel::ValidationError,
-    rules: &CompiledSchema,
-    stop: cel::cost::Stop,
-) -> RuntimeError<'e> {
-    let entry = rule_entry(&e.rule, rules);
+fn message_stop_error(entry: Option<&kube_cel::Rule>, stop: cel::cost::Stop) -> RuntimeError {
     let expression = entry
         .and_then(|r| r.message_expression.as_deref())
         .unwrap_or_default();
     RuntimeError {
-        node_path: node_path(e, entry),
-        error_path: &e.field_path,
+        at_field_path: true,
         message: runtime_cost::message_stop_message(stop, expression),
         stops: true,
     }
@@ -241,5 +391,123 @@ fn rule_error_string(rule: &str, entry: Option<&kube_cel::Rule>) -> String {
     match entry.and_then(|r| r.message.as_deref()).map(str::trim) {
         Some(m) if !m.is_empty() => m.to_string(),
         _ => rule.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    fn yaml(text: &str) -> Node {
+        parse_stream(text).remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn paths_are_rebuilt_as_the_server_writes_them() {
+        let schema = Schema::compile(
+            &yaml(
+                "type: object
+properties:
+  spec:
+    type: object
+    properties:
+      dot.key: {type: string}
+      m:
+        type: object
+        additionalProperties:
+          type: object
+          properties:
+            a.b: {type: string}
+      l:
+        type: array
+        items: {type: object, additionalProperties: {type: integer}}",
+            ),
+            "s",
+            &mut Vec::new(),
+        );
+        let obj = yaml(
+            "spec:
+  dot.key: x
+  m:
+    k.1: {a.b: y}
+    k: {}
+  l:
+    - {x.y: 1}",
+        );
+        let at = |p: &str| reach(&obj, Some(&schema), p).server;
+        // kube-cel joins every step with '.'; map keys are `[key]` on the server.
+        assert_eq!(at("spec.dot.key"), "spec.dot.key");
+        assert_eq!(at("spec.m.k.1"), "spec.m[k.1]");
+        assert_eq!(at("spec.m.k.1.a.b"), "spec.m[k.1].a.b");
+        assert_eq!(at("spec.m.k"), "spec.m[k]");
+        assert_eq!(at("spec.l[0].x.y"), "spec.l[0][x.y]");
+        assert_eq!(at(""), "");
+        // What cannot be followed stays as kube-cel wrote it.
+        assert_eq!(at("spec.nope.x"), "spec.nope.x");
+    }
+
+    #[test]
+    fn field_paths_are_normalized_as_valid_field_path_does() {
+        let s = Schema::compile(
+            &yaml(
+                "type: object
+properties:
+  dot.key: {type: string}
+  mode: {type: string}
+  m: {type: object, additionalProperties: {type: string}}",
+            ),
+            "s",
+            &mut Vec::new(),
+        );
+        let n = |fp: &str| normalize_field_path(fp, Some(&s));
+        assert_eq!(n(".mode"), "mode");
+        assert_eq!(n("['dot.key']"), "dot.key");
+        assert_eq!(n(".m.k"), "m[k]");
+        assert_eq!(n(".m['a.b']"), "m[a.b]");
+        assert_eq!(n(".nope"), ".nope");
+        assert_eq!(child("spec.ref", &n("['dot.key']")), "spec.ref.dot.key");
+    }
+
+    #[test]
+    fn string_size_counts_code_points() {
+        // cel-go types.String.Size: utf8.RuneCountInString.
+        let schema = serde_json::json!({
+            "type": "object",
+            "x-kubernetes-preserve-unknown-fields": true,
+            "x-kubernetes-validations": [
+                {"rule": "self.k.size() == 7"},
+                {"rule": "'é'.size() == 1 && self.all(k, k.size() <= 8)"},
+            ],
+        });
+        let compiled = kube_cel::compile_schema(&schema);
+        let object = serde_json::json!({"k": "🇫🇷alpha", "🇫🇷alpha": 1});
+        let result = kube_cel::validate_compiled(&compiled, &object, None);
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    #[test]
+    fn an_empty_message_expression_falls_back_to_the_rule() {
+        // evalMessageExpression: "messageExpression should evaluate to a non-empty string",
+        // then ruleMessageOrDefault.
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"s": {
+                "type": "string",
+                "x-kubernetes-validations": [
+                    {"rule": " self.size() >= 2 ", "messageExpression": "string(self)"},
+                    {"rule": "self != ''", "message": " trimmed ", "messageExpression": "' '"},
+                ],
+            }},
+        });
+        let compiled = kube_cel::compile_schema(&schema);
+        let errors = kube_cel::validate_compiled(&compiled, &serde_json::json!({"s": ""}), None)
+            .unwrap_err()
+            .into_vec();
+        let details: Vec<String> = errors
+            .iter()
+            .map(|e| failure_detail(e, None, rule_entry(&e.rule, &compiled)))
+            .collect();
+        assert_eq!(details, ["failed rule: self.size() >= 2", "trimmed"]);
     }
 }

@@ -14,6 +14,7 @@ pub fn has_blocking_error(errors: &[FieldError]) -> bool {
     use crate::wording::ErrorType::{NotSupported, Required, TooLong, TooMany, TypeInvalid};
     errors.iter().any(|e| {
         !e.status_dropped
+            && !e.server_warns
             && matches!(
                 e.kind,
                 NotSupported | Required | TooLong | TooMany | TypeInvalid

@@ -39,6 +39,7 @@ pub(super) fn check_files(
         report.files.push(CheckedFile {
             name: f.source.name.clone(),
             resources: o.resources,
+            origins: o.origins,
         });
         report.summary.crds += o.crds;
         report.unreadable |= o.unreadable;
@@ -52,6 +53,8 @@ pub(super) struct FileOutcome {
     resources: Vec<(usize, Arc<ResourceRef>)>,
     crds: usize,
     unreadable: bool,
+    /// Documents a rendered stream attributes to a file (see `origins`).
+    origins: Vec<(usize, Arc<str>)>,
 }
 
 /// All diagnostics of one file, with its counts.
@@ -87,7 +90,45 @@ pub(super) fn check_file(
         file_rules.apply(&mut note);
         outcome.diagnostics.extend(note);
     }
+    attribute(f, &mut outcome);
     outcome
+}
+
+/// Helm's attribution of a rendered document: `helm template` starts each document with
+/// `# Source: chart/templates/x.yaml`, the line after the `---`.
+fn helm_source(text: &str, doc: &yaml::Document) -> Option<Arc<str>> {
+    // A document's span may begin at its `---` (the first document of a stream) or after it.
+    let first = text
+        .get(doc.span.start..doc.span.end)?
+        .lines()
+        .find(|l| !l.trim().is_empty() && l.trim_end() != "---")?;
+    let path = first.strip_prefix("# Source: ")?.trim();
+    (!path.is_empty()).then(|| Arc::from(path))
+}
+
+/// Name the origin of each document of a rendered stream on its diagnostics (by document, or
+/// for a diagnostic without one, by the document its span is in). Nothing changes for a file
+/// without `# Source:` comments.
+fn attribute(f: &Loaded, outcome: &mut FileOutcome) {
+    let origins: Vec<(usize, Span, Arc<str>)> = f
+        .docs
+        .iter()
+        .filter_map(|d| helm_source(&f.source.text, d).map(|o| (d.index, d.span, o)))
+        .collect();
+    if origins.is_empty() {
+        return;
+    }
+    for d in &mut outcome.diagnostics {
+        let found = match (d.document, d.span) {
+            (Some(doc), _) => origins.iter().find(|(i, _, _)| *i == doc),
+            (None, Some(span)) => origins
+                .iter()
+                .find(|(_, s, _)| s.start <= span.start && span.start < s.end.max(s.start + 1)),
+            (None, None) => None,
+        };
+        d.origin = found.map(|(_, _, o)| Arc::clone(o));
+    }
+    outcome.origins = origins.into_iter().map(|(i, _, o)| (i, o)).collect();
 }
 
 /// Keep at most `max` diagnostics (0: all), the most severe first, so that the exit status
@@ -154,6 +195,68 @@ pub(super) fn cap_diagnostics(
     Some(vec![note])
 }
 
+/// What is wrong with a document's YAML. kubectl refuses what these report, but only for what
+/// it is given to apply: a Go template (`{{ .Values.x }}`, a generator's input, not a manifest)
+/// that YAML cannot read is one `yaml/template` info instead, and in a document that is not a
+/// Kubernetes object (no `apiVersion` and `kind`: a tool's configuration, Helm values) the
+/// problems are warnings.
+fn yaml_problems(f: &Loaded, doc: &yaml::Document) -> Vec<Diagnostic> {
+    if doc.problems.is_empty() {
+        return Vec::new();
+    }
+    let text = f
+        .source
+        .text
+        .get(doc.span.start..doc.span.end)
+        .unwrap_or_default();
+    let unreadable = doc
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::Syntax));
+    if unreadable && text.contains("{{") {
+        let first_line = text.find('\n').unwrap_or(text.len());
+        let d = diag(
+            "yaml/template",
+            "this document is a template (it holds `{{ ... }}` and is not YAML as written): it was not read",
+            &f.source,
+            Some(Span::new(doc.span.start, doc.span.start + first_line)),
+        )
+        .with_document(doc.index);
+        return vec![d];
+    }
+    let object = match &doc.root {
+        Some(root) => root.get("apiVersion").is_some() || root.get("kind").is_some(),
+        // Not read: an object if a line at the top level names its apiVersion or kind.
+        None => text.lines().any(|l| {
+            l.starts_with("apiVersion:")
+                || l.starts_with("kind:")
+                || l.contains("\"apiVersion\"")
+                || l.contains("\"kind\"")
+        }),
+    };
+    doc.problems
+        .iter()
+        .map(|p| {
+            let rule = match p.kind {
+                ProblemKind::Syntax => "yaml/syntax",
+                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
+                ProblemKind::Limit => "yaml/limit",
+                ProblemKind::ImplicitType => "yaml/implicit-type",
+            };
+            let mut d =
+                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
+            if let ProblemKind::DuplicateKey { first } = p.kind {
+                d = d.with_related(first, "first defined here");
+            }
+            if !object && d.severity == Severity::Error {
+                d.severity = Severity::Warning;
+                d.help = Some("this document is not a Kubernetes object (it has no apiVersion or kind), so kubectl never reads it; other tools may".into());
+            }
+            d
+        })
+        .collect()
+}
+
 /// A lint finding as a diagnostic of document `doc`.
 pub(super) fn finding_diagnostic(
     p: &lint::Finding,
@@ -180,20 +283,7 @@ pub(super) fn check_document(
     let mut resources = Vec::new();
     let mut crds = 0;
     'document: {
-        for p in &doc.problems {
-            let rule = match p.kind {
-                ProblemKind::Syntax => "yaml/syntax",
-                ProblemKind::DuplicateKey { .. } => "yaml/duplicate-key",
-                ProblemKind::Limit => "yaml/limit",
-                ProblemKind::ImplicitType => "yaml/implicit-type",
-            };
-            let mut d =
-                diag(rule, p.message.clone(), &f.source, Some(p.span)).with_document(doc.index);
-            if let ProblemKind::DuplicateKey { first } = p.kind {
-                d = d.with_related(first, "first defined here");
-            }
-            out.push(d);
-        }
+        out.extend(yaml_problems(f, doc));
         if let Some(c) = f.crd_docs.iter().find(|c| c.index == doc.index) {
             let to_diagnostic = |p: &lint::Finding| finding_diagnostic(p, &f.source, doc.index);
             if ws.is_patch_file(&f.source.name) {
@@ -631,7 +721,7 @@ pub(super) fn field_diagnostic(e: FieldError, source: &Arc<SourceFile>) -> Diagn
     d.field = Some(e.field().to_string());
     d.reason = Some(e.kind.reason());
     d.help = e.help;
-    if e.status_dropped {
+    if e.status_dropped || e.server_warns {
         d.severity = Severity::Warning;
     }
     d

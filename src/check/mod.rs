@@ -83,6 +83,19 @@ pub struct CheckedFile {
     pub name: String,
     /// Document index and resource, in file order.
     pub resources: Vec<(usize, Arc<ResourceRef>)>,
+    /// Document index and the file a rendered stream names as its origin (Helm's
+    /// `# Source:` comment), for the documents that have one.
+    pub origins: Vec<(usize, Arc<str>)>,
+}
+
+impl CheckedFile {
+    /// The origin of document `doc` (see [`Diagnostic::origin`]).
+    pub fn origin(&self, doc: usize) -> Option<&Arc<str>> {
+        self.origins
+            .binary_search_by_key(&doc, |(d, _)| *d)
+            .ok()
+            .map(|i| &self.origins[i].1)
+    }
 }
 
 #[derive(Debug, Default)]

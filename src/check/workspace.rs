@@ -16,6 +16,10 @@ pub(super) enum ConversionPatch {
     NotApplied { file: String },
 }
 
+/// The definition of a CRD used, and the others that differ from it (with whether each is
+/// among the checked files).
+type Differing<'a> = (Arc<Crd>, Vec<(&'a Arc<Crd>, bool)>);
+
 #[derive(Debug, Default)]
 pub(super) struct Workspace {
     /// Files a kustomization applies as patches: their CRD documents are patches.
@@ -88,6 +92,8 @@ impl Workspace {
                     .flat_map(|f| f.crds.iter().map(|c| (c, false))),
             )
             .collect();
+        // By group and kind: the definitions that differ from the one used, checked ones first.
+        let mut differing: Vec<Differing> = Vec::new();
         for (crd, is_checked) in definitions {
             if is_checked {
                 checked.insert((crd.origin.clone(), crd.document));
@@ -100,12 +106,24 @@ impl Workspace {
             if first.spec_hash == crd.spec_hash {
                 continue;
             }
-            let (at, finding) = if is_checked {
-                (crd, lint::crd::duplicate::shadowed(crd, &first))
-            } else if checked.contains(&(first.origin.clone(), first.document)) {
-                (&first, lint::crd::duplicate::used(&first, crd))
-            } else {
-                continue;
+            match differing.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &first)) {
+                Some((_, others)) => others.push((crd, is_checked)),
+                None => differing.push((first, vec![(crd, is_checked)])),
+            }
+        }
+        // One finding per CRD: on the first checked definition not used, naming the one used
+        // and how many others differ; or, when only --crds sources differ, on the one used.
+        for (used, others) in differing {
+            let (at, finding) = match others.iter().find(|(_, c)| *c) {
+                Some((crd, _)) => (
+                    Arc::clone(crd),
+                    lint::crd::duplicate::shadowed(crd, &used, others.len() - 1),
+                ),
+                None if checked.contains(&(used.origin.clone(), used.document)) => (
+                    Arc::clone(&used),
+                    lint::crd::duplicate::used(&used, others[0].0, others.len() - 1),
+                ),
+                None => continue,
             };
             self.duplicates
                 .entry((at.origin.clone(), at.document))
@@ -117,9 +135,10 @@ impl Workspace {
 }
 
 /// The files the kustomizations of the run apply as patches: those among the checked files,
-/// and, for files holding CRD documents, those in their directory and the three above it
-/// (kubebuilder's `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read
-/// from disk when not checked.
+/// and those in each checked file's directory and the three above it (kubebuilder's
+/// `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read from disk when not
+/// checked: pre-commit names only the changed files, and a patch checked without its
+/// kustomization is a partial object the server would refuse.
 fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
     let mut applied: HashSet<PathBuf> = files
         .iter()
@@ -130,10 +149,7 @@ fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
         .map(|f| kustomize::normalize(Path::new(&f.source.name)))
         .collect();
     let mut seen_dirs = HashSet::new();
-    for f in files
-        .iter()
-        .filter(|f| !f.crd_patches.is_empty() || !f.crd_docs.is_empty())
-    {
+    for f in files {
         let path = kustomize::normalize(Path::new(&f.source.name));
         for dir in path.ancestors().skip(1).take(4) {
             if !seen_dirs.insert(dir.to_path_buf()) {

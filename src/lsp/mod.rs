@@ -9,7 +9,7 @@ pub mod schema_info;
 use crate::check;
 use crate::diagnostics::Severity;
 use crate::model::CrdIndex;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use crate::yaml;
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use serde_json::{Value, json};
@@ -62,6 +62,20 @@ fn doc_name(uri: &str) -> String {
         .unwrap_or_else(|_| p.display().to_string())
 }
 
+/// The range an editor underlines. `cel/skipped` is about the whole object (its span is the
+/// document): underlining every line of it would bury the errors that caused it, so it keeps
+/// only its first line.
+fn editor_span(d: &crate::diagnostics::Diagnostic, span: Span) -> Span {
+    if d.rule != "cel/skipped" {
+        return span;
+    }
+    let line = d.source.line_of(span.start);
+    Span::new(
+        span.start,
+        span.end.min(d.source.line_end(line)).max(span.start),
+    )
+}
+
 impl Server {
     fn reload_crds(&mut self) {
         self.index = check::load_crd_index(&self.crd_sources);
@@ -100,7 +114,7 @@ impl Server {
             .diagnostics
             .iter()
             .map(|d| {
-                let (start, end) = match d.span {
+                let (start, end) = match d.span.map(|s| editor_span(d, s)) {
                     Some(s) => (position::to_lsp(&d.source, s.start), position::to_lsp(&d.source, s.end)),
                     None => ((0, 0), (0, 0)),
                 };
@@ -163,7 +177,11 @@ impl Server {
             let Some(path) = schema_info::key_path_at(&root, offset) else {
                 continue;
             };
-            let Some(schema) = schema_info::schema_at(&index, av, kind, &path) else {
+            let minor = self.rules.kubernetes_minor;
+            let Some(crd) = schema_info::definition(&index, av, kind, minor) else {
+                continue;
+            };
+            let Some(schema) = schema_info::schema_at(&crd, av, &path) else {
                 continue;
             };
             let field = path
@@ -195,7 +213,11 @@ impl Server {
             return json!([]);
         };
         let index = self.index_with_open_crds(uri);
-        let Some(parent) = schema_info::schema_at(&index, av, kind, &ctx.parent) else {
+        let Some(crd) = schema_info::definition(&index, av, kind, self.rules.kubernetes_minor)
+        else {
+            return json!([]);
+        };
+        let Some(parent) = schema_info::schema_at(&crd, av, &ctx.parent) else {
             return json!([]);
         };
         let items: Vec<Value> = match &ctx.value_of {
@@ -263,7 +285,14 @@ fn serve(conn: &Connection) -> Result<(), Box<dyn std::error::Error>> {
         "hoverProvider": true,
         "completionProvider": {"triggerCharacters": [":", " "]},
     });
-    let init = conn.initialize(capabilities)?;
+    let (id, init) = conn.initialize_start()?;
+    conn.initialize_finish(
+        id,
+        json!({
+            "capabilities": capabilities,
+            "serverInfo": {"name": "crdlint", "version": env!("CARGO_PKG_VERSION")},
+        }),
+    )?;
     let root = init["workspaceFolders"][0]["uri"]
         .as_str()
         .or(init["rootUri"].as_str())

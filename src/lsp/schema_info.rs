@@ -1,10 +1,13 @@
-//! What the editor asks about a custom resource: the schema of the key under the cursor (hover)
-//! and the keys or values that may be written there (completion).
+//! What the editor asks about a resource (a custom resource, or a built-in kind through its
+//! published schema): the schema of the key under the cursor (hover) and the keys or values that
+//! may be written there (completion).
 
+use crate::builtin;
 use crate::model::schema::Schema;
-use crate::model::{self, CrdIndex};
+use crate::model::{self, Crd, CrdIndex};
 use crate::yaml::node::format_go_float;
 use crate::yaml::{Node, Value};
+use std::sync::Arc;
 
 /// One step of a path into a resource: a key, or any item of a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,15 +16,27 @@ pub enum Step {
     Item,
 }
 
-/// The schema at `path` in the CRD version that `resource` (apiVersion/kind) names.
-pub fn schema_at<'a>(
-    index: &'a CrdIndex,
+/// The definition of what `api_version`/`kind` names: a CRD of the index, else a built-in kind
+/// of Kubernetes 1.`minor` (the newest embedded when none is set).
+pub fn definition(
+    index: &CrdIndex,
     api_version: &str,
     kind: &str,
-    path: &[Step],
-) -> Option<&'a Schema> {
+    minor: Option<u32>,
+) -> Option<Arc<Crd>> {
     let (group, version) = model::split_api_version(api_version);
-    let crd = index.get(group, kind)?;
+    if let Some(crd) = index.get(group, kind) {
+        return Some(Arc::clone(crd));
+    }
+    let minor = minor
+        .unwrap_or_else(builtin::latest)
+        .clamp(builtin::versions()[0], builtin::latest());
+    builtin::crd_for(minor, group, version, kind)
+}
+
+/// The schema at `path` in the version `api_version` names of a definition.
+pub fn schema_at<'a>(crd: &'a Crd, api_version: &str, path: &[Step]) -> Option<&'a Schema> {
+    let (_, version) = model::split_api_version(api_version);
     let mut s: &Schema = crd.version(version)?.schema.as_deref()?;
     for step in path {
         s = match step {
@@ -202,6 +217,9 @@ pub fn cursor_context(text: &str, line: usize, col_bytes: usize) -> CursorContex
     if in_new_item {
         parent.push(Step::Item);
     }
+    // The indentation of the list item last walked through: its list's key may sit at the same
+    // indentation (`containers:` over `- name: x`), and the items before it are its siblings.
+    let mut item_level: Option<usize> = None;
     for i in (start..line.min(lines.len())).rev() {
         let l = lines[i];
         let t = l.trim_start_matches(' ');
@@ -209,7 +227,10 @@ pub fn cursor_context(text: &str, line: usize, col_bytes: usize) -> CursorContex
             continue;
         }
         let ind = indent_of(l);
-        if ind >= threshold {
+        if item_level == Some(ind) && t.starts_with("- ") {
+            continue;
+        }
+        if ind >= threshold && item_level != Some(ind) {
             continue;
         }
         // `- key: v` at indent `ind` opens an item whose keys sit at `ind + 2`.
@@ -236,12 +257,14 @@ pub fn cursor_context(text: &str, line: usize, col_bytes: usize) -> CursorContex
                 parent.push(Step::Key(k.to_string()));
             }
             threshold = ind;
+            item_level = Some(ind);
             continue;
         }
         if let Some(k) = key_of(body) {
             parent.push(Step::Key(k.to_string()));
             parent_line.get_or_insert(i);
             threshold = ind;
+            item_level = None;
         }
     }
     parent.reverse();

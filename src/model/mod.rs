@@ -228,8 +228,8 @@ pub fn is_client_side_config(api_version: &str, kind: &str) -> bool {
         || (api_version == "v1" && kind == "Config")
         // An OLM bundle's ClusterServiceVersion: a packaging manifest OLM reads, not applied.
         || (group == "operators.coreos.com" && kind == "ClusterServiceVersion")
-        // controller-runtime's ControllerManagerConfiguration, kubebuilder's old scaffold.
-        || (group == "controller-runtime.sigs.k8s.io" && kind.ends_with("Configuration"))
+        // controller-runtime's ControllerManagerConfig(uration), kubebuilder's old scaffold.
+        || group == "controller-runtime.sigs.k8s.io"
 }
 
 #[cfg(test)]

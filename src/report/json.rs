@@ -13,7 +13,7 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
         ),
     };
     let mut v = json!({
-        "file": d.source.name,
+        "file": d.file(),
         "line": start.line,
         "column": start.column,
         "end_line": end.line,
@@ -27,6 +27,11 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
         "document": d.document,
         "resource": d.resource.as_deref(),
     });
+    // A document of a rendered stream: `file` is its origin (Helm's `# Source:`), the
+    // positions are in the stream, named here.
+    if d.origin.is_some() {
+        v["stream"] = json!(d.source.name);
+    }
     // Only upgrade findings have it: without one, the object is as it always was.
     if let Some(c) = &d.change {
         v["change"] = change_json(c);

@@ -2,25 +2,35 @@
 //! fails with the error diagnostics of its document. Diagnostics about the whole file (or a
 //! document that is not a resource) go to a testcase named after the file.
 
+use super::sanitize;
 use crate::check::CheckedFile;
 use crate::diagnostics::{Diagnostic, ResourceRef, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// Text content: `&`, `<`, `>` escaped, control characters made visible (XML 1.0 cannot hold
+/// most of them even as character references).
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in sanitize::text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            // Not characters XML allows.
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// An attribute value: as text, and line breaks and tabs as character references, which a
+/// parser keeps (written as they are, it normalises them to spaces).
+fn attr(s: &str) -> String {
+    xml(s).replace('\n', "&#10;").replace('\t', "&#9;")
 }
 
 fn resource_case(r: &ResourceRef, doc: usize) -> String {
@@ -32,13 +42,16 @@ fn resource_case(r: &ResourceRef, doc: usize) -> String {
 }
 
 fn line(d: &Diagnostic) -> String {
-    let at = d
-        .span
-        .map(|s| {
+    let at = match d.span {
+        Some(s) => {
             let lc = d.source.line_col(s.start);
-            format!("{}:{}:{}", d.source.name, lc.line, lc.column)
-        })
-        .unwrap_or_else(|| d.source.name.clone());
+            match &d.origin {
+                Some(origin) => format!("{origin} in {}:{}:{}", d.source.name, lc.line, lc.column),
+                None => format!("{}:{}:{}", d.source.name, lc.line, lc.column),
+            }
+        }
+        None => d.file().to_string(),
+    };
     format!("{at}: {} [{}] {}", d.severity.as_str(), d.rule, d.message)
 }
 
@@ -46,8 +59,8 @@ fn testcase(out: &mut String, file: &str, name: &str, ds: &[&Diagnostic]) -> boo
     let _ = write!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\"",
-        xml(file),
-        xml(name)
+        attr(file),
+        attr(name)
     );
     let errors: Vec<&&Diagnostic> = ds
         .iter()
@@ -67,8 +80,8 @@ fn testcase(out: &mut String, file: &str, name: &str, ds: &[&Diagnostic]) -> boo
         let _ = writeln!(
             out,
             "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-            xml(&first.message),
-            xml(first.rule),
+            attr(&first.message),
+            attr(first.rule),
             xml(&body.join("\n"))
         );
     }
@@ -84,40 +97,57 @@ fn testcase(out: &mut String, file: &str, name: &str, ds: &[&Diagnostic]) -> boo
     !errors.is_empty()
 }
 
+/// What one suite holds: the resources of a file (or of the documents a rendered stream
+/// attributes to one origin), and its diagnostics.
+#[derive(Default)]
+struct Suite<'a> {
+    /// The file, the document index and the resource.
+    resources: Vec<(&'a str, usize, &'a ResourceRef)>,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// A suite per file: a checked file, or the origin a rendered stream gives its documents
+/// (Helm's `# Source:`), or a path that could not be read.
 pub fn render(files: &[CheckedFile], diagnostics: &[Diagnostic]) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in diagnostics {
-        by_file.entry(&d.source.name).or_default().push(d);
+    let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
+    for f in files {
+        suites.entry(&f.name).or_default();
+        for (doc, r) in &f.resources {
+            let name = f.origin(*doc).map_or(f.name.as_str(), |o| &**o);
+            suites
+                .entry(name)
+                .or_default()
+                .resources
+                .push((&f.name, *doc, r));
+        }
     }
-    // Files that could not even be listed (a missing path) still get a suite.
-    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    names.extend(
-        by_file
-            .keys()
-            .filter(|n| !files.iter().any(|f| f.name == **n)),
-    );
-    names.sort();
-    let mut suites = String::new();
+    for d in diagnostics {
+        suites.entry(d.file()).or_default().diagnostics.push(d);
+    }
+    let mut out_suites = String::new();
     let (mut total_tests, mut total_failures) = (0, 0);
-    for name in names {
-        let ds = by_file.get(name).cloned().unwrap_or_default();
-        let resources = files
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.resources.as_slice())
-            .unwrap_or_default();
+    for (name, suite) in &suites {
+        // A rendered stream whose documents all have an origin: nothing left to report on it.
+        if suite.resources.is_empty()
+            && suite.diagnostics.is_empty()
+            && files
+                .iter()
+                .any(|f| f.name == *name && !f.origins.is_empty())
+        {
+            continue;
+        }
+        let ds = &suite.diagnostics;
         let mut body = String::new();
         let (mut tests, mut failures) = (0, 0);
-        let of_doc = |i: usize| -> Vec<&Diagnostic> {
-            ds.iter()
+        for (file, doc, r) in &suite.resources {
+            let mine: Vec<&Diagnostic> = ds
+                .iter()
                 .copied()
-                .filter(|d| d.document == Some(i) && d.resource.is_some())
-                .collect()
-        };
-        for (doc, r) in resources {
-            let mine: Vec<&Diagnostic> = of_doc(*doc)
-                .into_iter()
-                .filter(|d| d.resource.as_deref() == Some(r))
+                .filter(|d| {
+                    d.source.name == *file
+                        && d.document == Some(*doc)
+                        && d.resource.as_deref() == Some(*r)
+                })
                 .collect();
             tests += 1;
             failures += usize::from(testcase(&mut body, name, &resource_case(r, *doc), &mine));
@@ -127,26 +157,26 @@ pub fn render(files: &[CheckedFile], diagnostics: &[Diagnostic]) -> String {
             .copied()
             .filter(|d| d.resource.is_none())
             .collect();
-        if !rest.is_empty() || resources.is_empty() {
+        if !rest.is_empty() || suite.resources.is_empty() {
             tests += 1;
             failures += usize::from(testcase(&mut body, name, name, &rest));
         }
         total_tests += tests;
         total_failures += failures;
         let _ = writeln!(
-            suites,
+            out_suites,
             "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\">",
-            xml(name)
+            attr(name)
         );
-        suites.push_str(&body);
-        suites.push_str("  </testsuite>\n");
+        out_suites.push_str(&body);
+        out_suites.push_str("  </testsuite>\n");
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"crdlint\" tests=\"{total_tests}\" failures=\"{total_failures}\">"
     );
-    out.push_str(&suites);
+    out.push_str(&out_suites);
     out.push_str("</testsuites>\n");
     out
 }

@@ -1,8 +1,9 @@
 //! Defaulting before validation, as apiextensions-apiserver
 //! `pkg/apiserver/schema/defaulting/algorithm.go` does it: a missing property (or a `null` in a
-//! non-nullable one) takes its default; defaults are then walked too, so nested defaults apply.
+//! non-nullable property, map value or list item) takes its default; defaults are then walked
+//! too, so nested defaults apply.
 
-use crate::model::schema::Schema;
+use crate::model::schema::{AdditionalProperties, Schema};
 use crate::yaml::{Entry, Node, Value};
 
 fn is_non_nullable_null(n: &Node, s: &Schema) -> bool {
@@ -30,8 +31,16 @@ pub fn apply(node: &mut Node, s: &Schema) {
                 }
             }
             for e in entries.iter_mut() {
-                if let Some(prop) = s.property_schema(&e.key) {
+                if let Some(prop) = s.properties.get(&e.key) {
                     apply(&mut e.value, prop);
+                } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
+                    // algorithm.go: a non-nullable null value of a map takes the map's default.
+                    if is_non_nullable_null(&e.value, add)
+                        && let Some(d) = &add.default
+                    {
+                        e.value = d.respanned(e.value.span);
+                    }
+                    apply(&mut e.value, add);
                 }
             }
         }
@@ -49,5 +58,23 @@ pub fn apply(node: &mut Node, s: &Schema) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    #[test]
+    fn a_null_map_value_takes_the_maps_default() {
+        let s = parse_stream("type: object\nadditionalProperties: {type: integer, default: 7}")
+            .remove(0)
+            .root
+            .unwrap();
+        let s = Schema::compile(&s, "s", &mut Vec::new());
+        let mut v = parse_stream("a: null\nb: 1").remove(0).root.unwrap();
+        apply(&mut v, &s);
+        assert_eq!(v.to_json(), r#"{"a":7,"b":1}"#);
     }
 }

@@ -1,6 +1,8 @@
 //! Validation of one custom resource against its CRD version, in the API server's order:
-//! metadata decoding, pruning (unknown fields, then nulls the schema does not allow), defaulting, ObjectMeta, schema, embedded
-//! resources, list types, then CEL (evaluated by `crate::cel::eval`).
+//! decoding (metadata, pruning of unknown fields and of the nulls the schema does not allow,
+//! embedded resources' apiVersion, kind and metadata; a decoding error is the only error),
+//! defaulting, ObjectMeta, schema, embedded resources, list types, then CEL (evaluated by
+//! `crate::cel::eval`).
 
 pub mod defaults;
 pub mod embedded;
@@ -22,13 +24,22 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     let schema = version.schema.as_deref();
     let mut out = Vec::new();
     let mut obj = resource.clone();
-    let meta_ok = match obj.get("metadata") {
-        Some(m) => object_meta::decode(m, "metadata", &mut out),
-        None => true,
-    };
+    // Decoding the request (customresource_handler.go unstructuredSchemaCoercer.apply):
+    // ObjectMeta, pruning, then the embedded resources' apiVersion, kind and metadata
+    // (objectmeta.CoerceWithOptions). A decoding error refuses the request (400) with that
+    // error alone: no unknown field, no validation error is reported with it.
+    if let Some(m) = obj.get("metadata") {
+        if let Some(e) = object_meta::root_decode_error(m) {
+            return vec![e];
+        }
+        object_meta::unknown_fields(m, "metadata", &mut out);
+    }
     if let Some(s) = schema {
         prune::prune_root(&mut obj, s, &mut out);
         prune::prune_nulls(&mut obj, Some(s));
+        if let Some(e) = embedded::decode_error(&obj, s, "") {
+            return vec![e];
+        }
     }
     if version.status_subresource {
         // customResourceStrategy.PrepareForCreate/PrepareForUpdate: "create cannot set status":
@@ -46,38 +57,42 @@ pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Ve
     if let Some(s) = schema {
         defaults::apply(&mut obj, s);
     }
-    if meta_ok {
-        object_meta::validate(
-            obj.get("metadata"),
-            "metadata",
-            true,
-            crd.namespaced,
-            crd.name_rule,
-            obj.span,
-            &mut out,
-        );
-        if !crd.namespaced
-            && let Some(ns) = obj
-                .get("metadata")
-                .and_then(|m| m.get("namespace"))
-                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
-        {
-            out.push(FieldError::new(
-                "metadata/namespace-ignored",
-                ErrorType::Forbidden,
-                "metadata.namespace",
-                BadValue::Omit,
-                "not allowed on this type",
-                ns.span,
-            ));
-        }
+    object_meta::validate(
+        obj.get("metadata"),
+        "metadata",
+        true,
+        crd.namespaced,
+        crd.name_rule,
+        obj.span,
+        &mut out,
+    );
+    if !crd.namespaced
+        && let Some(ns) = obj
+            .get("metadata")
+            .and_then(|m| m.get("namespace"))
+            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+    {
+        out.push(FieldError::new(
+            "metadata/namespace-ignored",
+            ErrorType::Forbidden,
+            "metadata.namespace",
+            BadValue::Omit,
+            "not allowed on this type",
+            ns.span,
+        ));
     }
     let Some(s) = schema else {
         return out;
     };
     schema_check::validate(&obj, s, "", &mut out);
     embedded::validate(&obj, s, "", true, &mut out);
+    let from = out.len();
     list_types::validate(&obj, s, "", &mut out);
+    if crd.builtin {
+        for e in &mut out[from..] {
+            list_types::as_native_validation(e);
+        }
+    }
     if cel::skipped::has_blocking_error(&out) {
         if version.has_cel_rules() {
             out.push(cel::skipped::skipped(obj.span));

@@ -2,7 +2,8 @@
 //!
 //! Two steps, as the API server does them:
 //! 1. decoding into ObjectMeta (apiextensions-apiserver `pkg/apiserver/schema/objectmeta/coerce.go`):
-//!    a field of the wrong JSON type fails the decode, an unknown field is an unknown field;
+//!    a field of the wrong JSON type fails the decode (and the request, with that error alone),
+//!    an unknown field is an unknown field;
 //! 2. apimachinery `pkg/api/validation/objectmeta.go` ValidateObjectMetaAccessor with
 //!    NameIsDNSSubdomain: name or generateName, labels, annotations, finalizers.
 
@@ -58,7 +59,8 @@ fn mismatch<'a>(node: &'a Node, ty: &'static str) -> Option<(&'a Node, &'static 
                 Value::Null => None,
                 Value::Map(entries) => entries
                     .iter()
-                    .find(|e| !fits(&e.value, "string"))
+                    .filter(|e| !fits(&e.value, "string"))
+                    .min_by(|a, b| a.key.cmp(&b.key))
                     .map(|e| (&e.value, "string")),
                 _ => Some((node, ty)),
             };
@@ -78,50 +80,82 @@ fn mismatch<'a>(node: &'a Node, ty: &'static str) -> Option<(&'a Node, &'static 
     }
 }
 
-/// Step 1: decode `metadata` (at `at`, e.g. `metadata` or `spec.template.metadata`).
-/// Returns false when decoding failed (the server stops there for this object).
-pub fn decode(meta: &Node, at: &str, out: &mut Vec<FieldError>) -> bool {
+/// Step 1: decoding `metadata` into ObjectMeta (`json.Unmarshal` of its JSON, whose keys are
+/// sorted): the error Go reports, which is the first field of the wrong type in key order
+/// (Go keeps decoding after a type error and returns the first one), with the node to blame.
+pub fn decode_error(meta: &Node) -> Option<(String, Span)> {
     let Value::Map(entries) = &meta.value else {
         if meta.is_null() {
-            return true;
+            return None;
         }
-        out.push(FieldError::new(
-            "metadata/decode",
-            ErrorType::Invalid,
-            at,
-            BadValue::Value(meta.value.clone()),
+        return Some((
             format!(
                 "json: cannot unmarshal {} into Go value of type v1.ObjectMeta",
                 json_kind(&meta.value)
             ),
             meta.span,
         ));
-        return false;
     };
-    let mut ok = true;
-    for e in entries {
-        match go_type(&e.key) {
-            None => out.push(super::prune::unknown(path::child(at, &e.key), e.key_span)),
-            Some(ty) => {
-                if let Some((bad, want)) = mismatch(&e.value, ty) {
-                    let field = json_kind(&bad.value);
-                    out.push(FieldError::new(
-                        "metadata/decode",
-                        ErrorType::Invalid,
-                        at,
-                        BadValue::Value(meta.value.clone()),
-                        format!(
-                            "json: cannot unmarshal {field} into Go struct field ObjectMeta.{} of type {want}",
-                            e.key
-                        ),
-                        bad.span,
-                    ));
-                    ok = false;
-                }
+    let mut sorted: Vec<&crate::yaml::Entry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    sorted.into_iter().find_map(|e| {
+        let ty = go_type(&e.key)?;
+        let (bad, want) = mismatch(&e.value, ty)?;
+        Some((
+            format!(
+                "json: cannot unmarshal {} into Go struct field ObjectMeta.{} of type {want}",
+                json_kind(&bad.value),
+                e.key
+            ),
+            bad.span,
+        ))
+    })
+}
+
+/// The metadata decoding error of a resource itself: the request is refused (400, "Kind in
+/// version "v1" cannot be handled as a Kind: <error>") with this error alone; reported with
+/// the error's own words, at `metadata`.
+/// Followed: customresource_handler.go `unstructuredSchemaCoercer.apply` (the error of
+/// objectmeta.GetObjectMetaWithOptions is returned as is).
+pub fn root_decode_error(meta: &Node) -> Option<FieldError> {
+    let (message, span) = decode_error(meta)?;
+    Some(
+        FieldError::new(
+            "metadata/decode",
+            ErrorType::Invalid,
+            "metadata",
+            BadValue::Omit,
+            "",
+            span,
+        )
+        .with_own_message(message)
+        .with_help("the API server refuses the request when decoding it (400 Bad Request), before any other check, so no other error is reported"),
+    )
+}
+
+/// The metadata decoding error of an embedded resource: objectmeta/algorithm.go `coerce`
+/// returns `field.Invalid(pth.Child("metadata"), v, err.Error())`.
+pub fn embedded_decode_error(meta: &Node, at: &str) -> Option<FieldError> {
+    let (message, span) = decode_error(meta)?;
+    Some(FieldError::new(
+        "metadata/decode",
+        ErrorType::Invalid,
+        at,
+        BadValue::Value(meta.value.clone()),
+        message,
+        span,
+    ))
+}
+
+/// Strict decoding's unknown fields of ObjectMeta (`metadata.foo`).
+pub fn unknown_fields(meta: &Node, at: &str, out: &mut Vec<FieldError>) {
+    if let Value::Map(entries) = &meta.value {
+        for e in entries {
+            if go_type(&e.key).is_none() {
+                out.push(super::prune::unknown(path::child(at, &e.key), e.key_span));
             }
         }
     }
-    ok
 }
 
 /// One `field.Invalid(path, value, msg)` per message of a name validator.
@@ -149,9 +183,9 @@ fn str_field<'a>(meta: &'a Node, key: &str) -> Option<(&'a str, Span)> {
     meta.get(key).and_then(|n| n.as_str().map(|s| (s, n.span)))
 }
 
-/// Step 2: ObjectMeta validation. `require_name` is true for the resource itself and false
-/// for embedded resources (whose metadata is optional).
-/// The errors of a name (or, with `prefix`, a generateName) under a kind's name rule.
+/// The errors of a name (or, with `prefix`, a generateName) under a kind's name rule: the
+/// resource's own (`NameIsDNSSubdomain` for a custom resource, the built-in kind's otherwise), or
+/// `path.ValidatePathSegmentName` for an embedded resource (objectmeta/validation.go).
 pub fn name_errors(rule: NameRule, name: &str, prefix: bool) -> Vec<String> {
     match rule {
         NameRule::Subdomain => k8s_names::name_is_dns_subdomain(name, prefix),
@@ -161,6 +195,9 @@ pub fn name_errors(rule: NameRule, name: &str, prefix: bool) -> Vec<String> {
     }
 }
 
+/// Step 2: ObjectMeta validation. `require_name` is true for the resource itself and false
+/// for embedded resources (whose metadata is optional). `name_rule` validates name and
+/// generateName.
 #[allow(clippy::too_many_arguments)]
 pub fn validate(
     meta: Option<&Node>,
@@ -272,5 +309,124 @@ pub fn validate(
                 f.span,
             );
         }
+    }
+    if let Some(refs) = meta.get("ownerReferences").and_then(Node::as_seq) {
+        owner_references(refs, &path::child(at, "ownerReferences"), out);
+    }
+}
+
+/// An owner reference as Go marshals `metav1.OwnerReference` (field order, omitempty), the bad
+/// value the server prints.
+fn owner_reference_json(r: &Node) -> String {
+    let s = |k: &str| crate::wording::go_quote(r.get(k).and_then(Node::as_str).unwrap_or(""));
+    let mut out = format!(
+        "{{\"apiVersion\":{},\"kind\":{},\"name\":{},\"uid\":{}",
+        s("apiVersion"),
+        s("kind"),
+        s("name"),
+        s("uid")
+    );
+    for k in ["controller", "blockOwnerDeletion"] {
+        if let Some(b) = r.get(k).and_then(Node::as_bool) {
+            out.push_str(&format!(",\"{k}\":{b}"));
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// apimachinery `ValidateOwnerReferences`: apiVersion (its version part), kind, name and uid not
+/// empty, `v1` Event never an owner, at most one controller. The errors name the list's path,
+/// not the item's (`metadata.ownerReferences.uid`), as the server's do.
+fn owner_references(refs: &[Node], at: &str, out: &mut Vec<FieldError>) {
+    const RULE: &str = "metadata/owner-references";
+    let mut first_controller: Option<String> = None;
+    for r in refs {
+        let text = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or("");
+        let span_of = |k: &str| r.get(k).map_or(r.span, |n| n.span);
+        // schema.FromAPIVersionAndKind: a version only when apiVersion parses (at most one `/`).
+        let api_version = text("apiVersion");
+        let version = match api_version.split('/').collect::<Vec<_>>().as_slice() {
+            [v] => *v,
+            [_, v] => *v,
+            _ => "",
+        };
+        let mut invalid = |key: &str, value: &str, detail: &str| {
+            out.push(FieldError::new(
+                RULE,
+                ErrorType::Invalid,
+                path::child(at, key),
+                value,
+                detail,
+                span_of(key),
+            ));
+        };
+        if version.is_empty() {
+            invalid("apiVersion", api_version, "version must not be empty");
+        }
+        for key in ["kind", "name", "uid"] {
+            if text(key).is_empty() {
+                invalid(key, text(key), "must not be empty");
+            }
+        }
+        if api_version == "v1" && text("kind") == "Event" {
+            out.push(FieldError::new(
+                RULE,
+                ErrorType::Invalid,
+                at,
+                BadValue::Raw(owner_reference_json(r)),
+                "/v1, Kind=Event is disallowed from being an owner",
+                r.span,
+            ));
+        }
+        if r.get("controller").and_then(Node::as_bool) == Some(true) {
+            let current = format!("{}/{}", text("kind"), text("name"));
+            match &first_controller {
+                Some(first) => {
+                    let all: Vec<String> = refs.iter().map(owner_reference_json).collect();
+                    out.push(FieldError::new(
+                        RULE,
+                        ErrorType::Invalid,
+                        at,
+                        BadValue::Raw(format!("[{}]", all.join(","))),
+                        format!("Only one reference can have Controller set to true. Found \"true\" in references for {first} and {current}"),
+                        r.span,
+                    ));
+                }
+                None => first_controller = Some(current),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    fn node(text: &str) -> Node {
+        parse_stream(text).remove(0).root.unwrap()
+    }
+
+    #[test]
+    fn the_first_decoding_error_in_key_order() {
+        // json.Unmarshal of the sorted JSON: labels (l) before name (n); within labels, key order.
+        let m = node("name: 5\nlabels: {z: x, b: true, a: 1}\nfoo: bar");
+        let e = root_decode_error(&m).unwrap();
+        assert_eq!(
+            e.message(),
+            "json: cannot unmarshal number into Go struct field ObjectMeta.labels of type string"
+        );
+        assert_eq!(e.field(), "metadata");
+        assert_eq!(
+            root_decode_error(&node("[a]")).unwrap().message(),
+            "json: cannot unmarshal array into Go value of type v1.ObjectMeta"
+        );
+        assert!(root_decode_error(&node("name: w\nfoo: 1")).is_none());
+        let e = embedded_decode_error(&node("finalizers: [1]"), "spec.t.metadata").unwrap();
+        assert_eq!(
+            e.message(),
+            r#"spec.t.metadata: Invalid value: {"finalizers":[1]}: json: cannot unmarshal number into Go struct field ObjectMeta.finalizers of type string"#
+        );
     }
 }

@@ -15,3 +15,8 @@ pub fn child(path: &str, key: &str) -> String {
 pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
+
+/// `field.Path.Key(key)`: a key of a map, `path[key]` (the key unquoted).
+pub fn key(path: &str, key: &str) -> String {
+    format!("{path}[{key}]")
+}

@@ -7,8 +7,7 @@ use super::formats;
 use super::path;
 use crate::model::schema::Schema;
 use crate::source::Span;
-use crate::wording::{BadValue, ErrorType, FieldError, go_quote};
-use crate::yaml::node::format_go_float;
+use crate::wording::{BadValue, ErrorType, FieldError, go_float_v, go_quote};
 use crate::yaml::{Node, Value};
 
 /// The name kube-openapi puts in its own messages (`spec.replicas in body ...`).
@@ -55,8 +54,21 @@ fn composite(rule: &'static str, path: &str, msg: String, span: Span) -> FieldEr
     )
 }
 
+/// kube-openapi keeps each message once: `Result.AddErrors` (validate/result.go:82-102) drops an
+/// error whose text was already reported, and every result is merged through it, so e.g. a
+/// required field missing both from the object and from an `allOf` branch is one error.
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+    let start = out.len();
     validate_at(node, s, at, node.span, out);
+    let mut seen = std::collections::HashSet::new();
+    let mut i = start;
+    while i < out.len() {
+        if seen.insert(out[i].message()) {
+            i += 1;
+        } else {
+            out.remove(i);
+        }
+    }
 }
 
 /// `owner` is what a missing field is blamed on: the key of the object that lacks it.
@@ -99,7 +111,8 @@ fn validate_at(node: &Node, s: &Schema, at: &str, owner: Span, out: &mut Vec<Fie
     }
 }
 
-// The conditions keep kube-openapi's typeValidator shape so they can be compared with it.
+// The conditions keep kube-openapi's typeValidator shape (type.go Validate) so they can be
+// compared with it.
 #[allow(clippy::nonminimal_bool)]
 fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let types = s.type_list();
@@ -117,14 +130,16 @@ fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let (data_type, data_format) = match &node.value {
         Value::Bool(_) => ("boolean", ""),
         Value::Int(_) => ("integer", "int64"),
-        Value::Float(_) => ("number", "double"),
+        // schemaInfoForType: float64 is numberFormatFloat64, "float64" (helpers.go:76).
+        Value::Float(_) => ("number", "float64"),
         Value::String(_) => ("string", ""),
         Value::Seq(_) => ("array", ""),
         Value::Map(_) => ("object", ""),
         Value::Null => ("null", ""),
     };
-    let is_float_int =
-        matches!(node.value, Value::Float(f) if f.fract() == 0.0) && contains("integer");
+    // swag.IsFloat64AJSONInteger: a float64 beyond 2^53 is no integer.
+    let is_float_int = matches!(node.value, Value::Float(f) if is_float64_a_json_integer(f))
+        && contains("integer");
     let is_int_float = data_type == "integer" && contains("number");
     let string_or_slice = matches!(node.value, Value::String(_) | Value::Seq(_));
     if !string_or_slice
@@ -163,11 +178,8 @@ fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         }
         out.extend(errs);
         if valid != s.all_of.len() {
-            let extra = if valid == 0 {
-                ". Found none valid".to_string()
-            } else {
-                format!(". Found only {valid} valid alternatives")
-            };
+            // schema_props.go: ". None validated" when no branch validates, nothing otherwise.
+            let extra = if valid == 0 { ". None validated" } else { "" };
             out.push(composite(
                 "schema/all-of",
                 at,
@@ -246,12 +258,10 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
     if let Some(max) = s.max_length
         && len() > max
     {
-        out.push(FieldError::new(
+        out.push(FieldError::too_long(
             "schema/max-length",
-            ErrorType::TooLong,
-            at,
-            text,
-            format!("may not be more than {max} bytes"),
+            at.to_string(),
+            max,
             node.span,
         ));
         return;
@@ -281,41 +291,124 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
     }
 }
 
-fn as_f64(v: &Value) -> f64 {
-    match v {
-        Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
-        _ => 0.0,
+/// Go's `int64(f)` for a float64 bound or factor, as amd64 computes it (truncation; NaN and
+/// values out of range give the minimum int64).
+fn go_i64(f: f64) -> i64 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-TWO_63..TWO_63).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
     }
 }
 
+/// go-openapi/swag `IsFloat64AJSONInteger` (convert.go): integral, or within a relative 1e-9 of
+/// `float64(uint64(f))`, inside +-(2^53-1).
+fn is_float64_a_json_integer(f: f64) -> bool {
+    const MAX_JSON_FLOAT: f64 = 9_007_199_254_740_991.0;
+    const EPSILON: f64 = 1e-9;
+    // math.SmallestNonzeroFloat64, 4.9406564584124654e-324.
+    const SMALLEST_NONZERO: f64 = f64::from_bits(1);
+    if f.is_nan() || f.is_infinite() || !(-MAX_JSON_FLOAT..=MAX_JSON_FLOAT).contains(&f) {
+        return false;
+    }
+    let g = (go_i64(f) as u64) as f64; // float64(uint64(f)) for |f| < 2^63
+    let diff = (f - g).abs();
+    if f == g || f == go_i64(f) as f64 {
+        return true;
+    }
+    if f == 0.0 || g == 0.0 || diff < SMALLEST_NONZERO {
+        return diff < EPSILON * SMALLEST_NONZERO;
+    }
+    diff / (f.abs() + g.abs()).min(f64::MAX) < EPSILON
+}
+
+/// A bound or factor as kube-openapi prints it with `%v`: an int64 after `int64(f)`, else the
+/// float64.
+enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+impl Num {
+    fn show(&self) -> String {
+        match self {
+            Num::Int(i) => i.to_string(),
+            Num::Float(f) => go_float_v(*f),
+        }
+    }
+    fn value(&self) -> BadValue {
+        match self {
+            Num::Int(i) => BadValue::Value(Value::Int(*i)),
+            Num::Float(f) => BadValue::Value(Value::Float(*f)),
+        }
+    }
+}
+
+/// kube-openapi's `numberValidator` (validator.go:126-190): multipleOf, maximum, minimum, each
+/// through its `*NativeType` facade (values.go:241-327). An int64 datum (every whole number
+/// below 2^63, 347952.0 included) is compared with the bound or factor converted by `int64()`,
+/// so `multipleOf: 0.5` becomes 0 ("must be positive"), `multipleOf: 1.5` becomes 1 and
+/// `maximum: 10.5` becomes 10; a float64 datum is compared with the float64 bound, multipleOf
+/// through `IsFloat64AJSONInteger(1/factor*data)` (or `data/factor` from 1 on). The validator's
+/// Type and Format are never set (schema.go:221), so no range check precedes these.
 fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
-    let x = as_f64(&node.value);
     let value = BadValue::Value(node.value.clone());
+    let (int, x) = match node.value {
+        Value::Int(i) => (Some(i), i as f64),
+        Value::Float(f) => (None, f),
+        _ => return,
+    };
     if let Some(m) = s.multiple_of {
-        let q = x / m;
-        if m != 0.0 && q.fract() != 0.0 {
-            out.push(invalid(
+        let (factor, bad) = match int {
+            Some(i) => {
+                let f = go_i64(m);
+                (Num::Int(f), if f <= 0 { None } else { Some(i % f != 0) })
+            }
+            None => {
+                let mult = if m < 1.0 { 1.0 / m * x } else { x / m };
+                (
+                    Num::Float(m),
+                    if m <= 0.0 {
+                        None
+                    } else {
+                        Some(!is_float64_a_json_integer(mult))
+                    },
+                )
+            }
+        };
+        match bad {
+            None => out.push(invalid(
+                "schema/multiple-of",
+                at,
+                factor.value(),
+                format!(
+                    "factor MultipleOf declared for {at} must be positive: {}",
+                    factor.show()
+                ),
+                node.span,
+            )),
+            Some(true) => out.push(invalid(
                 "schema/multiple-of",
                 at,
                 value.clone(),
-                format!(
-                    "{} should be a multiple of {}",
-                    in_body(at),
-                    format_go_float(m)
-                ),
+                format!("{} should be a multiple of {}", in_body(at), factor.show()),
                 node.span,
-            ));
+            )),
+            Some(false) => {}
         }
     }
     if let Some(max) = s.maximum {
-        let bad = if s.exclusive_maximum {
-            x >= max
-        } else {
-            x > max
+        let excl = s.exclusive_maximum;
+        let (bound, bad) = match int {
+            Some(i) => {
+                let b = go_i64(max);
+                (Num::Int(b), if excl { i >= b } else { i > b })
+            }
+            None => (Num::Float(max), if excl { x >= max } else { x > max }),
         };
         if bad {
-            let rel = if s.exclusive_maximum {
+            let rel = if excl {
                 "less than"
             } else {
                 "less than or equal to"
@@ -324,19 +417,22 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
                 "schema/maximum",
                 at,
                 value.clone(),
-                format!("{} should be {rel} {}", in_body(at), format_go_float(max)),
+                format!("{} should be {rel} {}", in_body(at), bound.show()),
                 node.span,
             ));
         }
     }
     if let Some(min) = s.minimum {
-        let bad = if s.exclusive_minimum {
-            x <= min
-        } else {
-            x < min
+        let excl = s.exclusive_minimum;
+        let (bound, bad) = match int {
+            Some(i) => {
+                let b = go_i64(min);
+                (Num::Int(b), if excl { i <= b } else { i < b })
+            }
+            None => (Num::Float(min), if excl { x <= min } else { x < min }),
         };
         if bad {
-            let rel = if s.exclusive_minimum {
+            let rel = if excl {
                 "greater than"
             } else {
                 "greater than or equal to"
@@ -345,7 +441,7 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
                 "schema/minimum",
                 at,
                 value,
-                format!("{} should be {rel} {}", in_body(at), format_go_float(min)),
+                format!("{} should be {rel} {}", in_body(at), bound.show()),
                 node.span,
             ));
         }
@@ -465,5 +561,134 @@ fn object_checks(
                 owner,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    /// The messages of validating `value` (YAML) at `spec.x` against `schema` (YAML).
+    fn messages(schema: &str, value: &str) -> Vec<String> {
+        let s = parse_stream(schema).remove(0).root.unwrap();
+        let s = Schema::compile(&s, "s", &mut Vec::new());
+        let v = parse_stream(value).remove(0).root.unwrap();
+        let mut out = Vec::new();
+        validate(&v, &s, "spec.x", &mut out);
+        out.iter().map(FieldError::message).collect()
+    }
+
+    #[test]
+    fn all_of_wording_follows_schema_props() {
+        // kube-openapi validate/schema_props.go: ". None validated" when no branch validates,
+        // no suffix when some do.
+        let schema = "type: integer\nallOf: [{minimum: 10}, {multipleOf: 2}]";
+        assert_eq!(
+            messages(schema, "3"),
+            [
+                "spec.x: Invalid value: 3: spec.x in body should be greater than or equal to 10",
+                "spec.x: Invalid value: 3: spec.x in body should be a multiple of 2",
+                r#"<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf). None validated"#,
+            ]
+        );
+        assert_eq!(
+            messages(schema, "4"),
+            [
+                "spec.x: Invalid value: 4: spec.x in body should be greater than or equal to 10",
+                r#"<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf)"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_follow_the_native_type_facades() {
+        // values.go MultipleOfNativeType/MaximumNativeType/MinimumNativeType: a whole number is
+        // an int64 and meets int64(bound); a fraction meets the float64 bound.
+        let positive =
+            "spec.x: Invalid value: 0: factor MultipleOf declared for spec.x must be positive: 0";
+        assert_eq!(
+            messages("type: number\nmultipleOf: 0.25", "347952.0"),
+            [positive]
+        );
+        assert_eq!(
+            messages("type: number\nmultipleOf: 0.25", "0.75"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            messages("type: number\nmultipleOf: 1.5", "4"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            messages("type: number\nmultipleOf: 1.5", "4.5"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            messages("type: number\nmultipleOf: 1.5", "5.5"),
+            ["spec.x: Invalid value: 5.5: spec.x in body should be a multiple of 1.5"]
+        );
+        // IsFloat64AJSONInteger(1/0.1*0.3 = 3.0000000000000004) holds; 0.35 is no multiple.
+        assert_eq!(
+            messages("type: number\nmultipleOf: 0.1", "0.3"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            messages("type: number\nmultipleOf: 0.1", "0.35"),
+            ["spec.x: Invalid value: 0.35: spec.x in body should be a multiple of 0.1"]
+        );
+        assert_eq!(
+            messages("type: number\nmaximum: 10.5", "11"),
+            ["spec.x: Invalid value: 11: spec.x in body should be less than or equal to 10"]
+        );
+        assert_eq!(
+            messages("type: number\nmaximum: 10.5\nexclusiveMaximum: true", "10"),
+            ["spec.x: Invalid value: 10: spec.x in body should be less than 10"]
+        );
+        assert_eq!(messages("type: number\nminimum: 0.5", "0"), [] as [&str; 0]);
+        assert_eq!(
+            messages("type: number\nminimum: 0.5", "0.25"),
+            ["spec.x: Invalid value: 0.25: spec.x in body should be greater than or equal to 0.5"]
+        );
+        // Beyond int64 the datum is a float64, printed and compared as one.
+        assert_eq!(
+            messages("type: number\nmaximum: 2147483647", "9223372036854775808"),
+            [
+                "spec.x: Invalid value: 9.223372036854776e+18: spec.x in body should be less than or equal to 2.147483647e+09"
+            ]
+        );
+    }
+
+    #[test]
+    fn float_data_types_as_kube_openapi_infers_them() {
+        // type.go: a float64 datum has format "float64", and is an integer only as far as
+        // swag.IsFloat64AJSONInteger goes (2^53).
+        assert_eq!(
+            messages("type: integer\nformat: int64", "1.5"),
+            [
+                r#"spec.x: Invalid value: "float64": spec.x in body must be of type int64: "float64""#
+            ]
+        );
+        assert_eq!(
+            messages("type: integer\nmaximum: 2147483647", "9223372036854775808"),
+            [
+                r#"spec.x: Invalid value: "number": spec.x in body must be of type integer: "number""#,
+                "spec.x: Invalid value: 9.223372036854776e+18: spec.x in body should be less than or equal to 2.147483647e+09",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_message_once() {
+        // result.go AddErrors: the object's and the allOf branch's "required" are one error.
+        assert_eq!(
+            messages(
+                "type: object\nrequired: [a]\nallOf: [{required: [a]}]",
+                "{}"
+            ),
+            [
+                "spec.x.a: Required value",
+                r#"<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf). None validated"#,
+            ]
+        );
     }
 }

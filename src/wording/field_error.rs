@@ -2,9 +2,9 @@
 //! Followed: k8s.io/apimachinery/pkg/util/validation/field/errors.go (ErrorBody, constructors),
 //! Kubernetes 1.35 wording (apimachinery 0.35, as vendored by the oracle).
 
-use super::go::go_quote;
+use super::go::{go_float_v, go_quote};
 use crate::source::Span;
-use crate::yaml::node::{Value, format_go_float};
+use crate::yaml::node::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorType {
@@ -58,6 +58,8 @@ pub enum BadValue {
     /// Not printed.
     Omit,
     Value(Value),
+    /// A Go value printed as it is given (the JSON of a struct: an owner reference).
+    Raw(String),
 }
 
 impl From<Value> for BadValue {
@@ -92,6 +94,9 @@ pub struct FieldError {
     /// Found in `status`, which the server drops on create and update when the status
     /// subresource is enabled: reported as a warning, not an error.
     pub status_dropped: bool,
+    /// The server accepts it, with a warning: reported as a warning (duplicate entries of some
+    /// lists of built-in kinds, which their native validation allows).
+    pub server_warns: bool,
     /// Our own wording, for findings that are not API-server field errors (or that the server
     /// words differently, like strict decoding's `unknown field "x"`).
     pub own_message: Option<String>,
@@ -116,6 +121,7 @@ impl FieldError {
             span,
             rule,
             status_dropped: false,
+            server_warns: false,
             own_message: None,
             help: None,
         }
@@ -155,6 +161,20 @@ impl FieldError {
         Self::new(rule, ErrorType::TooMany, path, actual, detail, span)
     }
 
+    /// `field.TooLong(path, _, max)` (errors.go:259): "byte" for a maximum of 1, the value
+    /// omitted.
+    pub fn too_long(rule: &'static str, path: String, max: i64, span: Span) -> Self {
+        let detail = if max >= 0 {
+            format!(
+                "may not be more than {max} byte{}",
+                if max == 1 { "" } else { "s" }
+            )
+        } else {
+            "value is too long".to_string()
+        };
+        Self::new(rule, ErrorType::TooLong, path, BadValue::Omit, detail, span)
+    }
+
     /// `field.NotSupported(path, value, valid)`.
     pub fn not_supported(
         rule: &'static str,
@@ -192,6 +212,7 @@ impl FieldError {
             )
             | (_, BadValue::Omit) => self.kind.text().to_string(),
             (_, BadValue::Value(v)) => format!("{}: {}", self.kind.text(), print_value(v)),
+            (_, BadValue::Raw(text)) => format!("{}: {text}", self.kind.text()),
         };
         if !self.detail.is_empty() {
             s.push_str(": ");
@@ -236,7 +257,8 @@ pub fn parse_message(message: &str) -> Option<(&str, Option<&'static str>)> {
     Some((field, kind.map(ErrorType::reason)))
 }
 
-/// How `ErrorBody` prints a bad value: `%v` for numbers and booleans, `%q` for strings, JSON for
+/// How `ErrorBody` prints a bad value: `%v` for numbers (`1e+20` for a float64) and booleans,
+/// `%q` for strings, JSON for
 /// everything else, nil included (`null`, unquoted since apimachinery 0.33; a value that is the
 /// string "null", as kube-openapi passes for a null of the wrong type, prints quoted).
 pub fn print_value(v: &Value) -> String {
@@ -244,12 +266,29 @@ pub fn print_value(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => format_go_float(*f),
+        Value::Float(f) => go_float_v(*f),
         Value::String(s) => go_quote(s),
         Value::Seq(_) | Value::Map(_) => {
-            crate::yaml::Node::new(v.clone(), Span::default()).to_json()
+            go_json_escape(&crate::yaml::Node::new(v.clone(), Span::default()).to_json())
         }
     }
+}
+
+/// Go's `json.Marshal` escapes `<`, `>` and `&` (HTML-safe) and U+2028/U+2029 in strings;
+/// serde_json does not. These characters only occur inside strings of a JSON text.
+fn go_json_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -289,6 +328,31 @@ mod tests {
         assert_eq!(
             FieldError::too_many("schema/max-items", "spec.tags".into(), 9, 8, s).message(),
             "spec.tags: Too many: 9: must have at most 8 items"
+        );
+        assert_eq!(
+            FieldError::too_long("schema/max-length", "spec.c".into(), 1, s).message(),
+            "spec.c: Too long: may not be more than 1 byte"
+        );
+        assert_eq!(
+            FieldError::too_long("schema/max-length", "spec.c".into(), 8, s).message(),
+            "spec.c: Too long: may not be more than 8 bytes"
+        );
+        // json.Marshal's HTML-safe escaping in a bad value printed as JSON.
+        let e = FieldError::new(
+            "schema/list-map-duplicate",
+            ErrorType::Duplicate,
+            "spec.l[1]",
+            BadValue::Value(Value::Map(vec![crate::yaml::Entry {
+                key: "k".into(),
+                key_span: s,
+                value: crate::yaml::Node::new(Value::String("<a&b>".into()), s),
+            }])),
+            "",
+            s,
+        );
+        assert_eq!(
+            e.message(),
+            r#"spec.l[1]: Duplicate value: {"k":"\u003ca\u0026b\u003e"}"#
         );
         let root = FieldError::new("x", ErrorType::Invalid, "", "", "boom", s);
         assert_eq!(root.message(), r#"<nil>: Invalid value: "": boom"#);

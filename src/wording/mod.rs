@@ -7,4 +7,4 @@ pub mod field_error;
 pub mod go;
 
 pub use field_error::{BadValue, ErrorType, FieldError};
-pub use go::{go_quote, go_rule_value};
+pub use go::{go_float_v, go_quote, go_rule_value};

@@ -19,61 +19,51 @@ static YAML_STYLE_FLOAT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").unwrap()
 });
 
-/// Resolve a plain (unquoted, untagged) scalar.
+/// Resolve a plain (unquoted, untagged) scalar: [`resolve_go`] of an untagged plain scalar, as
+/// crdlint's tree holds it.
 pub fn resolve_plain(s: &str) -> Resolved {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Value(Value::Null),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return Resolved::Value(Value::Bool(true));
-        }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return Resolved::Value(Value::Bool(false));
-        }
-        "<<" => return Resolved::Merge,
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
-        | "-.inf" | "-.Inf" | "-.INF" => return Resolved::NotJson(s.to_string()),
-        _ => {}
+    // go-yaml tells the merge key by its text (resolve itself makes "<<" a string).
+    if s == "<<" {
+        return Resolved::Merge;
     }
-    let first = s.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Resolved::Value(Value::String(s.to_string()));
+    match resolve_go(None, s, true) {
+        Ok((_, true)) => Resolved::Merge,
+        Ok((GoScalar::Float(f), _)) if !f.is_finite() => Resolved::NotJson(s.to_string()),
+        Ok((go, _)) => Resolved::Value(go.into_value()),
+        Err(_) => Resolved::Value(Value::String(s.to_string())),
     }
-    let plain = s.replace('_', "");
-    if let Some(i) = parse_go_int(&plain) {
-        return Resolved::Value(Value::Int(i));
-    }
-    if let Some(u) = parse_go_uint(&plain) {
-        // A uint64 beyond int64: JSON keeps the digits, unstructured decoding falls back to float64.
-        return Resolved::Value(Value::Float(u as f64));
-    }
-    if YAML_STYLE_FLOAT.is_match(&plain)
-        && let Ok(f) = plain.parse::<f64>()
-    {
-        return Resolved::Value(float_value(f));
-    }
-    // go-yaml v2 reads 0b/-0b binary itself, after Go's ParseInt (which also accepts it).
-    Resolved::Value(Value::String(s.to_string()))
 }
 
 /// A float as it comes back from the JSON round trip: Go's encoder prints integral values
 /// below 1e21 without a fraction, and the unstructured decoder reads those as int64.
 pub fn float_value(f: f64) -> Value {
-    if f.fract() == 0.0 && f.abs() < 1e21 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
-        Value::Int(f as i64)
-    } else {
-        Value::Float(f)
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        // The decoder reads the encoder's digits (shortest round trip, no exponent below
+        // 1e21) as an int64 when they fit one.
+        if f.abs() < 9007199254740992.0 {
+            return Value::Int(f as i64);
+        }
+        if let Ok(i) = format!("{f}").parse::<i64>() {
+            return Value::Int(i);
+        }
     }
+    Value::Float(f)
 }
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`, `0o`, `0b`, a leading `0`
 /// (octal) or decimal digits. Underscores were removed by the caller.
 pub fn parse_go_int(s: &str) -> Option<i64> {
+    go_signed(s, parse_go_magnitude)
+}
+
+/// An optional sign, then a magnitude `magnitude` parses, within int64 (as Go's ParseInt).
+fn go_signed(s: &str, magnitude: fn(&str) -> Option<u64>) -> Option<i64> {
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let mag = parse_go_magnitude(body)?;
+    let mag = magnitude(body)?;
     if neg {
         if mag <= i64::MAX as u64 + 1 {
             Some((mag as i128).wrapping_neg() as i64)
@@ -83,10 +73,6 @@ pub fn parse_go_int(s: &str) -> Option<i64> {
     } else {
         i64::try_from(mag).ok()
     }
-}
-
-fn parse_go_uint(s: &str) -> Option<u64> {
-    parse_go_magnitude(s.strip_prefix('+').unwrap_or(s))
 }
 
 fn parse_go_magnitude(body: &str) -> Option<u64> {
@@ -136,19 +122,14 @@ pub fn yaml12_difference(text: &str, resolved: &Value) -> Option<String> {
     Some(as_12)
 }
 
-/// Resolve a scalar that carries an explicit core-schema tag (`!!str`, `!!int`, ...).
+/// Resolve a scalar that carries an explicit core-schema tag (`!!str`, `!!int`, ...): None
+/// when go-yaml cannot decode it as that type.
 pub fn resolve_tagged(tag_suffix: &str, s: &str) -> Option<Resolved> {
-    match tag_suffix {
-        "str" => Some(Resolved::Value(Value::String(s.to_string()))),
-        "null" => Some(Resolved::Value(Value::Null)),
-        "bool" | "int" | "float" => match resolve_plain(s) {
-            r @ Resolved::Value(Value::Bool(_)) if tag_suffix == "bool" => Some(r),
-            r @ Resolved::Value(Value::Int(_)) if tag_suffix != "bool" => Some(r),
-            r @ Resolved::Value(Value::Float(_)) if tag_suffix == "float" => Some(r),
-            r @ Resolved::NotJson(_) if tag_suffix == "float" => Some(r),
-            _ => None,
-        },
-        _ => Some(resolve_plain(s)),
+    match resolve_go(Some(&format!("{TAG_PREFIX}{tag_suffix}")), s, false) {
+        Ok((_, true)) => Some(Resolved::Merge),
+        Ok((GoScalar::Float(f), _)) if !f.is_finite() => Some(Resolved::NotJson(s.to_string())),
+        Ok((go, _)) => Some(Resolved::Value(go.into_value())),
+        Err(_) => None,
     }
 }
 
@@ -162,6 +143,460 @@ pub fn key_string(v: &Value) -> String {
         Value::Float(f) => super::node::format_go_float(*f),
         Value::String(s) => s.clone(),
         Value::Seq(_) | Value::Map(_) => String::new(),
+    }
+}
+
+/// A scalar as go-yaml v2 decodes it into an `interface{}`, before sigs.k8s.io/yaml converts
+/// it to JSON (Go types: nil, bool, int, uint64, float64, string).
+#[derive(Debug, Clone, PartialEq)]
+pub enum GoScalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(String),
+}
+
+pub const TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// go-yaml v2's `resolve` followed by its `(*decoder).scalar` into an `interface{}`, for a
+/// scalar with the given resolved tag (None when untagged) and `implicit` flag (a plain
+/// scalar, or one tagged `!`). The error is go-yaml's (without its `yaml: ` prefix). The
+/// second value is always false: go-yaml's resolve makes `<<` a string (its first character has
+/// no hint), and its decoder tells the merge key by its text (see the tree builder).
+pub fn resolve_go(
+    tag: Option<&str>,
+    value: &str,
+    implicit: bool,
+) -> Result<(GoScalar, bool), String> {
+    let tag = tag.unwrap_or("");
+    if tag.is_empty() && !implicit {
+        return Ok((GoScalar::Str(value.to_string()), false));
+    }
+    let short = |t: &str| match t.strip_prefix(TAG_PREFIX) {
+        Some(rest) => format!("!!{rest}"),
+        None => t.to_string(),
+    };
+    let resolvable = matches!(
+        tag.strip_prefix(TAG_PREFIX),
+        Some("str" | "bool" | "int" | "float" | "null" | "timestamp")
+    ) || tag.is_empty();
+    if !resolvable {
+        if tag == "tag:yaml.org,2002:binary" {
+            return match go_base64(value) {
+                Some(bytes) => Ok((GoScalar::Str(go_lossy_utf8(&bytes)), false)),
+                None => Err("!!binary value contains invalid base64 data".into()),
+            };
+        }
+        return Ok((GoScalar::Str(value.to_string()), false));
+    }
+    let (rtag, out, merge) = go_resolve_untyped(tag, value);
+    let want = tag.strip_prefix(TAG_PREFIX).unwrap_or("");
+    if tag.is_empty() || want == rtag || want == "str" {
+        return Ok((out, merge));
+    }
+    if want == "float"
+        && rtag == "int"
+        && let GoScalar::Int(i) = out
+    {
+        return Ok((GoScalar::Float(i as f64), false));
+    }
+    Err(format!(
+        "cannot decode {} `{}` as a {}",
+        short(&format!("{TAG_PREFIX}{rtag}")),
+        value,
+        short(tag)
+    ))
+}
+
+/// go-yaml's `resolve` proper: (short tag name, value, is the merge key).
+fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
+    let is_str = tag == "tag:yaml.org,2002:str";
+    let hint = match s.as_bytes().first() {
+        None => b'N',
+        Some(b'+' | b'-') => b'S',
+        Some(b'0'..=b'9') => b'D',
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => b'M',
+        Some(b'.') => b'.',
+        Some(_) => 0,
+    };
+    if hint == 0 || is_str {
+        return ("str", GoScalar::Str(s.to_string()), false);
+    }
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return ("bool", GoScalar::Bool(true), false);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return ("bool", GoScalar::Bool(false), false);
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return ("null", GoScalar::Null, false),
+        ".nan" | ".NaN" | ".NAN" => return ("float", GoScalar::Float(f64::NAN), false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return ("float", GoScalar::Float(f64::INFINITY), false);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return ("float", GoScalar::Float(f64::NEG_INFINITY), false),
+        _ => {}
+    }
+    match hint {
+        b'.' => {
+            // Go's ParseFloat fails (and the scalar stays a string) out of range.
+            if go_decimal_float(s)
+                && let Ok(f) = s.parse::<f64>()
+                && f.is_finite()
+            {
+                return ("float", GoScalar::Float(f), false);
+            }
+        }
+        b'D' | b'S' => {
+            if (tag.is_empty() || tag == "tag:yaml.org,2002:timestamp") && go_timestamp(s) {
+                return ("timestamp", GoScalar::Str(s.to_string()), false);
+            }
+            let plain = s.replace('_', "");
+            if let Some(i) = parse_go_int(&plain) {
+                return ("int", GoScalar::Int(i), false);
+            }
+            if let Some(u) = parse_go_magnitude(&plain) {
+                return ("int", GoScalar::Uint(u), false);
+            }
+            if YAML_STYLE_FLOAT.is_match(&plain)
+                && let Ok(f) = plain.parse::<f64>()
+                && f.is_finite()
+            {
+                return ("float", GoScalar::Float(f), false);
+            }
+            if let Some(rest) = plain.strip_prefix("0b") {
+                if let Some(i) = go_parse_int_base2(rest) {
+                    return ("int", GoScalar::Int(i), false);
+                }
+                if let Some(u) = go_parse_uint_base2(rest) {
+                    return ("int", GoScalar::Uint(u), false);
+                }
+            } else if let Some(rest) = plain.strip_prefix("-0b")
+                && let Some(i) = go_parse_int_base2(&format!("-{rest}"))
+            {
+                return ("int", GoScalar::Int(i), false);
+            }
+        }
+        _ => {}
+    }
+    ("str", GoScalar::Str(s.to_string()), false)
+}
+
+/// Go's `strconv.ParseFloat` on a decimal literal (what a scalar starting with `.` can be).
+fn go_decimal_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut digits = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+        digits += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+            digits += 1;
+        }
+    }
+    if digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let from = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == from {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+fn go_parse_int_base2(s: &str) -> Option<i64> {
+    go_signed(s, go_parse_uint_base2)
+}
+
+fn go_parse_uint_base2(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b == b'0' || b == b'1') {
+        return None;
+    }
+    u64::from_str_radix(s, 2).ok()
+}
+
+/// go-yaml's `parseTimestamp`: `YYYY-M-D`, optionally with a time (`T`/`t` and a zone, or a
+/// space and no zone).
+fn go_timestamp(s: &str) -> bool {
+    static TS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))|(?: ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?))?$",
+        )
+        .unwrap()
+    });
+    let Some(c) = TS.captures(s) else {
+        return false;
+    };
+    let num = |i: usize| c.get(i).map(|m| m.as_str().parse::<u32>().unwrap_or(99));
+    let (y, m, d) = (
+        num(1).unwrap_or(0),
+        num(2).unwrap_or(0),
+        num(3).unwrap_or(0),
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if d == 0 || d > days {
+        return false;
+    }
+    let (h, mi, se) = match (num(4).or(num(7)), num(5).or(num(8)), num(6).or(num(9))) {
+        (Some(h), Some(mi), Some(se)) => (h, mi, se),
+        _ => return true,
+    };
+    h < 24 && mi < 60 && se < 60
+}
+
+/// Go's `base64.StdEncoding.DecodeString` (padding required; CR and LF ignored).
+pub fn go_base64(s: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();
+    if !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let val = |b: u8| -> Option<u32> {
+        Some(match b {
+            b'A'..=b'Z' => (b - b'A') as u32,
+            b'a'..=b'z' => (b - b'a') as u32 + 26,
+            b'0'..=b'9' => (b - b'0') as u32 + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    let quads = clean.len() / 4;
+    for (qi, q) in clean.chunks(4).enumerate() {
+        let last = qi + 1 == quads;
+        let pad = q.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &b in &q[..4 - pad] {
+            n = (n << 6) | val(b)?;
+        }
+        n <<= 6 * pad as u32;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+/// Bytes as Go's JSON encoder writes them: each byte that is not part of valid UTF-8 becomes
+/// U+FFFD.
+pub fn go_lossy_utf8(mut bytes: &[u8]) -> String {
+    let mut out = String::new();
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (ok, rest) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(ok).unwrap_or_default());
+                out.push('\u{FFFD}');
+                bytes = &rest[1..];
+            }
+        }
+    }
+}
+
+impl GoScalar {
+    /// The value after sigs.k8s.io/yaml's JSON round trip; Err for what JSON cannot hold
+    /// (Go's `json: unsupported value: ...`).
+    pub fn to_value(&self) -> Result<Value, String> {
+        Ok(match self {
+            GoScalar::Null => Value::Null,
+            GoScalar::Bool(b) => Value::Bool(*b),
+            GoScalar::Int(i) => Value::Int(*i),
+            GoScalar::Uint(u) => Value::Float(*u as f64),
+            GoScalar::Float(f) if !f.is_finite() => {
+                return Err(format!(
+                    "json: unsupported value: {}",
+                    super::node::format_go_float(*f)
+                ));
+            }
+            GoScalar::Float(f) => float_value(*f),
+            GoScalar::Str(s) => Value::String(s.clone()),
+        })
+    }
+
+    /// The value kept in the tree: [`GoScalar::to_value`] without the copy, and with NaN and
+    /// the infinities kept as floats (encoding them fails only if they stay in the tree).
+    pub fn into_value(self) -> Value {
+        match self {
+            GoScalar::Str(s) => Value::String(s),
+            GoScalar::Float(f) if !f.is_finite() => Value::Float(f),
+            other => other.to_value().unwrap_or(Value::Null),
+        }
+    }
+
+    /// The JSON object key sigs.k8s.io/yaml makes of this map key, or its conversion error
+    /// (the value is formatted by the caller).
+    pub fn into_key(self) -> Result<String, &'static str> {
+        match self {
+            GoScalar::Str(s) => Ok(s),
+            other => other.to_key(),
+        }
+    }
+
+    /// [`GoScalar::into_key`] of a copy.
+    pub fn to_key(&self) -> Result<String, &'static str> {
+        match self {
+            GoScalar::Str(s) => Ok(s.clone()),
+            GoScalar::Int(i) => Ok(i.to_string()),
+            GoScalar::Bool(b) => Ok(b.to_string()),
+            GoScalar::Float(f) => Ok(match format_go_g32(*f).as_str() {
+                "+Inf" => ".inf".into(),
+                "-Inf" => "-.inf".into(),
+                "NaN" => ".nan".into(),
+                s => s.to_string(),
+            }),
+            GoScalar::Null => Err("%!s(<nil>)"),
+            GoScalar::Uint(_) => Err("uint64"),
+        }
+    }
+
+    /// Go's `%#v` of the value.
+    pub fn go_sharp_v(&self) -> String {
+        match self {
+            GoScalar::Null => "<nil>".into(),
+            GoScalar::Bool(b) => b.to_string(),
+            GoScalar::Int(i) => i.to_string(),
+            GoScalar::Uint(u) => format!("{u:#x}"),
+            GoScalar::Float(f) => format_go_g64(*f),
+            GoScalar::Str(s) => go_quote(s),
+        }
+    }
+}
+
+/// Go's `strconv.Quote`-like quoting used by `%#v` for strings.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if !go_is_print(c) => {
+                if (c as u32) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", c as u32))
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32))
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `strconv.IsPrint`, near enough: what it escapes are the controls, the spaces other
+/// than ' ', the format characters and the private-use ones.
+fn go_is_print(c: char) -> bool {
+    let v = c as u32;
+    !(c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(
+            v,
+            0xAD | 0x600..=0x605
+                | 0x61C
+                | 0x6DD
+                | 0x70F
+                | 0x180E
+                | 0x200B..=0x200F
+                | 0x202A..=0x202E
+                | 0x2060..=0x2064
+                | 0x2066..=0x206F
+                | 0xFEFF
+                | 0xFFF9..=0xFFFB
+                | 0xE000..=0xF8FF
+                | 0xF0000..=0x10FFFF
+        ))
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
+pub fn format_go_g64(f: f64) -> String {
+    go_g_shortest(f, format!("{f:e}"))
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` (the float is rounded to float32 first).
+pub fn format_go_g32(f: f64) -> String {
+    let g = f as f32;
+    go_g_shortest(g as f64, format!("{g:e}"))
+}
+
+/// Go's 'g' formatting with the shortest digits: exponent form when the decimal exponent is
+/// below -4 or at least 6, else plain.
+fn go_g_shortest(f: f64, sci: String) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: "d.ddde[-]x".
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let nd = digits.len() as i32;
+    // Go: with the shortest digits, %e is chosen when exp < -4 || exp >= 6.
+    let eprec = 6;
+    let dp = exp + 1;
+    let sign = if neg { "-" } else { "" };
+    if exp < -4 || exp >= eprec {
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        let es = if exp < 0 { "-" } else { "+" };
+        format!("{sign}{m}e{es}{:02}", exp.abs())
+    } else if dp <= 0 {
+        format!("{sign}0.{}{}", "0".repeat((-dp) as usize), digits)
+    } else if dp >= nd {
+        format!("{sign}{}{}", digits, "0".repeat((dp - nd) as usize))
+    } else {
+        format!(
+            "{sign}{}.{}",
+            &digits[..dp as usize],
+            &digits[dp as usize..]
+        )
     }
 }
 

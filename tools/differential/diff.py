@@ -857,6 +857,10 @@ def parse_expectation(raw, idxs):
 
 
 def status_equal(a, b):
+    """Statuses compared as metav1.Status unmarshalling does (empty fields ignored), with the
+    causes as a multiset: kubectl-validate's order of causes (and of the message that lists
+    them) follows Go's map iteration in places (labels, objectmeta coercion), so it can change
+    from run to run."""
     def clean(v):
         if isinstance(v, dict):
             r = {k: clean(x) for k, x in v.items()}
@@ -864,7 +868,15 @@ def status_equal(a, b):
         if isinstance(v, list):
             return [clean(x) for x in v]
         return v
-    return clean(a) == clean(b)
+
+    def unordered(st):
+        st = clean(st)
+        causes = (st.get("details") or {}).get("causes")
+        if isinstance(causes, list) and causes:
+            st = dict(st, details=dict(st["details"], causes=sorted(causes, key=lambda c: json.dumps(c, sort_keys=True))))
+            st.pop("message", None)
+        return st
+    return unordered(a) == unordered(b)
 
 
 def parse_json_text(t):

@@ -14,16 +14,26 @@ fn place(c: &Crd) -> String {
     format!("{} (document {})", c.origin, c.document + 1)
 }
 
-/// On a checked definition not used, because `used` came first.
-pub fn shadowed(crd: &Crd, used: &Crd) -> Finding {
+/// How many more definitions differ, in words (nothing when none).
+fn more(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        1 => " (one more definition differs too)".into(),
+        n => format!(" ({n} more definitions differ too)"),
+    }
+}
+
+/// On a checked definition not used, because `used` came first; `others` more differ.
+pub fn shadowed(crd: &Crd, used: &Crd, others: usize) -> Finding {
     Finding::new(
         RULE.id,
         format!(
-            "{} is defined differently in {}, which comes first: resources of {}, Kind={} are validated against that definition, not this one",
+            "{} is defined differently in {}, which comes first: resources of {}, Kind={} are validated against that definition, not this one{}",
             crd.name,
             place(used),
             crd.group,
-            crd.kind
+            crd.kind,
+            more(others)
         ),
         crd.name_span,
     )
@@ -31,14 +41,15 @@ pub fn shadowed(crd: &Crd, used: &Crd) -> Finding {
 }
 
 /// On the checked definition that is used, when an unused `--crds` source defines it
-/// differently.
-pub fn used(crd: &Crd, other: &Crd) -> Finding {
+/// differently (and `others` more).
+pub fn used(crd: &Crd, other: &Crd, others: usize) -> Finding {
     Finding::new(
         RULE.id,
         format!(
-            "{} is also defined, differently, in {} (given with --crds or crdlint.toml): resources are validated against this definition",
+            "{} is also defined, differently, in {} (given with --crds or crdlint.toml): resources are validated against this definition{}",
             crd.name,
-            place(other)
+            place(other),
+            more(others)
         ),
         crd.name_span,
     )
