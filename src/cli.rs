@@ -321,8 +321,9 @@ fn output_width(to_terminal: bool) -> usize {
     columns.or_else(terminal).unwrap_or(report::DEFAULT_WIDTH)
 }
 
-/// The families `crdlint diff` reports: the comparison, and what keeps it from reading a file.
-const DIFF_FAMILIES: &[&str] = &["upgrade", "input", "yaml", "internal"];
+/// The families `crdlint diff` reports: the comparison, what keeps it from reading a file, and
+/// suppressions that do not apply (only for the rules diff runs: the others are off).
+pub const DIFF_FAMILIES: &[&str] = &["upgrade", "input", "yaml", "internal", "suppression"];
 
 /// `crdlint check`, or with `diff_old`, `crdlint diff OLD NEW` (NEW is the one path checked).
 fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {

@@ -201,7 +201,12 @@ fn upgrade_fixtures_match_their_snapshots() {
         for (file, triggers) in [("new.yaml", true), ("safe.yaml", false)] {
             let mut rules = crdlint::rules::selection::RuleSettings::default();
             if diff {
-                rules.restrict = Some(vec!["upgrade".into(), "yaml".into(), "input".into()]);
+                rules.restrict = Some(
+                    crdlint::cli::DIFF_FAMILIES
+                        .iter()
+                        .map(|f| f.to_string())
+                        .collect(),
+                );
             }
             let r = check::run(&Options {
                 paths: vec![dir.join(file)],

@@ -355,3 +355,107 @@ fn diff_compares_files_and_directories() {
     let missing = crdlint(root, &["diff", "nowhere", "new"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// The upgrade rules are configured like every rule: `[severity]`, `ignore` in crdlint.toml,
+/// `--ignore` on the command line, and inline suppressions in the new file.
+#[test]
+fn upgrade_rules_are_configured_like_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("old")).unwrap();
+    std::fs::create_dir_all(root.join("new")).unwrap();
+    std::fs::write(root.join("old/widgets.yaml"), CRD).unwrap();
+    std::fs::write(root.join("new/widgets.yaml"), changed(CRD)).unwrap();
+    let severities = |out: &Output| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = json(out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let diff = ["diff", "old", "new", "--format", "json"];
+    let before = severities(&crdlint(root, &diff));
+    assert!(before.contains(&("upgrade/field-removed".into(), "error".into())));
+    assert!(before.contains(&("upgrade/required-added".into(), "error".into())));
+    assert!(
+        before
+            .iter()
+            .any(|(r, _)| r == "upgrade/enum-value-removed")
+    );
+
+    std::fs::write(
+        root.join("crdlint.toml"),
+        "ignore = [\"upgrade/required-added\"]\n[severity]\n\"upgrade/field-removed\" = \"warning\"\n",
+    )
+    .unwrap();
+    let out = crdlint(root, &diff);
+    let after = severities(&out);
+    assert!(after.contains(&("upgrade/field-removed".into(), "warning".into())));
+    assert!(!after.contains(&("upgrade/field-removed".into(), "error".into())));
+    assert!(!after.iter().any(|(r, _)| r == "upgrade/required-added"));
+    // The whole family off from the command line.
+    let mut off = diff.to_vec();
+    off.extend(["--ignore", "upgrade"]);
+    let out = crdlint(root, &off);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(severities(&out).is_empty());
+
+    // An inline suppression, with its reason, on the node the finding points at (the first
+    // version's: v1alpha1 and v1 changed alike and are reported once).
+    let suppressed = changed(CRD).replacen(
+        "color: {type: string, enum: [red, green]}",
+        "color: {type: string, enum: [red, green]} # crdlint-ignore upgrade/enum-value-removed -- blue was never used",
+        1,
+    );
+    std::fs::write(root.join("new/widgets.yaml"), suppressed).unwrap();
+    let out = crdlint(root, &diff);
+    let rules = severities(&out);
+    assert!(
+        !rules.iter().any(|(r, _)| r == "upgrade/enum-value-removed"),
+        "{rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|(r, _)| r.starts_with("suppression/")),
+        "{rules:?}"
+    );
+    // Suppressions of rules diff does not run are not unused; one of an upgrade rule that
+    // matches nothing is, and one without a reason is not applied and is reported.
+    let text = std::fs::read_to_string(root.join("new/widgets.yaml")).unwrap();
+    let text = text
+        .replacen(
+            "  name: widgets.demo.example.com\n",
+            "  name: widgets.demo.example.com # crdlint-ignore crd/name -- legacy name\n",
+            1,
+        )
+        .replacen(
+            "  scope: Namespaced\n",
+            "  scope: Namespaced # crdlint-ignore upgrade/scope-changed -- nothing to suppress\n",
+            1,
+        )
+        .replace("-- blue was never used", "");
+    std::fs::write(root.join("new/widgets.yaml"), text).unwrap();
+    let rules = severities(&crdlint(root, &diff));
+    let suppression: Vec<&str> = rules
+        .iter()
+        .filter(|(r, _)| r.starts_with("suppression/"))
+        .map(|(r, _)| r.as_str())
+        .collect();
+    assert_eq!(
+        suppression,
+        ["suppression/invalid", "suppression/unused"],
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|(r, _)| r == "upgrade/enum-value-removed"),
+        "{rules:?}"
+    );
+}

@@ -42,7 +42,12 @@ pub fn check_upgrade_text(name: &str, old: &str, new: &str, rule: &str, diff: bo
     let mut rules = crdlint::rules::selection::RuleSettings::default();
     rules.command_line.extend_select.push(rule.to_string());
     if diff {
-        rules.restrict = Some(vec!["upgrade".into(), "yaml".into(), "input".into()]);
+        rules.restrict = Some(
+            crdlint::cli::DIFF_FAMILIES
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        );
     }
     check::run(&Options {
         paths: vec![PathBuf::from("-")],
