@@ -34,6 +34,9 @@ pub enum Command {
     /// Check manifests: validate custom resources against the CRDs found, and the CRDs themselves.
     #[command(after_help = EXIT_STATUS)]
     Check(Box<CheckArgs>),
+    /// Compare two revisions of CRDs (files or directories, matched by metadata.name): what the
+    /// change from OLD to NEW breaks for existing users and stored objects.
+    Diff(Box<DiffArgs>),
     /// Print the documentation of a rule, or list all rules.
     Rule {
         /// A rule id such as `schema/type`; omit to list every rule.
@@ -146,12 +149,90 @@ pub struct CheckArgs {
     /// (0: no limit).
     #[arg(long, value_name = "N", default_value_t = check::DEFAULT_MAX_DIAGNOSTICS_PER_FILE)]
     pub max_diagnostics_per_file: usize,
+    /// Compare each CRD checked with its state at git revision REF (same metadata.name,
+    /// wherever its file was), and validate the custom resources checked against both.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The old revision: a CRD file or a directory of them.
+    pub old: PathBuf,
+    /// The new revision: a CRD file or a directory of them. Diagnostics point into it.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Settings file; by default the nearest `crdlint.toml` is used.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no `crdlint.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report only errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Run only these upgrade rules (ids, `upgrade`, or `all`; comma-separated or repeated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Run these rules as well as the selected ones.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Largest input file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+impl DiffArgs {
+    /// The check that compares NEW with OLD.
+    fn into_check(self) -> (CheckArgs, PathBuf) {
+        let args = CheckArgs {
+            paths: vec![self.new],
+            crds: Vec::new(),
+            crds_from_repo: false,
+            stdin_filename: "<stdin>".into(),
+            format: self.format,
+            config: self.config,
+            no_config: self.no_config,
+            output: self.output,
+            quiet: self.quiet,
+            color: self.color,
+            threads: self.threads,
+            select: self.select,
+            extend_select: self.extend_select,
+            ignore: self.ignore,
+            kubernetes_version: None,
+            exclude: None,
+            extend_exclude: Vec::new(),
+            max_file_size: self.max_file_size,
+            max_diagnostics_per_file: 0,
+            base: None,
+        };
+        (args, self.old)
+    }
 }
 
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rule { id } => rule(id.as_deref()),
-        Command::Check(args) => check(*args),
+        Command::Check(args) => check(*args, None),
+        Command::Diff(args) => {
+            let (args, old) = args.into_check();
+            check(args, Some(old))
+        }
         Command::Server => crate::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -182,7 +263,7 @@ fn rule(id: Option<&str>) -> i32 {
                 } else {
                     format!("off({})", d.severity.as_str())
                 };
-                let _ = writeln!(out, "{:<32} {:<12} {}", d.id, severity, d.summary);
+                let _ = writeln!(out, "{:<40} {:<12} {}", d.id, severity, d.summary);
             }
             0
         }
@@ -240,7 +321,12 @@ fn output_width(to_terminal: bool) -> usize {
     columns.or_else(terminal).unwrap_or(report::DEFAULT_WIDTH)
 }
 
-fn check(args: CheckArgs) -> i32 {
+/// The families `crdlint diff` reports: the comparison, what keeps it from reading a file, and
+/// suppressions that do not apply (only for the rules diff runs: the others are off).
+pub const DIFF_FAMILIES: &[&str] = &["upgrade", "input", "yaml", "internal", "suppression"];
+
+/// `crdlint check`, or with `diff_old`, `crdlint diff OLD NEW` (NEW is the one path checked).
+fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     let stdin_text = if args.paths.iter().any(|p| p.as_os_str() == "-") {
         // Never more than the size limit: `crdlint check - < /dev/zero` must end.
         match check::read_capped(std::io::stdin().lock(), args.max_file_size) {
@@ -307,9 +393,14 @@ fn check(args: CheckArgs) -> i32 {
     if !excluded {
         return 2;
     }
+    let mut resources = Vec::new();
     if let Some(c) = config {
         crds.extend(c.crds);
+        resources = c.resources;
         rules = c.rules;
+    }
+    if diff_old.is_some() {
+        rules.restrict = Some(DIFF_FAMILIES.iter().map(|f| f.to_string()).collect());
     }
     if args.crds_from_repo && crds.is_empty() {
         crds = repository_crd_files(&exclude);
@@ -333,15 +424,36 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("crdlint: {e}");
         return 2;
     }
+    let base = match (&diff_old, &args.base) {
+        (Some(old), _) => Some(check::BaseSource::Paths(vec![old.clone()])),
+        (None, Some(rev)) => match check::BaseSource::git(rev) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("crdlint: {e}");
+                return 2;
+            }
+        },
+        (None, None) => None,
+    };
+    if let Some(old) = diff_old.as_ref().filter(|p| !p.exists()) {
+        eprintln!(
+            "crdlint: cannot read {}: no such file or directory",
+            old.display()
+        );
+        return 2;
+    }
     let opts = Options {
         paths: args.paths,
-        crds,
+        crds: if diff_old.is_some() { Vec::new() } else { crds },
         stdin_name: args.stdin_filename,
         stdin_text,
         max_file_size: args.max_file_size,
         max_diagnostics_per_file: args.max_diagnostics_per_file,
         rules: std::sync::Arc::new(rules),
         exclude,
+        base,
+        resources,
+        diff: diff_old.is_some(),
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {

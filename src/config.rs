@@ -5,6 +5,7 @@
 //! # CRDs always loaded for validation, even when not among the checked files (pre-commit passes
 //! # only the changed files). Paths are relative to this file.
 //! crds = ["config/crd/bases", "charts/app/crds"]
+//! resources = ["config/samples"]       # custom resources validated when their CRD is checked
 //! ignore = ["version/unused"]          # rule ids, families (`version`) or `all`
 //! kubernetes-version = "1.30"           # the oldest cluster the CRDs must install on
 //! extend-exclude = ["testdata/", "hack/**/*.yaml"]   # gitignore-style, relative to this file
@@ -78,6 +79,8 @@ struct OverrideKeys {
 struct File {
     #[serde(default)]
     crds: Vec<PathBuf>,
+    #[serde(default)]
+    resources: Vec<String>,
     select: Option<Vec<String>>,
     #[serde(default)]
     extend_select: Vec<String>,
@@ -97,6 +100,9 @@ struct File {
 #[derive(Debug, Default)]
 pub struct Config {
     pub crds: Vec<PathBuf>,
+    /// Where the custom resources of the project's CRDs are (files and directories; globs
+    /// expanded), relative to the current directory.
+    pub resources: Vec<PathBuf>,
     pub rules: RuleSettings,
     /// Where the file is: exclude globs are relative to it.
     pub base: PathBuf,
@@ -123,16 +129,17 @@ pub fn load(path: &Path) -> Result<Config, String> {
     let file: File = toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let cwd = std::env::current_dir().unwrap_or_default();
-    let crds = file
-        .crds
-        .iter()
-        .map(|p| {
-            let joined = base.join(p);
-            joined
-                .strip_prefix(&cwd)
-                .map(Path::to_path_buf)
-                .unwrap_or(joined)
-        })
+    let relative = |joined: PathBuf| {
+        joined
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or(joined)
+    };
+    let crds = file.crds.iter().map(|p| relative(base.join(p))).collect();
+    let resources = resource_paths(base, &file.resources)
+        .map_err(&invalid)?
+        .into_iter()
+        .map(relative)
         .collect();
     let absolute_base = std::fs::canonicalize(base).unwrap_or_else(|_| cwd.join(base));
     let overrides = file
@@ -165,9 +172,46 @@ pub fn load(path: &Path) -> Result<Config, String> {
     }
     Ok(Config {
         crds,
+        resources,
         rules,
         base: absolute_base,
         exclude: file.exclude,
         extend_exclude: file.extend_exclude,
     })
+}
+
+/// `resources` entries: paths relative to `base`, or globs (`*`, `?`, `[...]`, `{a,b}`) matched
+/// against the files under `base` (`*` stays in a directory, `**` crosses them; `.gitignore`
+/// honoured). A pattern that matches nothing is not an error: a project may have no samples yet.
+fn resource_paths(base: &Path, entries: &[String]) -> Result<Vec<PathBuf>, String> {
+    let is_glob = |e: &str| e.contains(['*', '?', '[', '{']);
+    let (globs, plain): (Vec<&String>, Vec<&String>) = entries.iter().partition(|e| is_glob(e));
+    let mut paths: Vec<PathBuf> = plain.iter().map(|p| base.join(p)).collect();
+    if globs.is_empty() {
+        return Ok(paths);
+    }
+    let patterns: Vec<String> = globs.iter().map(|g| g.to_string()).collect();
+    let set = selection::globs(&patterns)?;
+    let root = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file() || t.is_dir()))
+        .filter(|e| {
+            e.path()
+                .strip_prefix(root)
+                .is_ok_and(|rel| !rel.as_os_str().is_empty() && set.is_match(rel))
+        })
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    // A directory matched covers what is under it.
+    let dirs: Vec<PathBuf> = found.iter().filter(|p| p.is_dir()).cloned().collect();
+    found.retain(|p| !dirs.iter().any(|d| p != d && p.starts_with(d)));
+    paths.extend(found);
+    Ok(paths)
 }

@@ -56,6 +56,8 @@ pub struct Diagnostic {
     pub document: Option<usize>,
     pub resource: Option<Arc<ResourceRef>>,
     pub related: Vec<Related>,
+    /// For a change between two revisions of a CRD (`upgrade/*`): the old and new values.
+    pub change: Option<Box<crate::lint::Change>>,
     /// The file a rendered stream names as the origin of this diagnostic's document: Helm
     /// starts each document of `helm template` with `# Source: chart/templates/x.yaml`.
     /// Reports name it as the file; the span stays a span of `source` (the stream).
@@ -82,6 +84,7 @@ impl Diagnostic {
             document: None,
             resource: None,
             related: Vec::new(),
+            change: None,
             origin: None,
         }
     }

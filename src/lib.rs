@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod git;
 pub mod lint;
 pub mod lsp;
 pub mod model;

@@ -28,6 +28,7 @@ fn main() {
     let cli = Cli::parse();
     let threads = match &cli.command {
         Command::Check(args) => args.threads,
+        Command::Diff(args) => args.threads,
         _ => None,
     };
     // Deep but legal documents recurse in validation; give worker threads room.

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u32)] = &[
     ("source", 0),
     ("discover", 0),
+    ("git", 0),
     ("yaml", 1),
     ("wording", 2),
     ("model", 3),
@@ -264,6 +265,7 @@ const CRD_LINT_FAMILIES: &[&str] = &[
     "selectable-field",
     "structural",
     "subresource",
+    "upgrade",
     "version",
 ];
 

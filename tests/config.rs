@@ -541,6 +541,86 @@ fn a_bad_exclude_glob_is_an_error_naming_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"b{\""));
 }
 
+/// `resources`: when a CRD is among the checked files, the custom resources of its kinds under
+/// those paths (globs too, relative to crdlint.toml) are validated and reported as their own
+/// files; other kinds there, and the files when no CRD is checked, are left alone.
+#[test]
+fn resources_are_validated_when_their_crd_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let crd = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.demo.example.com}
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, properties: {size: {type: integer}}}
+";
+    std::fs::create_dir_all(root.join("crd")).unwrap();
+    std::fs::create_dir_all(root.join("samples/more")).unwrap();
+    std::fs::create_dir_all(root.join("hack")).unwrap();
+    std::fs::write(root.join("crd/widgets.yaml"), crd).unwrap();
+    let bad =
+        "apiVersion: demo.example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n";
+    std::fs::write(root.join("samples/bad.yaml"), bad).unwrap();
+    std::fs::write(root.join("samples/more/bad.yaml"), bad).unwrap();
+    std::fs::write(root.join("hack/bad.yaml"), bad).unwrap();
+    // Another kind in a sample file: not this CRD's, not reported.
+    std::fs::write(
+        root.join("samples/other.yaml"),
+        "apiVersion: other.example.com/v1\nkind: Gadget\nmetadata: {name: g}\n---\napiVersion: demo.example.com/v1\nkind: Widget\nmetadata: {name: ok}\nspec: {size: 1}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crdlint.toml"),
+        "resources = [\"samples/*.yaml\", \"hack\"]\n",
+    )
+    .unwrap();
+    let out = crdlint(root, &["check", "--format", "json", "crd/widgets.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let mut got = findings(&out);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("schema/type".into(), "error".into(), "hack/bad.yaml".into()),
+            (
+                "schema/type".into(),
+                "error".into(),
+                "samples/bad.yaml".into()
+            ),
+        ]
+    );
+    // No CRD among the checked files: nothing else is read.
+    let out = crdlint(
+        root,
+        &[
+            "check",
+            "--format",
+            "json",
+            "samples/other.yaml",
+            "--crds",
+            "crd",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // A bad glob is the file's error.
+    std::fs::write(root.join("crdlint.toml"), "resources = [\"samples/[\"]\n").unwrap();
+    let out = crdlint(root, &["check", "crd/widgets.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("crdlint.toml"));
+}
+
 #[test]
 fn test_runner_assertion_files_are_excluded_by_default() {
     let dir = project_with_bad_resources();

@@ -167,3 +167,67 @@ fn lint_fixtures_match_their_snapshots() {
         }
     }
 }
+
+/// Upgrade fixtures: each `fixtures/upgrade/<name>/` holds `old.yaml`, `new.yaml` (a change that
+/// triggers `upgrade/<name>`) and `safe.yaml` (a change of the same CRD that does not). The
+/// findings of comparing each with `old.yaml` are snapshotted beside them (`snapshots/`), as
+/// `crdlint diff` reports them; for `breaks-resource`, whose files hold resources too, as
+/// `crdlint check --base` does.
+#[test]
+fn upgrade_fixtures_match_their_snapshots() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir("fixtures/upgrade")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let ids: Vec<&str> = crdlint::lint::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| id.starts_with("upgrade/"))
+        .collect();
+    let names: Vec<String> = cases
+        .iter()
+        .map(|c| format!("upgrade/{}", c.file_name().unwrap().to_string_lossy()))
+        .collect();
+    for id in &ids {
+        assert!(names.iter().any(|n| n == id), "no fixture for {id}");
+    }
+    for dir in cases {
+        let rule = format!("upgrade/{}", dir.file_name().unwrap().to_string_lossy());
+        let snapshots = std::fs::canonicalize(&dir).unwrap().join("snapshots");
+        let diff = rule != "upgrade/breaks-resource";
+        for (file, triggers) in [("new.yaml", true), ("safe.yaml", false)] {
+            let mut rules = crdlint::rules::selection::RuleSettings::default();
+            if diff {
+                rules.restrict = Some(
+                    crdlint::cli::DIFF_FAMILIES
+                        .iter()
+                        .map(|f| f.to_string())
+                        .collect(),
+                );
+            }
+            let r = check::run(&Options {
+                paths: vec![dir.join(file)],
+                base: Some(check::BaseSource::Paths(vec![dir.join("old.yaml")])),
+                diff,
+                rules: std::sync::Arc::new(rules),
+                ..Options::default()
+            });
+            let fired = r.diagnostics.iter().any(|d| d.rule == rule);
+            assert_eq!(fired, triggers, "{}: {rule} on {file}", dir.display());
+            let stem = file.trim_end_matches(".yaml");
+            let human = report::render(Format::Human, &r, false);
+            let json = report::render(Format::Json, &r, false);
+            insta::with_settings!({
+                snapshot_path => &snapshots,
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{stem}.human"), human);
+                insta::assert_snapshot!(format!("{stem}.json"), json);
+            });
+        }
+    }
+}

@@ -108,7 +108,7 @@ fn every_flag_the_readme_uses_exists() {
             "the README uses {f}, which `crdlint check` does not have"
         );
     }
-    for sub in ["rule", "server", "completions"] {
+    for sub in ["diff", "rule", "server", "completions"] {
         let out = Command::new(env!("CARGO_BIN_EXE_crdlint"))
             .args([sub, "--help"])
             .output()

@@ -15,6 +15,30 @@ fn yaml_block(doc: &str, section: &str) -> Option<String> {
     Some(rest[open..open + close + 1].to_string())
 }
 
+/// The `example-kind` of a doc's front matter: `upgrade` (the examples hold the old CRD, `---`,
+/// then the new file, compared as `check --base` does), `diff` (compared as `crdlint diff`
+/// does), or none (the example is one file).
+fn example_kind(doc: &str) -> Option<&str> {
+    let front = doc.split("\n---\n").next()?;
+    front
+        .lines()
+        .find_map(|l| l.strip_prefix("example-kind:"))
+        .map(str::trim)
+}
+
+/// Run one example: a file, or for upgrade docs the old CRD and the new file.
+fn run_example(id: &str, doc: &str, name: &str, text: &str) -> crdlint::check::Report {
+    match example_kind(doc) {
+        Some(kind @ ("upgrade" | "diff")) => {
+            let (old, new) = text
+                .split_once("\n---\n")
+                .unwrap_or_else(|| panic!("{id}: an upgrade example holds old --- new"));
+            common::check_upgrade_text(name, old, new, id, kind == "diff")
+        }
+        _ => common::check_text_with(name, text, id),
+    }
+}
+
 fn no_examples(doc: &str) -> bool {
     doc.split("\n---\n")
         .next()
@@ -93,14 +117,14 @@ fn examples_trigger_and_fixes_do_not() {
             failures.push(format!("{id}: missing Example or Fix yaml block"));
             continue;
         };
-        let report = common::check_text_with("example.yaml", &example, id);
+        let report = run_example(id, doc.text, "example.yaml", &example);
         if !common::rules_of(&report).contains(&id.as_str()) {
             failures.push(format!(
                 "{id}: Example does not trigger it; got {:?}",
                 common::rules_of(&report)
             ));
         }
-        let report = common::check_text_with("fix.yaml", &fix, id);
+        let report = run_example(id, doc.text, "fix.yaml", &fix);
         if common::rules_of(&report).contains(&id.as_str()) {
             failures.push(format!("{id}: Fix still triggers it"));
         }

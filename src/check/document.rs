@@ -5,7 +5,7 @@ use super::workspace::{ConversionPatch, Workspace};
 use super::*;
 use crate::builtin;
 
-/// Check loaded files against an index, adding to `report` (sorted, counted).
+/// Check loaded files against an index, adding to `report` (sorted and counted by the caller).
 pub(super) fn check_files(
     files: &[Loaded],
     index: &CrdIndex,
@@ -44,11 +44,6 @@ pub(super) fn check_files(
         report.summary.crds += o.crds;
         report.unreadable |= o.unreadable;
     }
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.files.sort_by(|a, b| a.name.cmp(&b.name));
-    report.summary.count(&report.diagnostics);
 }
 
 #[derive(Default)]
@@ -270,6 +265,7 @@ pub(super) fn finding_diagnostic(
 ) -> Diagnostic {
     let mut d = diag(p.rule, p.message.clone(), source, Some(p.span)).with_document(doc);
     d.help = p.help.clone();
+    d.change = p.change.clone();
     let (field, reason) = p.field_and_reason();
     d.field = field.map(str::to_string);
     d.reason = reason;
@@ -326,6 +322,9 @@ pub(super) fn check_document(
         let Some(root) = doc.root.as_ref().filter(|r| r.as_map().is_some()) else {
             break 'document;
         };
+        if ws.compare_only {
+            break 'document;
+        }
         match model::classify(root) {
             DocKind::Other | DocKind::Config | DocKind::Crd => {}
             DocKind::CrdPatch => {
@@ -346,7 +345,7 @@ pub(super) fn check_document(
                     {
                         let r = Arc::new(resource_ref(item));
                         resources.push((doc.index, Arc::clone(&r)));
-                        check_resource(item, r, doc.index, f, index, minor, &mut out);
+                        check_resource(item, r, doc.index, f, index, ws, minor, &mut out);
                     }
                 }
             }
@@ -366,7 +365,7 @@ pub(super) fn check_document(
             DocKind::Resource => {
                 let r = Arc::new(resource_ref(root));
                 resources.push((doc.index, Arc::clone(&r)));
-                check_resource(root, r, doc.index, f, index, minor, &mut out);
+                check_resource(root, r, doc.index, f, index, ws, minor, &mut out);
             }
         }
     }
@@ -401,12 +400,14 @@ pub(super) fn resource_ref(node: &Node) -> ResourceRef {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_resource(
     node: &Node,
     r: Arc<ResourceRef>,
     doc: usize,
     f: &Loaded,
     index: &CrdIndex,
+    ws: &Workspace,
     minor: Option<u32>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -472,7 +473,9 @@ pub(super) fn check_resource(
             at_version,
         )
         .with_help(format!("served versions: {}", served.join(", ")));
+        let breaks = ratchet(node, &r, crd, version, &[(None, d.rule)], ws, f, at_version);
         push(d);
+        breaks.into_iter().for_each(push);
         return;
     };
     if v.deprecated {
@@ -487,9 +490,63 @@ pub(super) fn check_resource(
             at_version,
         ));
     }
-    for e in validate::validate_resource(node, crd, v) {
-        push(field_diagnostic(e, &f.source));
+    let found: Vec<Diagnostic> = validate::validate_resource(node, crd, v)
+        .into_iter()
+        .map(|e| field_diagnostic(e, &f.source))
+        .collect();
+    let errors: Vec<(Option<&str>, &'static str)> = found
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.field.as_deref(), d.rule))
+        .collect();
+    let breaks = ratchet(node, &r, crd, version, &errors, ws, f, at_version);
+    found.into_iter().chain(breaks).for_each(push);
+}
+
+/// With an old revision (`--base`): whether a resource that fails now (`errors`: field and
+/// rule of each error) was valid against the old revision of its CRD; if so, the
+/// `upgrade/breaks-resource` diagnostic that says so and names the changes that explain it.
+#[allow(clippy::too_many_arguments)]
+fn ratchet(
+    node: &Node,
+    r: &ResourceRef,
+    crd: &model::Crd,
+    version: &str,
+    errors: &[(Option<&str>, &'static str)],
+    ws: &Workspace,
+    f: &Loaded,
+    at: Option<Span>,
+) -> Option<Diagnostic> {
+    use lint::upgrade::breaks_resource;
+    if errors.is_empty() || crd.builtin {
+        return None;
     }
+    let base = ws.base.as_ref()?;
+    let old = base.get(&crd.name)?;
+    if old.spec_hash == crd.spec_hash {
+        return None;
+    }
+    let old_crd = old.crd()?;
+    let old_version = old_crd.version(version).filter(|v| v.served)?;
+    let valid_before = validate::validate_resource(node, old_crd, old_version)
+        .iter()
+        .all(|e| e.status_dropped || rules::severity(e.rule) != Severity::Error);
+    if !valid_before {
+        return None;
+    }
+    let fields: Vec<&str> = errors.iter().filter_map(|(f, _)| *f).collect();
+    let findings = ws
+        .upgrades
+        .get(&crd.name)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let causes = breaks_resource::causes(findings, version, &fields);
+    let what = match &r.name {
+        Some(n) => format!("{} {n:?}", r.kind),
+        None => r.kind.clone(),
+    };
+    let message = breaks_resource::message(&what, &crd.name, &base.label, errors, &causes);
+    Some(diag(breaks_resource::ID, message, &f.source, at))
 }
 
 /// The diagnostic of a resource no CRD defines.

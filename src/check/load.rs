@@ -12,6 +12,8 @@ pub(super) struct CrdDoc {
     /// Where findings about the document as a whole point (its `metadata.name`).
     pub(super) name_span: Span,
     pub(super) findings: Vec<lint::Finding>,
+    /// The document, kept until it is compared with the old revision (`--base`, `diff`).
+    pub(super) tree: Option<Node>,
 }
 
 pub(super) struct Loaded {
@@ -146,6 +148,36 @@ pub(super) fn load_with(
     }
 }
 
+/// What becomes of the CRD documents of a checked file.
+pub(super) struct CrdMode {
+    pub(super) ctx: lint::Context,
+    /// Lint them (not in `diff`, which only compares).
+    pub(super) lint: bool,
+    /// Which trees to keep, to compare them with the old revision.
+    pub(super) keep: Keep,
+}
+
+pub(super) enum Keep {
+    Nothing,
+    /// Every CRD's (the old revision is read once the CRDs are known: `--base`).
+    All,
+    /// Those of the CRDs the old revision (read first) defines differently.
+    Changed(Arc<super::Base>),
+}
+
+impl CrdMode {
+    fn keeps(&self, crd: Option<&model::Crd>) -> bool {
+        match &self.keep {
+            Keep::Nothing => false,
+            Keep::All => true,
+            Keep::Changed(base) => crd.is_some_and(|c| {
+                base.get(&c.name)
+                    .is_some_and(|b| b.spec_hash != c.spec_hash)
+            }),
+        }
+    }
+}
+
 /// The lint settings of a run.
 pub(super) fn lint_context(opts: &Options) -> lint::Context {
     lint::Context {
@@ -153,12 +185,24 @@ pub(super) fn lint_context(opts: &Options) -> lint::Context {
     }
 }
 
+/// What becomes of the CRDs of checked files; `early`, the old revision when it was read first.
+pub(super) fn crd_mode(opts: &Options, early: Option<&Arc<super::Base>>) -> CrdMode {
+    CrdMode {
+        ctx: lint_context(opts),
+        lint: !opts.diff,
+        keep: match (early, &opts.base) {
+            (Some(b), _) => Keep::Changed(Arc::clone(b)),
+            (None, Some(_)) => Keep::All,
+            (None, None) => Keep::Nothing,
+        },
+    }
+}
+
 /// A checked input: read, parsed, its CRDs read and linted.
-pub(super) fn load(input: &Input, opts: &Options) -> Loaded {
-    let ctx = lint_context(opts);
+pub(super) fn load(input: &Input, opts: &Options, mode: &CrdMode) -> Loaded {
     guarded(&input.display_name(), || {
         load_with(input, opts, |name, bytes| {
-            parse_input(name, bytes, Some(&ctx))
+            parse_input(name, bytes, Some(mode))
         })
     })
 }
@@ -227,8 +271,9 @@ pub(super) fn crd_name(root: &Node) -> Option<String> {
     Some(name.to_string())
 }
 
-/// Decode and parse the bytes of one input, read its CRDs and, with a context, lint them.
-pub(super) fn parse_input(name: &str, bytes: Vec<u8>, lint: Option<&lint::Context>) -> Loaded {
+/// Decode and parse the bytes of one input, read its CRDs and, with a mode (a checked file),
+/// lint them.
+pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) -> Loaded {
     let name = name.to_string();
     if bytes.iter().take(8192).any(|&b| b == 0) {
         let message = format!("{name} is a binary file, not YAML or JSON");
@@ -266,12 +311,18 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, lint: Option<&lint::Contex
                     .take()
                     .unwrap_or_else(|| Node::new(yaml::Value::Null, doc.span));
                 let crd = crd::read_crd(&root, &name, doc.index);
-                if let Some(ctx) = lint {
+                if let Some(mode) = mode {
+                    let findings = if mode.lint {
+                        lint::check_crd(&root, crd.as_ref(), &mode.ctx)
+                    } else {
+                        Vec::new()
+                    };
                     l.crd_docs.push(CrdDoc {
                         index: doc.index,
                         name: crd_name(&root),
                         name_span: name_span(&root),
-                        findings: lint::check_crd(&root, crd.as_ref(), ctx),
+                        findings,
+                        tree: mode.keeps(crd.as_ref()).then_some(root),
                     });
                 }
                 l.crds.extend(crd.map(Arc::new));
@@ -299,5 +350,5 @@ pub(super) fn load_text(name: &str, text: &str, rules: &RuleSettings) -> Loaded 
     let input = Input::Stdin {
         name: name.to_string(),
     };
-    load(&input, &opts)
+    load(&input, &opts, &crd_mode(&opts, None))
 }

@@ -14,9 +14,13 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod base;
 mod document;
 mod load;
+mod resources;
 mod workspace;
+
+pub use base::{Base, BaseSource};
 
 use document::check_files;
 use load::{
@@ -44,6 +48,15 @@ pub struct Options {
     pub rules: Arc<RuleSettings>,
     /// Paths left out of the check (not of `crds`).
     pub exclude: discover::Exclude,
+    /// The old revision to compare the CRDs among the checked files with (`--base REF`,
+    /// `crdlint diff`): `upgrade/*` findings, and resources valid before that fail now.
+    pub base: Option<BaseSource>,
+    /// Where the custom resources of the CRDs among the checked files are (`resources` of
+    /// crdlint.toml): those of the kinds such a CRD defines are validated too.
+    pub resources: Vec<PathBuf>,
+    /// `crdlint diff`: compare the CRDs only (no lint of their own, no resources validated),
+    /// and report the old revision's CRDs that the checked files lack.
+    pub diff: bool,
 }
 
 impl Default for Options {
@@ -57,6 +70,9 @@ impl Default for Options {
             max_diagnostics_per_file: DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
             rules: Arc::default(),
             exclude: discover::Exclude::default(),
+            base: None,
+            resources: Vec::new(),
+            diff: false,
         }
     }
 }
@@ -122,14 +138,21 @@ pub fn run(opts: &Options) -> Report {
         report.unreadable = true;
     }
 
-    let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts)).collect();
+    // An old revision that needs not know the CRDs checked is read first, so that only the
+    // trees of changed CRDs are kept for the comparison.
+    let early = (opts.base.as_ref())
+        .filter(|s| s.is_early())
+        .and_then(|s| upgrade::read_base(s, opts, &[], &[], &mut report));
+    let mode = load::crd_mode(opts, early.as_ref());
+    let mut files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts, &mode)).collect();
     let wanted = wanted_kinds(&files);
     let crd_files: Vec<Loaded> = crd_only
         .par_iter()
         .map(|i| load_crd_source(i, opts, &wanted))
         .collect();
 
-    let (ws, index) = Workspace::build(&files, &crd_files);
+    let (mut ws, index) = Workspace::build(&files, &crd_files);
+    ws.compare_only = opts.diff;
     for f in &crd_files {
         // CRD sources are not reported on, but one that cannot be read at all still matters.
         report.diagnostics.extend(
@@ -140,6 +163,19 @@ pub fn run(opts: &Options) -> Report {
         );
         report.unreadable |= f.unreadable;
     }
+    // Resources of the CRDs among the checked files, from `resources`.
+    let extra = if opts.diff {
+        Vec::new()
+    } else {
+        resources::load(opts, &files, &checked, &ws)
+    };
+    let late = || opts.base.as_ref().filter(|s| !s.is_early());
+    let base = early.or_else(|| {
+        late().and_then(|s| upgrade::read_base(s, opts, &files, &crd_files, &mut report))
+    });
+    if let Some(base) = base {
+        upgrade::compare(base, opts, &mut files, &mut ws, &mut report);
+    }
 
     check_files(
         &files,
@@ -149,7 +185,29 @@ pub fn run(opts: &Options) -> Report {
         opts.max_diagnostics_per_file,
         &mut report,
     );
+    if !extra.is_empty() {
+        let mut more = Report::default();
+        check_files(
+            &extra,
+            &index,
+            &ws,
+            &opts.rules,
+            opts.max_diagnostics_per_file,
+            &mut more,
+        );
+        resources::merge(more, &resources::kinds(&files, &ws), &mut report);
+    }
+    finish(&mut report);
     report
+}
+
+/// Sort the diagnostics and files of a report, and count them in its summary.
+fn finish(report: &mut Report) {
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.files.sort_by(|a, b| a.name.cmp(&b.name));
+    report.summary.count(&report.diagnostics);
 }
 
 /// The CRDs found in `paths` (files or directories), indexed, for checks that reuse them.
@@ -189,6 +247,7 @@ pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSetting
         DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
         &mut report,
     );
+    finish(&mut report);
     report
 }
 
@@ -199,6 +258,8 @@ pub fn has_errors(report: &Report) -> bool {
         .iter()
         .any(|d| d.severity == Severity::Error)
 }
+
+mod upgrade;
 
 #[cfg(test)]
 mod cel_tests;

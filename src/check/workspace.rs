@@ -28,6 +28,12 @@ pub(super) struct Workspace {
     pub(super) conversion_patches: HashMap<String, ConversionPatch>,
     /// By (file, document): findings about a CRD defined twice, differently.
     pub(super) duplicates: HashMap<(String, usize), Vec<lint::Finding>>,
+    /// The old revision's CRDs (`--base`, `diff`), once read.
+    pub(super) base: Option<Arc<super::Base>>,
+    /// By CRD name: what changed since the old revision (`upgrade/*` findings).
+    pub(super) upgrades: HashMap<String, Vec<lint::Finding>>,
+    /// `crdlint diff`: only the CRDs are compared; resources are not validated.
+    pub(super) compare_only: bool,
 }
 
 impl Workspace {

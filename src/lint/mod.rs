@@ -12,7 +12,9 @@
 //! - `compiled`: every node of the compiled schema (properties, additionalProperties, items);
 //! - `compiled_root`: the compiled schema as a whole;
 //! - `compile_error`: what the compiler could not read;
-//! - `cel_rule`: every `x-kubernetes-validations` entry.
+//! - `cel_rule`: every `x-kubernetes-validations` entry;
+//! - `upgrade`, `upgrade_pair`: two revisions of one CRD ([`check_upgrade`]): the whole
+//!   [`Revision`], and each pair of old and new schema nodes that differ ([`walk::revision`]).
 
 pub mod walk;
 
@@ -22,6 +24,7 @@ use crate::model::schema::{CompileError, Schema};
 use crate::source::Span;
 use crate::yaml::Node;
 use std::sync::LazyLock;
+use walk::revision::{Pair, Revision, Side};
 use walk::schema_node::{At, Level, OpenApi};
 
 /// Declares every rule file (`<family>/<name>.rs` under `src/lint/`) and lists its [`Rule`] in
@@ -108,6 +111,31 @@ rules! {
         scale,
         scale_path,
     ],
+    upgrade: [
+        bounds_tightened,
+        breaks_resource,
+        cel_cost,
+        crd_removed,
+        default_changed,
+        enum_value_removed,
+        field_removed,
+        format_added,
+        kind_changed,
+        list_type_changed,
+        nullable_removed,
+        pattern_changed,
+        preserve_unknown_fields_removed,
+        printer_column_removed,
+        required_added,
+        scope_changed,
+        storage_version_changed,
+        type_changed,
+        unclassified,
+        unserved_version_removed,
+        validation_rule,
+        version_not_served,
+        version_removed,
+    ],
     version: [
         conversion_none,
         deprecated_storage,
@@ -129,6 +157,22 @@ pub struct Finding {
     pub help: Option<String>,
     /// The field path the server reports it at, where there is one.
     pub field: Option<String>,
+    /// For a change between two revisions of a CRD (`upgrade/*`): the old and new values.
+    pub change: Option<Box<Change>>,
+}
+
+/// What a change between two revisions of a CRD changed (`upgrade/*` findings): the old and the
+/// new value as JSON (null where there is none), the versions whose schemas changed so, and the
+/// field of the custom resources it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+    /// The versions concerned (empty for a change of the whole definition).
+    pub versions: Vec<String>,
+    /// The field of the custom resources (`spec.ports[*].name`, `.*` for map values), or None
+    /// for a change of the definition itself.
+    pub path: Option<String>,
 }
 
 impl Finding {
@@ -151,6 +195,7 @@ impl Finding {
             span,
             help: None,
             field: None,
+            change: None,
         }
     }
 
@@ -161,6 +206,11 @@ impl Finding {
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_change(mut self, change: Change) -> Self {
+        self.change = Some(Box::new(change));
         self
     }
 }
@@ -209,6 +259,8 @@ pub struct Rule {
     pub compiled_root: Option<fn(&Schema, &str, Out)>,
     pub compile_error: Option<fn(&CompileError, Out)>,
     pub cel_rule: Option<fn(&RuleAt, &Context, Out)>,
+    pub upgrade: Option<fn(&Revision, Out)>,
+    pub upgrade_pair: Option<fn(&Revision, &Pair, Out)>,
 }
 
 impl Rule {
@@ -225,6 +277,8 @@ impl Rule {
             compiled_root: None,
             compile_error: None,
             cel_rule: None,
+            upgrade: None,
+            upgrade_pair: None,
         }
     }
 }
@@ -239,6 +293,8 @@ struct Hooks {
     compiled_root: Vec<fn(&Schema, &str, Out)>,
     compile_error: Vec<fn(&CompileError, Out)>,
     cel_rule: Vec<fn(&RuleAt, &Context, Out)>,
+    upgrade: Vec<fn(&Revision, Out)>,
+    upgrade_pair: Vec<fn(&Revision, &Pair, Out)>,
 }
 
 static HOOKS: LazyLock<Hooks> = LazyLock::new(|| {
@@ -252,6 +308,8 @@ static HOOKS: LazyLock<Hooks> = LazyLock::new(|| {
         compiled_root: rules.iter().filter_map(|r| r.compiled_root).collect(),
         compile_error: rules.iter().filter_map(|r| r.compile_error).collect(),
         cel_rule: rules.iter().filter_map(|r| r.cel_rule).collect(),
+        upgrade: rules.iter().filter_map(|r| r.upgrade).collect(),
+        upgrade_pair: rules.iter().filter_map(|r| r.upgrade_pair).collect(),
     }
 });
 
@@ -347,6 +405,52 @@ pub fn check_version_schema(site: &SchemaSite, out: Out) {
     for hook in &hooks.version_schema {
         hook(site, out);
     }
+}
+
+/// Compare two revisions of one CRD (the same `metadata.name`): what the change from `old` to
+/// `new` breaks for existing users and stored objects. Findings point into the new document.
+/// Nothing is reported when the two specs are the same. `webhook_patch`: a kustomize patch of
+/// the project sets a conversion webhook for the CRD (taken to hold for both revisions).
+pub fn check_upgrade(
+    old_root: &Node,
+    old: &Crd,
+    new_root: &Node,
+    new: &Crd,
+    webhook_patch: bool,
+    ctx: &Context,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if old.spec_hash == new.spec_hash
+        && old_root
+            .get("spec")
+            .zip(new_root.get("spec"))
+            .is_some_and(|(a, b)| a.value.json_eq(&b.value))
+    {
+        return out;
+    }
+    let hooks = &*HOOKS;
+    let rev = Revision {
+        old: Side {
+            root: old_root,
+            crd: old,
+            webhook_patch,
+        },
+        new: Side {
+            root: new_root,
+            crd: new,
+            webhook_patch,
+        },
+        ctx,
+    };
+    for hook in &hooks.upgrade {
+        hook(&rev, &mut out);
+    }
+    walk::revision::each_pair(&rev, &mut |pair| {
+        for hook in &hooks.upgrade_pair {
+            hook(&rev, pair, &mut out);
+        }
+    });
+    out
 }
 
 /// Lint a CRD in a removed API version (`apiextensions.k8s.io/v1beta1`).

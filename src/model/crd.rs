@@ -186,6 +186,19 @@ fn value_hash(n: &Node) -> u64 {
     h.finish()
 }
 
+/// What identifies a revision of a CRD without reading it: its `metadata.name`, the hash of its
+/// `spec` (as [`Crd::spec_hash`]) and the span of its name; None when it has no `spec` mapping.
+pub fn identity(root: &Node) -> Option<(String, u64, Span)> {
+    let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
+    let name_node = root.get("metadata").and_then(|m| m.get("name"));
+    let name = name_node.and_then(Node::as_str).unwrap_or_default();
+    Some((
+        name.to_string(),
+        value_hash(spec),
+        name_node.map_or(root.span, |n| n.span),
+    ))
+}
+
 /// Read a v1 CRD (document `document` of `origin`) into what validation needs: `None` when it
 /// cannot be used (no `spec.group`, `spec.names.kind` or `spec.versions`; lint's `crd/invalid`
 /// says which).

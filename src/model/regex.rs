@@ -15,7 +15,8 @@ pub fn compile_go_regex(pattern: &str) -> Result<Regex, String> {
         })
 }
 
-fn translate(p: &str) -> String {
+/// A Go RE2 pattern written for Rust's regex syntax (the Perl classes made ASCII-only).
+pub fn translate(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 8);
     let mut chars = p.chars().peekable();
     let mut in_class = false;

@@ -32,7 +32,21 @@ pub fn diagnostic_json(d: &Diagnostic) -> Value {
     if d.origin.is_some() {
         v["stream"] = json!(d.source.name);
     }
+    // Only upgrade findings have it: without one, the object is as it always was.
+    if let Some(c) = &d.change {
+        v["change"] = change_json(c);
+    }
     v
+}
+
+/// `{"old": ..., "new": ..., "versions": [...], "path": ...}` of an `upgrade/*` diagnostic.
+pub fn change_json(c: &crate::lint::Change) -> Value {
+    json!({
+        "old": c.old,
+        "new": c.new,
+        "versions": c.versions,
+        "path": c.path,
+    })
 }
 
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {

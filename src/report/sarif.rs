@@ -220,6 +220,9 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             if let Some(i) = index.get(d.rule) {
                 r["ruleIndex"] = json!(i);
             }
+            if let Some(c) = &d.change {
+                r["properties"] = json!({"change": super::json::change_json(c)});
+            }
             r
         })
         .collect();

@@ -39,6 +39,9 @@ pub struct RuleSettings {
     /// The Kubernetes minor version targeted (`kubernetes-version = "1.30"` gives 30); findings
     /// that depend on the version (`cel/unavailable`) are reported only when it is set.
     pub kubernetes_minor: Option<u32>,
+    /// Only rules of these families run, whatever the layers say (`crdlint diff` reports the
+    /// comparison only).
+    pub restrict: Option<Vec<String>>,
 }
 
 /// `1.30` (or `v1.30`, `1.30.2`) as the minor version 30.
@@ -137,10 +140,17 @@ impl RuleSet {
 /// The layers that apply to one file.
 pub struct FileRules<'a> {
     layers: Vec<&'a RuleSet>,
+    restrict: Option<&'a [String]>,
 }
 
 impl FileRules<'_> {
     pub fn enabled(&self, id: &str) -> bool {
+        if self
+            .restrict
+            .is_some_and(|r| !r.iter().any(|f| f == family(id)))
+        {
+            return false;
+        }
         let default_on = get(id).is_none_or(|d| d.default_enabled);
         self.layers
             .iter()
@@ -192,7 +202,10 @@ impl RuleSettings {
                 .map(|o| &o.rules),
         );
         layers.push(&self.command_line);
-        FileRules { layers }
+        FileRules {
+            layers,
+            restrict: self.restrict.as_deref(),
+        }
     }
 
     /// Every selector of every layer names a known rule or family.

@@ -35,6 +35,34 @@ pub fn check_text_with(name: &str, text: &str, rule: &str) -> Report {
     })
 }
 
+/// Compare two CRD revisions given as text: `new` (which may hold resources too) is checked as
+/// the file `name` against the old revision `old`, as `crdlint check --base` does, or, with
+/// `diff`, as `crdlint diff` does. `rule` is switched on even if it is off by default.
+pub fn check_upgrade_text(name: &str, old: &str, new: &str, rule: &str, diff: bool) -> Report {
+    let mut rules = crdlint::rules::selection::RuleSettings::default();
+    rules.command_line.extend_select.push(rule.to_string());
+    if diff {
+        rules.restrict = Some(
+            crdlint::cli::DIFF_FAMILIES
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        );
+    }
+    check::run(&Options {
+        paths: vec![PathBuf::from("-")],
+        stdin_name: name.to_string(),
+        stdin_text: Some(new.as_bytes().to_vec()),
+        rules: std::sync::Arc::new(rules),
+        base: Some(check::BaseSource::Text {
+            name: "old.yaml".into(),
+            text: old.to_string(),
+        }),
+        diff,
+        ..Options::default()
+    })
+}
+
 pub fn rules_of(report: &Report) -> Vec<&'static str> {
     report.diagnostics.iter().map(|d| d.rule).collect()
 }

@@ -108,6 +108,7 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
         field: Some(field),
         span: node.span,
         help: None,
+        change: None,
     });
 }
 

@@ -28,6 +28,7 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
             field: Some(field),
             span: node.map_or(at.entry.span, |n| n.span),
             help: None,
+            change: None,
         });
     };
     let rule = at.entry.get("rule").and_then(Node::as_str).unwrap_or("");

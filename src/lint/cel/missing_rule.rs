@@ -25,5 +25,6 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
         field: Some(field),
         span: rule.map_or(at.entry.span, |r| r.span),
         help: None,
+        change: None,
     });
 }

@@ -37,6 +37,7 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
                 field: Some(field),
                 span: rule_node.span,
                 help: None,
+                change: None,
             });
         }
     } else if let Some(optional) = at.entry.get("optionalOldSelf").filter(|n| !n.is_null()) {
@@ -50,6 +51,7 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
             field: Some(field),
             span: optional.span,
             help: None,
+            change: None,
         });
     }
 }

@@ -34,6 +34,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             message,
             span,
             field: None,
+            change: None,
         })
     };
     match strategy {

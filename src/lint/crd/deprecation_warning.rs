@@ -67,6 +67,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                 ),
                 span: w.span,
                 field: None,
+                change: None,
             });
         }
     }

@@ -34,6 +34,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                 span: name_node.span,
                 help: None,
                 field: None,
+                change: None,
             });
         } else {
             seen.push(name);

@@ -35,6 +35,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: group_node.span,
             help: None,
             field: None,
+            change: None,
         });
     } else if !group.contains('.') {
         problems.push(Finding {
@@ -46,6 +47,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: group_node.span,
             help: None,
             field: None,
+            change: None,
         });
     }
 }

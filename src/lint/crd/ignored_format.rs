@@ -44,6 +44,7 @@ pub fn check(root: &At, problems: &mut Vec<Finding>) {
             span: at.value_span("format"),
             help: Some(help),
             field: None,
+            change: None,
         });
     });
 }

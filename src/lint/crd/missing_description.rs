@@ -25,6 +25,7 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
                 field: Some(path),
                 span: prop.span,
                 help: None,
+                change: None,
             });
         }
     }

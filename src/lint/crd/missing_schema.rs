@@ -33,6 +33,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             ),
             span: ptr(v, "schema").map(|s| s.span).unwrap_or(name_span(v)),
             field: None,
+            change: None,
         });
     }
 }

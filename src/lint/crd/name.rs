@@ -41,6 +41,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: name.span,
             help: None,
             field: None,
+            change: None,
         });
     }
 }

@@ -28,6 +28,7 @@ fn invalid(problems: &mut Vec<Finding>, field: &str, value: &str, detail: &str, 
         message: format!("{field}: Invalid value: {}: {detail}", go_quote(value)),
         span,
         field: None,
+        change: None,
     });
 }
 
@@ -38,6 +39,7 @@ fn required(problems: &mut Vec<Finding>, field: &str, span: Span) {
         message: format!("{field}: Required value"),
         span,
         field: None,
+        change: None,
     });
 }
 

@@ -45,6 +45,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: annotations.map(|a| a.span).unwrap_or(group_node.span),
             help: None,
             field: None,
+            change: None,
         }),
         Some(e) => {
             let value = e.value.as_str().unwrap_or_default();
@@ -67,6 +68,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                     span: e.value.span,
                     help: None,
                     field: None,
+                    change: None,
                 });
             }
         }

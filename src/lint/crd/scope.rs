@@ -37,5 +37,6 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         message,
         span,
         field: None,
+        change: None,
     });
 }

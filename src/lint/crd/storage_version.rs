@@ -31,6 +31,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: versions_node.span,
             help: None,
             field: None,
+            change: None,
         });
     }
 }

@@ -50,6 +50,7 @@ help: None,
             ),
             span: n.span,
 field: None,
+            change: None,
         });
     }
 }

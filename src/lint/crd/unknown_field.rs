@@ -211,6 +211,7 @@ fn unknown(
         span,
         help: Some(help),
         field: Some(full.to_string()),
+        change: None,
     }
 }
 

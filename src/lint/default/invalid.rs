@@ -42,6 +42,7 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
             message: e.message(),
             span: default.span,
             help: None,
+            change: None,
         });
     }
 }

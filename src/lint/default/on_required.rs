@@ -26,6 +26,7 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
                 ),
                 span: default.span,
                 help: None,
+                change: None,
             });
         }
     }

@@ -360,6 +360,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             span: ptr(c, "jsonPath").map_or(c.span, |n| n.span),
             help: Some("printer column paths use kubectl's JSONPath syntax: `.status.replicas`, `.spec.containers[*].image`, `.status.conditions[?(@.type==\"Ready\")].status`".into()),
             field: None,
+            change: None,
         });
     }
 }

@@ -110,6 +110,7 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<Finding
                 message,
                 span,
                 field: None,
+                change: None,
             })
         };
         let path = str_of(f, "jsonPath");
@@ -157,6 +158,7 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<Finding
             ),
             span: list.span,
             field: None,
+            change: None,
         });
     }
 }
@@ -176,6 +178,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         message: format!("{field}: Invalid value: \"\": {detail}"),
         span,
         field: None,
+        change: None,
     };
     if layout.selectable_shared {
         let Some(node) = fields_of(&layout.versions[0]) else {

@@ -43,6 +43,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                 message,
                 span,
                 field: None,
+                change: None,
             })
         };
         let paths: [(&str, &[&str], &str, bool); 3] = [

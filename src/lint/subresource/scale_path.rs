@@ -113,6 +113,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                 message,
                 span: node.span,
                 field: None,
+                change: None,
             });
         }
     }

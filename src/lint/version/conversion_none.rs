@@ -11,10 +11,8 @@
 //! Our own advice, not a server check; pruning as in apiextensions-apiserver
 //! `pkg/apiserver/schema/pruning` and the conversion path in `pkg/apiserver/conversion`.
 
-use crate::lint::walk::layout::{
-    additional_properties, flag, name_span, preserves_unknown, properties, ptr, schema_of,
-    version_name,
-};
+use crate::lint::walk::layout::{flag, name_span, ptr, schema_of, version_name};
+use crate::lint::walk::pruning::pruned;
 use crate::lint::{Finding, Rule};
 use crate::yaml::Node;
 
@@ -25,57 +23,6 @@ pub const RULE: Rule = Rule {
     ..Rule::new(ID)
 };
 const SHOWN: usize = 5;
-
-fn keeps_unknown(s: &Node) -> bool {
-    preserves_unknown(s) || s.get("additionalProperties").and_then(Node::as_bool) == Some(true)
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// The fields an object valid for schema `a` holds that pruning against schema `b` removes.
-fn pruned(a: &Node, b: &Node, path: &str, skip_meta: bool, out: &mut Vec<String>) {
-    let skip_meta_below = |x: &Node, y: &Node| {
-        flag(x, "x-kubernetes-embedded-resource") || flag(y, "x-kubernetes-embedded-resource")
-    };
-    for e in properties(a) {
-        if skip_meta && matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata") {
-            continue;
-        }
-        let child = join(path, &e.key);
-        let theirs = properties(b)
-            .iter()
-            .find(|p| p.key == e.key)
-            .map(|p| &p.value)
-            .or_else(|| additional_properties(b));
-        match theirs {
-            Some(t) => pruned(&e.value, t, &child, skip_meta_below(&e.value, t), out),
-            None if keeps_unknown(b) => {}
-            None => out.push(child),
-        }
-    }
-    if let Some(aa) = additional_properties(a) {
-        match additional_properties(b) {
-            Some(ba) => pruned(aa, ba, &join(path, "*"), skip_meta_below(aa, ba), out),
-            None if keeps_unknown(b) => {}
-            None => out.push(join(path, "*")),
-        }
-    } else if preserves_unknown(a) && !keeps_unknown(b) && additional_properties(b).is_none() {
-        out.push(join(path, "*"));
-    }
-    if let (Some(ai), Some(bi)) = (
-        a.get("items").filter(|i| i.as_map().is_some()),
-        b.get("items").filter(|i| i.as_map().is_some()),
-    ) {
-        let p = format!("{path}[*]");
-        pruned(ai, bi, &p, skip_meta_below(ai, bi), out);
-    }
-}
 
 fn listed(fields: &[String]) -> String {
     let mut s = fields
@@ -141,16 +88,14 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                 listed(&hidden)
             ));
         }
-        problems.push(Finding {
-help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "spec.versions[{i}]: conversion strategy None changes only apiVersion, but {name} and the storage version {storage_name} have different fields: {}",
                 parts.join("; ")
             ),
-            span: name_span(v),
-field: None,
-        });
+            name_span(v),
+        ));
     }
 }
 /// A kustomize patch sets a conversion webhook for this CRD, but no kustomization found

@@ -50,6 +50,7 @@ help: None,
             ),
             span: name_span(v),
 field: None,
+            change: None,
         });
     }
 }

@@ -90,6 +90,7 @@ help: None,
             ),
             span: name_span(v),
 field: None,
+            change: None,
         });
     }
 }

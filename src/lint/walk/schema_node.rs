@@ -188,6 +188,7 @@ pub fn problem(e: FieldError) -> Finding {
         span: e.span,
         help: e.help.clone(),
         field: Some(e.field().to_string()),
+        change: None,
     }
 }
 
