@@ -29,6 +29,9 @@ pub(super) struct Loaded {
     pub(super) patch_files: Vec<PathBuf>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) unreadable: bool,
+    /// Set when the file's documents and text were let go after the first pass over the inputs
+    /// (see [`Retention`]): the input to read and parse again when the file is checked.
+    pub(super) released: Option<Input>,
 }
 
 pub(super) fn too_large(len: u64, limit: u64) -> String {
@@ -82,6 +85,62 @@ impl Loaded {
             patch_files: Vec::new(),
             diagnostics: Vec::new(),
             unreadable: false,
+            released: None,
+        }
+    }
+
+    /// Whether the file is nothing but resources (or other documents) to check: no CRD, no
+    /// CRD patch, no kustomization, no finding about the file itself. Such a file adds nothing
+    /// to what the files of a run say about each other, so it can be read again later.
+    fn plain(&self) -> bool {
+        self.crds.is_empty()
+            && self.crd_docs.is_empty()
+            && self.crd_patches.is_empty()
+            && self.patch_files.is_empty()
+            && self.diagnostics.is_empty()
+            && !self.unreadable
+    }
+}
+
+/// How much of the inputs' text the first pass keeps parsed for the second. Every input is
+/// read and parsed first (its CRDs, patches, kustomizations and kinds are needed before any
+/// resource is checked); a plain file's documents stay in memory for its check while the text
+/// kept stays under the budget, and past it the file is let go and read and parsed again when
+/// it is checked. So a small run parses once, and a run over tens of thousands of files holds
+/// at most the budget's worth of trees, not every file's.
+pub(super) struct Retention {
+    left: std::sync::atomic::AtomicUsize,
+}
+
+/// Text kept parsed between the passes (the trees take several times as much).
+pub(super) const RETAINED_TEXT: usize = 4 << 20;
+
+impl Retention {
+    pub(super) fn new(budget: usize) -> Self {
+        Retention {
+            left: std::sync::atomic::AtomicUsize::new(budget),
+        }
+    }
+
+    /// Keep `l` whole while the budget lasts; past it, keep only what the first pass needs.
+    pub(super) fn keep_or_release(&self, l: Loaded, input: &Input) -> Loaded {
+        use std::sync::atomic::Ordering;
+        if !l.plain() || matches!(input, Input::Stdin { .. }) {
+            return l;
+        }
+        let len = l.source.text.len();
+        let kept = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(len)
+            })
+            .is_ok();
+        if kept {
+            return l;
+        }
+        Loaded {
+            released: Some(input.clone()),
+            ..Loaded::empty(SourceFile::new(l.source.name.clone(), String::new()))
         }
     }
 }
@@ -184,9 +243,9 @@ pub(super) fn load_crd_source(
     })
 }
 
-/// The group and kind of every resource in the loaded files.
-pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
-    let mut wanted = std::collections::BTreeSet::new();
+/// Add the group and kind of every resource in `file` to `wanted` (the kinds whose CRD
+/// sources are read: see [`load_crd_source`]).
+pub(super) fn add_kinds(file: &Loaded, wanted: &mut std::collections::BTreeSet<(String, String)>) {
     let mut add = |n: &Node| {
         let api_version = n
             .get("apiVersion")
@@ -197,11 +256,7 @@ pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
             wanted.insert((group.to_string(), kind.to_string()));
         }
     };
-    for root in files
-        .iter()
-        .flat_map(|f| &f.docs)
-        .filter_map(|d| d.root.as_ref())
-    {
+    for root in file.docs.iter().filter_map(|d| d.root.as_ref()) {
         match model::classify(root) {
             DocKind::Resource => add(root),
             DocKind::List => root
@@ -213,7 +268,6 @@ pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
             _ => {}
         }
     }
-    wanted.into_iter().collect()
 }
 
 pub(super) fn name_span(root: &Node) -> Span {

@@ -20,8 +20,8 @@ mod workspace;
 
 use document::check_files;
 use load::{
-    Loaded, guarded, internal_error, load, load_crd_source, load_text, load_with, parse_input,
-    wanted_kinds,
+    Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
+    load_text, load_with, parse_input,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -122,27 +122,54 @@ pub fn run(opts: &Options) -> Report {
         report.unreadable = true;
     }
 
-    let files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts)).collect();
-    let wanted = wanted_kinds(&files);
+    // Two passes over the inputs: the first reads every file for what the files say about each
+    // other (CRDs, patches, kustomizations, the kinds whose CRD sources are needed), keeping
+    // trees only up to a budget; the second checks each file and lets it go, so what a run
+    // holds grows with its diagnostics, not with its inputs.
+    let retention = Retention::new(RETAINED_TEXT);
+    let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let files: Vec<Loaded> = inputs
+        .par_iter()
+        .map(|i| {
+            let l = load(i, opts);
+            if !crd_only.is_empty() {
+                let mut kinds = std::collections::BTreeSet::new();
+                add_kinds(&l, &mut kinds);
+                if !kinds.is_empty() {
+                    wanted
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .append(&mut kinds);
+                }
+            }
+            retention.keep_or_release(l, i)
+        })
+        .collect();
+    let wanted: Vec<(String, String)> = wanted
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect();
     let crd_files: Vec<Loaded> = crd_only
         .par_iter()
         .map(|i| load_crd_source(i, opts, &wanted))
         .collect();
 
     let (ws, index) = Workspace::build(&files, &crd_files);
-    for f in &crd_files {
+    // Of the CRD sources only their CRDs (in the index) are needed from here on.
+    for f in crd_files {
         // CRD sources are not reported on, but one that cannot be read at all still matters.
         report.diagnostics.extend(
             f.diagnostics
-                .iter()
-                .filter(|d| d.rule == "input/unreadable" || d.rule == "internal/panic")
-                .cloned(),
+                .into_iter()
+                .filter(|d| d.rule == "input/unreadable" || d.rule == "internal/panic"),
         );
         report.unreadable |= f.unreadable;
     }
 
     check_files(
-        &files,
+        files,
+        &|i| load(i, opts),
         &index,
         &ws,
         &opts.rules,
@@ -177,12 +204,13 @@ pub fn crd_index_of_text(name: &str, text: &str) -> CrdIndex {
 /// take precedence (an edited CRD is used at once).
 pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSettings) -> Report {
     let file = load_text(name, text, rules);
-    let files = std::slice::from_ref(&file);
-    let (ws, mut index) = Workspace::build(files, &[]);
+    let (ws, mut index) = Workspace::build(std::slice::from_ref(&file), &[]);
     index.extend_from(base);
     let mut report = Report::default();
+    let reload = |i: &Input| load_text(&i.display_name(), text, rules);
     check_files(
-        files,
+        vec![file],
+        &reload,
         &index,
         &ws,
         rules,
