@@ -556,17 +556,21 @@ impl Validator {
             return;
         }
 
-        let cel_value = json_to_cel_with_compiled(value, compiled);
-        let cel_old = old_value.map(|o| json_to_cel_with_compiled(o, compiled));
-        self.evaluate_compiled_results(
-            &compiled.validations,
-            &cel_value,
-            cel_old.as_ref(),
-            &path,
-            errors,
-            base_ctx,
-            root_ctx,
-        );
+        // crdlint patch: a node without rules evaluates nothing, so its value is not converted
+        // (unpatched, every node visited converted its whole subtree again).
+        if !compiled.validations.is_empty() {
+            let cel_value = json_to_cel_with_compiled(value, compiled);
+            let cel_old = old_value.map(|o| json_to_cel_with_compiled(o, compiled));
+            self.evaluate_compiled_results(
+                &compiled.validations,
+                &cel_value,
+                cel_old.as_ref(),
+                &path,
+                errors,
+                base_ctx,
+                root_ctx,
+            );
+        }
 
         if let Some(obj) = value.as_object() {
             for (prop_name, child_compiled) in &compiled.properties {
