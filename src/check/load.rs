@@ -32,6 +32,9 @@ pub(super) struct Loaded {
     /// Set when the file's documents and text were let go after the first pass over the inputs
     /// (see [`Retention`]): the input to read and parse again when the file is checked.
     pub(super) released: Option<Input>,
+    /// The CRDs of `crds` were linted and then let go of their compiled schemas (see
+    /// [`Loaded::strip_crds`]): read again from the text before a resource is validated.
+    pub(super) crds_stripped: bool,
 }
 
 pub(super) fn too_large(len: u64, limit: u64) -> String {
@@ -65,7 +68,14 @@ pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, Strin
             }
             // Pipes and devices report no length: the read itself is bounded.
             let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
-            read_capped(file, opts.max_file_size).map_err(|e| discover::io_reason(&e))?
+            // Sized from the length, so the text is not kept in a vector grown by doubling.
+            let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, opts.max_file_size.saturating_add(1)),
+                &mut bytes,
+            )
+            .map_err(|e| discover::io_reason(&e))?;
+            bytes
         }
     };
     if bytes.len() as u64 > opts.max_file_size {
@@ -86,6 +96,22 @@ impl Loaded {
             diagnostics: Vec::new(),
             unreadable: false,
             released: None,
+            crds_stripped: false,
+        }
+    }
+
+    /// Let go of the compiled schemas (and the schema JSON kept for CEL) of this file's CRDs,
+    /// once linted: most CRDs of a run validate no resource of it, and compiled schemas are the
+    /// bulk of a CRD's memory. [`restore_crds`] reads the ones a resource needs again.
+    pub(super) fn strip_crds(&mut self) {
+        for crd in &mut self.crds {
+            if let Some(crd) = Arc::get_mut(crd) {
+                for v in &mut crd.versions {
+                    v.schema = None;
+                    v.cel_source = None;
+                }
+                self.crds_stripped = true;
+            }
         }
     }
 
@@ -243,8 +269,34 @@ pub(super) fn load_crd_source(
     })
 }
 
+/// Read again, from the file's text, the CRDs [`Loaded::strip_crds`] stripped whose group and
+/// kind are `wanted` (a resource of the run may be validated against them).
+pub(super) fn restore_crds(
+    files: &mut [Loaded],
+    wanted: &std::collections::BTreeSet<(String, String)>,
+) {
+    let needed = |c: &model::Crd| wanted.contains(&(c.group.clone(), c.kind.clone()));
+    for f in files
+        .iter_mut()
+        .filter(|f| f.crds_stripped && f.crds.iter().any(|c| needed(c)))
+    {
+        let docs = yaml::parse_stream(&f.source.text);
+        for c in f.crds.iter_mut().filter(|c| needed(c)) {
+            let root = docs
+                .iter()
+                .find(|d| d.index == c.document)
+                .and_then(|d| d.root.as_ref());
+            if let Some(full) = root.and_then(|r| crd::read_crd(r, &f.source.name, c.document)) {
+                *c = Arc::new(full);
+            }
+        }
+        f.crds_stripped = false;
+    }
+}
+
 /// Add the group and kind of every resource in `file` to `wanted` (the kinds whose CRD
-/// sources are read: see [`load_crd_source`]).
+/// sources are read, see [`load_crd_source`], and whose CRDs among the checked files are kept
+/// compiled, see [`restore_crds`]).
 pub(super) fn add_kinds(file: &Loaded, wanted: &mut std::collections::BTreeSet<(String, String)>) {
     let mut add = |n: &Node| {
         let api_version = n

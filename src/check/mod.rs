@@ -21,7 +21,7 @@ mod workspace;
 use document::check_files;
 use load::{
     Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
-    load_text, load_with, parse_input,
+    load_text, load_with, parse_input, restore_crds,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -123,33 +123,31 @@ pub fn run(opts: &Options) -> Report {
     }
 
     // Two passes over the inputs: the first reads every file for what the files say about each
-    // other (CRDs, patches, kustomizations, the kinds whose CRD sources are needed), keeping
-    // trees only up to a budget; the second checks each file and lets it go, so what a run
-    // holds grows with its diagnostics, not with its inputs.
+    // other (CRDs, linted then stripped of their compiled schemas; patches; kustomizations;
+    // the kinds of the resources), keeping trees only up to a budget; the second checks each
+    // file and lets it go, so what a run holds grows with its diagnostics, not its inputs.
     let retention = Retention::new(RETAINED_TEXT);
     let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let files: Vec<Loaded> = inputs
         .par_iter()
         .map(|i| {
-            let l = load(i, opts);
-            if !crd_only.is_empty() {
-                let mut kinds = std::collections::BTreeSet::new();
-                add_kinds(&l, &mut kinds);
-                if !kinds.is_empty() {
-                    wanted
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .append(&mut kinds);
-                }
+            let mut l = load(i, opts);
+            let mut kinds = std::collections::BTreeSet::new();
+            add_kinds(&l, &mut kinds);
+            if !kinds.is_empty() {
+                wanted
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(&mut kinds);
             }
+            l.strip_crds();
             retention.keep_or_release(l, i)
         })
         .collect();
-    let wanted: Vec<(String, String)> = wanted
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .collect();
+    let wanted = wanted.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut files = files;
+    restore_crds(&mut files, &wanted);
+    let wanted: Vec<(String, String)> = wanted.into_iter().collect();
     let crd_files: Vec<Loaded> = crd_only
         .par_iter()
         .map(|i| load_crd_source(i, opts, &wanted))
