@@ -55,8 +55,18 @@ pub fn read_capped(from: impl std::io::Read, limit: u64) -> std::io::Result<Vec<
 }
 
 pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
-    let bytes = match input {
-        Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
+    let mut bytes = Vec::new();
+    read_input_into(input, opts, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_input`] into `bytes` (cleared first), so that a buffer can be used again.
+fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result<(), String> {
+    bytes.clear();
+    match input {
+        Input::Stdin { .. } => {
+            bytes.extend_from_slice(opts.stdin_text.as_deref().unwrap_or_default())
+        }
         Input::File(p) => {
             let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
             if meta.is_dir() {
@@ -69,19 +79,18 @@ pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, Strin
             // Pipes and devices report no length: the read itself is bounded.
             let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
             // Sized from the length, so the text is not kept in a vector grown by doubling.
-            let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+            bytes.reserve_exact(meta.len() as usize + 1);
             std::io::Read::read_to_end(
                 &mut std::io::Read::take(file, opts.max_file_size.saturating_add(1)),
-                &mut bytes,
+                bytes,
             )
             .map_err(|e| discover::io_reason(&e))?;
-            bytes
         }
-    };
+    }
     if bytes.len() as u64 > opts.max_file_size {
         return Err(stream_too_large(opts.max_file_size));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 impl Loaded {
@@ -256,16 +265,33 @@ pub(super) fn load_crd_source(
     opts: &Options,
     wanted: &[(String, String)],
 ) -> Loaded {
-    guarded(&input.display_name(), || {
-        load_with(input, opts, |name, bytes| {
-            let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
-            if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
-                // Not reported on, so not linted.
-                parse_input(name, bytes, None)
-            } else {
-                Loaded::empty(SourceFile::new(name, String::new()))
+    // Most CRD sources are not needed: each is scanned in a buffer of the thread's, used again
+    // from file to file, and copied out only when it is.
+    thread_local! {
+        static SCAN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let name = input.display_name();
+    guarded(&name, || {
+        let scanned = SCAN.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            read_input_into(input, opts, &mut buf)?;
+            let mentions = |needle: &str| memchr::memmem::find(&buf, needle.as_bytes()).is_some();
+            let needed = wanted.iter().any(|(g, k)| mentions(g) && mentions(k));
+            let bytes = needed.then(|| buf.to_vec());
+            if buf.capacity() > 16 << 20 {
+                *buf = Vec::new();
             }
-        })
+            Ok::<_, String>(bytes)
+        });
+        match scanned {
+            // Not reported on, so not linted.
+            Ok(Some(bytes)) => parse_input(&name, bytes, None),
+            Ok(None) => Loaded::empty(SourceFile::new(name.clone(), String::new())),
+            Err(reason) => {
+                let message = format!("cannot read {name}: {reason}");
+                failed(&name, String::new(), "input/unreadable", message, None)
+            }
+        }
     })
 }
 
