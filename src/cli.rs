@@ -342,6 +342,8 @@ fn check(args: CheckArgs) -> i32 {
         max_diagnostics_per_file: args.max_diagnostics_per_file,
         rules: std::sync::Arc::new(rules),
         exclude,
+        // Only the human report shows code frames.
+        keep_source_text: matches!(args.format, Format::Human),
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {

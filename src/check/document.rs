@@ -7,10 +7,13 @@ use crate::builtin;
 
 /// Check loaded files against an index, adding to `report` (sorted, counted). Each file is
 /// let go once checked (its text stays only where a diagnostic points into it); a file the
-/// first pass released is read again with `reload` first.
+/// first pass released is read again with `reload` first. Without `keep_text`, diagnostics
+/// keep only their file's line index.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_files(
     files: Vec<Loaded>,
     reload: &(dyn Fn(&Input) -> Loaded + Sync),
+    keep_text: bool,
     index: &CrdIndex,
     ws: &Workspace,
     rules: &RuleSettings,
@@ -25,7 +28,7 @@ pub(super) fn check_files(
                 Some(input) => reload(input),
                 None => f,
             };
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 check_file(&f, index, ws, rules, max_diagnostics)
             }))
             .unwrap_or_else(|_| {
@@ -37,6 +40,14 @@ pub(super) fn check_files(
                     ..FileOutcome::default()
                 }
             });
+            if !keep_text && !outcome.diagnostics.is_empty() {
+                let bare = f.source.without_text();
+                for d in &mut outcome.diagnostics {
+                    if Arc::ptr_eq(&d.source, &f.source) {
+                        d.source = Arc::clone(&bare);
+                    }
+                }
+            }
             (f.source.name.clone(), outcome)
         })
         .collect();

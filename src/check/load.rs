@@ -148,7 +148,7 @@ pub(super) struct Retention {
 }
 
 /// Text kept parsed between the passes (the trees take several times as much).
-pub(super) const RETAINED_TEXT: usize = 4 << 20;
+pub(super) const RETAINED_TEXT: usize = 2 << 20;
 
 impl Retention {
     pub(super) fn new(budget: usize) -> Self {

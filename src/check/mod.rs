@@ -44,6 +44,10 @@ pub struct Options {
     pub rules: Arc<RuleSettings>,
     /// Paths left out of the check (not of `crds`).
     pub exclude: discover::Exclude,
+    /// Keep the text of the files with diagnostics, for reports that show code frames (the
+    /// human one). Without it a diagnostic keeps only its file's line index, once the file is
+    /// checked (see `SourceFile::without_text`): positions are the same.
+    pub keep_source_text: bool,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             max_diagnostics_per_file: DEFAULT_MAX_DIAGNOSTICS_PER_FILE,
             rules: Arc::default(),
             exclude: discover::Exclude::default(),
+            keep_source_text: true,
         }
     }
 }
@@ -168,6 +173,7 @@ pub fn run(opts: &Options) -> Report {
     check_files(
         files,
         &|i| load(i, opts),
+        opts.keep_source_text,
         &index,
         &ws,
         &opts.rules,
@@ -209,6 +215,7 @@ pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSetting
     check_files(
         vec![file],
         &reload,
+        true,
         &index,
         &ws,
         rules,
