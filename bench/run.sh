@@ -10,6 +10,8 @@
 #   REALCORPUS=dir  (the real-repository corpus, tools/real-corpus: more built-in manifests for
 #     the large-repository run)
 #   LARGE="5000 10000 25000 50000"  (sizes of the large-repository run; empty to skip it)
+#   BASELINE=path/to/another/crdlint  (timed beside this one in the same rounds, e.g. the build of
+#     the commit before a change; the table then shows both)
 #   KUBECONFORM defaults to ../tools/bin/kubeconform and KUBECONFORM_SCHEMAS to /tmp/kcschemas
 #   when those exist.
 set -euo pipefail
@@ -29,6 +31,8 @@ cmp() { python3 bench/compare.py --runs "$runs" --record "$records" --section "$
 if [ -z "${KUBECONFORM:-}" ] && [ -x ../tools/bin/kubeconform ]; then KUBECONFORM=../tools/bin/kubeconform; fi
 if [ -z "${KUBECONFORM_SCHEMAS:-}" ] && [ -f /tmp/kcschemas/widget_v1.json ]; then KUBECONFORM_SCHEMAS=/tmp/kcschemas; fi
 if [ -z "${REALCORPUS:-}" ] && [ -d ../realcorpus ]; then REALCORPUS=../realcorpus; fi
+base=()
+if [ -n "${BASELINE:-}" ]; then base=("$BASELINE"); fi
 kc=()
 if [ -n "${KUBECONFORM:-}" ] && [ -n "${KUBECONFORM_SCHEMAS:-}" ]; then
   kc=("$KUBECONFORM" -strict -summary -output json -ignore-missing-schemas
@@ -39,6 +43,7 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ */
 echo "widgets crs/ (2,000 files) against crd.yaml:"
 section=widgets-crs
 cmp --name crdlint -- $bin check --format json --crds $w/crd.yaml $w/crs \
+    ${base:+--name baseline -- "${base[@]}" check --format json --crds $w/crd.yaml $w/crs} \
     --name floor -- $floor --once $w/crd.yaml $w/crs \
     ${kc:+--name kubeconform -- "${kc[@]}" $w/crs}
 
@@ -53,22 +58,26 @@ awk '{ ind = match($0, /[^ ]/) - 1 }
 echo "widgets crs/, the CRD without its CEL rules:"
 section=widgets-crs-nocel
 cmp --name crdlint -- $bin check --format json --crds "$nocel" $w/crs \
+    ${base:+--name baseline -- "${base[@]}" check --format json --crds "$nocel" $w/crs} \
     --name floor -- $floor --once "$nocel" $w/crs
 
 echo "widgets all.yaml (the 2,000 documents in one file; every diagnostic rendered):"
 section=widgets-all
 cmp --name crdlint -- $bin check --format json --max-diagnostics-per-file 0 --crds $w/crd.yaml $w/all.yaml \
+    ${base:+--name baseline -- "${base[@]}" check --format json --max-diagnostics-per-file 0 --crds $w/crd.yaml $w/all.yaml} \
     --name floor -- $floor --once $w/crd.yaml $w/all.yaml \
     ${kc:+--name kubeconform -- "${kc[@]}" $w/all.yaml}
 
 echo "all 103 CRDs in crds/ (18 MB): read, compile, lint:"
 section=corpus-lint
 cmp --name crdlint -- $bin check --format json $corpus/crds \
+    ${base:+--name baseline -- "${base[@]}" check --format json $corpus/crds} \
     --name floor -- $floor --once $corpus/crds
 
 echo "the editor case: one resource, all corpus CRDs in scope:"
 section=editor
-cmp --name crdlint -- $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml
+cmp --name crdlint -- $bin check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml \
+    ${base:+--name baseline -- "${base[@]}" check --format json --crds $corpus/crds examples/operator/config/samples/demo_v1_widget.yaml}
 
 sizes=${LARGE-"5000 10000 25000 50000"}
 if [ -n "$sizes" ]; then
@@ -78,6 +87,7 @@ if [ -n "$sizes" ]; then
     echo "large repository: $n files (half widgets, half built-in manifests):"
     section=large-$n
     cmp --name crdlint -- $bin check --format json --crds $large/crd.yaml $large/$n \
+        ${base:+--name baseline -- "${base[@]}" check --format json --crds $large/crd.yaml $large/$n} \
         ${kc:+--name kubeconform -- "${kc[@]}" $large/$n}
   done
 fi

@@ -74,6 +74,16 @@ def main():
                 m = s1[tool]["rss_mib"] / s0[tool]["rss_mib"]
                 row(f"{tool}, {n0:,} -> {n1:,} files ({n1 / n0:.0f}x)", f"wall {g:.2f}x, RSS {m:.2f}x", "", "",
                     "wall linear" if tool == "crdlint" else "")
+    # Before and after: the BASELINE build timed in the same rounds.
+    names = {"widgets-crs": "widgets `crs/`", "widgets-crs-nocel": "widgets `crs/` without CEL",
+             "widgets-all": "widgets `all.yaml`", "corpus-lint": "corpus CRD lint", "editor": "editor case"}
+    names.update({f"large-{n}": f"large repository, {n:,} files" for n, _ in large})
+    for sec, name in names.items():
+        s = r.get(sec)
+        if s and "baseline" in s:
+            c, b = s["crdlint"], s["baseline"]
+            row(f"{name}: this build against the baseline", f"{ms(c)}, {mib(c)}", f"baseline {ms(b)}, {mib(b)}",
+                f"wall {c['wall_ms'] / b['wall_ms']:.2f}x, RSS {c['rss_mib'] / b['rss_mib']:.2f}x")
     print("| run | crdlint | reference | ratio | target |")
     print("|---|---|---|---|---|")
     for cells in rows:
