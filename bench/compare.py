@@ -3,18 +3,25 @@
 once, in rotating order, so drift in the machine's load hits them alike), reporting the median
 wall time and the median peak RSS of each, and ratios to the first command.
 
-Usage: compare.py --runs N --name LABEL -- CMD... [--name LABEL -- CMD...]...
+Usage: compare.py --runs N [--record FILE --section NAME] --name LABEL -- CMD... [--name LABEL -- CMD...]...
        (each `--name LABEL -- ...` group ends at the next `--name` or the end)
+--record appends one JSON line per command (section, label, median wall in ms, median peak RSS
+in MiB) to FILE, for bench/table.py.
 A command's output is discarded; its exit status is not checked (crdlint exits 1 on errors).
 """
-import os, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, time
 
 
 def parse(argv):
     runs, groups, i = 7, [], 0
+    record = section = None
     while i < len(argv):
         if argv[i] == "--runs":
             runs = int(argv[i + 1]); i += 2
+        elif argv[i] == "--record":
+            record = argv[i + 1]; i += 2
+        elif argv[i] == "--section":
+            section = argv[i + 1]; i += 2
         elif argv[i] == "--name":
             label = argv[i + 1]
             assert argv[i + 2] == "--", "--name LABEL -- CMD..."
@@ -24,7 +31,7 @@ def parse(argv):
             groups.append((label, argv[i + 3:j])); i = j
         else:
             sys.exit(f"unexpected {argv[i]!r}")
-    return runs, groups
+    return runs, groups, record, section
 
 
 def once(cmd):
@@ -36,7 +43,7 @@ def once(cmd):
 
 
 def main():
-    runs, groups = parse(sys.argv[1:])
+    runs, groups, record, section = parse(sys.argv[1:])
     walls = [[] for _ in groups]
     rss = [[] for _ in groups]
     for g in groups:  # a warm-up run each (page cache, binaries)
@@ -52,6 +59,9 @@ def main():
         w = statistics.median(walls[i]); m = statistics.median(rss[i])
         ratio = "" if i == 0 else f"   {w / base:5.2f}x of {groups[0][0]}"
         print(f"  {label:<{width}}  {w:8.1f} ms   {m:7.1f} MiB{ratio}")
+        if record:
+            with open(record, "a") as f:
+                f.write(json.dumps({"section": section, "label": label, "wall_ms": w, "rss_mib": m}) + "\n")
 
 
 if __name__ == "__main__":

@@ -454,6 +454,8 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         base,
         resources,
         diff: diff_old.is_some(),
+        // Only the human report shows code frames.
+        keep_source_text: matches!(args.format, Format::Human),
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {

@@ -29,9 +29,12 @@ impl Span {
 pub struct SourceFile {
     /// The name shown in diagnostics (a path, or the `--stdin-filename`).
     pub name: String,
+    /// Empty once let go by [`SourceFile::without_text`].
     pub text: String,
     /// Byte offset of the first character of every line.
     line_starts: Vec<usize>,
+    /// The text's length in bytes (kept when the text is let go).
+    len: usize,
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -45,22 +48,46 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Arc<Self> {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let len = text.len();
         Arc::new(SourceFile {
             name: name.into(),
             text,
             line_starts,
+            len,
+        })
+    }
+
+    /// The same file without its text, for reports that need only lines and columns (every
+    /// format but the human one, which shows code frames): a run over many files then keeps
+    /// per file with diagnostics its line index, not its text. Only an ASCII text is let go,
+    /// where a column counted in characters is one counted in bytes; otherwise, and for a text
+    /// already let go, the file itself is returned.
+    pub fn without_text(self: &Arc<Self>) -> Arc<SourceFile> {
+        if self.text.is_empty() || !self.text.is_ascii() {
+            return Arc::clone(self);
+        }
+        Arc::new(SourceFile {
+            name: self.name.clone(),
+            text: String::new(),
+            line_starts: self.line_starts.clone(),
+            len: self.len,
         })
     }
 
     /// Line and column (both 1-based, column in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.len);
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count()
-            + 1;
+        // Without its text the file was ASCII: characters are bytes.
+        let column = if self.text.len() < self.len {
+            offset - start + 1
+        } else {
+            self.text[start..floor_char_boundary(&self.text, offset)]
+                .chars()
+                .count()
+                + 1
+        };
         LineCol {
             line: line + 1,
             column,
@@ -184,6 +211,23 @@ mod tests {
         // "näme: " is 6 characters but 7 bytes.
         assert_eq!(f.line_col(x), LineCol { line: 2, column: 7 });
         assert_eq!(f.line_col(f.text.len()), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn without_text_keeps_lines_and_columns() {
+        let ascii = SourceFile::new("a.yaml", "a: 1\nname: x\n\n".to_string());
+        let bare = ascii.without_text();
+        assert!(bare.text.is_empty());
+        for offset in 0..=ascii.text.len() + 2 {
+            assert_eq!(
+                bare.line_col(offset),
+                ascii.line_col(offset),
+                "offset {offset}"
+            );
+        }
+        // A text that is not ASCII is kept (columns count characters).
+        let other = SourceFile::new("b.yaml", "näme: x\n".to_string());
+        assert!(Arc::ptr_eq(&other.without_text(), &other));
     }
 
     #[test]

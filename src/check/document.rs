@@ -5,20 +5,31 @@ use super::workspace::{ConversionPatch, Workspace};
 use super::*;
 use crate::builtin;
 
-/// Check loaded files against an index, adding to `report` (sorted and counted by the caller).
+/// Check loaded files against an index, adding to `report` (sorted, counted). Each file is
+/// let go once checked (its text stays only where a diagnostic points into it); a file the
+/// first pass released is read again with `reload` first. Without `keep_text`, diagnostics
+/// keep only their file's line index.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_files(
-    files: &[Loaded],
+    files: Vec<Loaded>,
+    reload: &(dyn Fn(&Input) -> Loaded + Sync),
+    keep_text: bool,
     index: &CrdIndex,
     ws: &Workspace,
     rules: &RuleSettings,
     max_diagnostics: usize,
     report: &mut Report,
 ) {
-    let per_file: Vec<FileOutcome> = files
-        .par_iter()
+    report.summary.files += files.len();
+    let per_file: Vec<(String, FileOutcome)> = files
+        .into_par_iter()
         .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_file(f, index, ws, rules, max_diagnostics)
+            let f = match &f.released {
+                Some(input) => reload(input),
+                None => f,
+            };
+            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_file(&f, index, ws, rules, max_diagnostics)
             }))
             .unwrap_or_else(|_| {
                 let d = internal_error(&f.source);
@@ -28,16 +39,24 @@ pub(super) fn check_files(
                     unreadable: true,
                     ..FileOutcome::default()
                 }
-            })
+            });
+            if !keep_text && !outcome.diagnostics.is_empty() {
+                let bare = f.source.without_text();
+                for d in &mut outcome.diagnostics {
+                    if Arc::ptr_eq(&d.source, &f.source) {
+                        d.source = Arc::clone(&bare);
+                    }
+                }
+            }
+            (f.source.name.clone(), outcome)
         })
         .collect();
-    report.summary.files += files.len();
-    for (o, f) in per_file.into_iter().zip(files) {
+    for (name, o) in per_file {
         report.diagnostics.extend(o.diagnostics);
         report.summary.documents += o.documents;
         report.summary.resources += o.resources.len();
         report.files.push(CheckedFile {
-            name: f.source.name.clone(),
+            name,
             resources: o.resources,
             origins: o.origins,
         });

@@ -31,6 +31,12 @@ pub(super) struct Loaded {
     pub(super) patch_files: Vec<PathBuf>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) unreadable: bool,
+    /// Set when the file's documents and text were let go after the first pass over the inputs
+    /// (see [`Retention`]): the input to read and parse again when the file is checked.
+    pub(super) released: Option<Input>,
+    /// The CRDs of `crds` were linted and then let go of their compiled schemas (see
+    /// [`Loaded::strip_crds`]): read again from the text before a resource is validated.
+    pub(super) crds_stripped: bool,
 }
 
 pub(super) fn too_large(len: u64, limit: u64) -> String {
@@ -51,8 +57,18 @@ pub fn read_capped(from: impl std::io::Read, limit: u64) -> std::io::Result<Vec<
 }
 
 pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
-    let bytes = match input {
-        Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
+    let mut bytes = Vec::new();
+    read_input_into(input, opts, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_input`] into `bytes` (cleared first), so that a buffer can be used again.
+fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result<(), String> {
+    bytes.clear();
+    match input {
+        Input::Stdin { .. } => {
+            bytes.extend_from_slice(opts.stdin_text.as_deref().unwrap_or_default())
+        }
         Input::File(p) => {
             let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
             if meta.is_dir() {
@@ -64,13 +80,19 @@ pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, Strin
             }
             // Pipes and devices report no length: the read itself is bounded.
             let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
-            read_capped(file, opts.max_file_size).map_err(|e| discover::io_reason(&e))?
+            // Sized from the length, so the text is not kept in a vector grown by doubling.
+            bytes.reserve_exact(meta.len() as usize + 1);
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, opts.max_file_size.saturating_add(1)),
+                bytes,
+            )
+            .map_err(|e| discover::io_reason(&e))?;
         }
-    };
+    }
     if bytes.len() as u64 > opts.max_file_size {
         return Err(stream_too_large(opts.max_file_size));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 impl Loaded {
@@ -84,6 +106,78 @@ impl Loaded {
             patch_files: Vec::new(),
             diagnostics: Vec::new(),
             unreadable: false,
+            released: None,
+            crds_stripped: false,
+        }
+    }
+
+    /// Let go of the compiled schemas (and the schema JSON kept for CEL) of this file's CRDs,
+    /// once linted: most CRDs of a run validate no resource of it, and compiled schemas are the
+    /// bulk of a CRD's memory. [`restore_crds`] reads the ones a resource needs again.
+    pub(super) fn strip_crds(&mut self) {
+        for crd in &mut self.crds {
+            if let Some(crd) = Arc::get_mut(crd) {
+                for v in &mut crd.versions {
+                    v.schema = None;
+                    v.cel_source = None;
+                }
+                self.crds_stripped = true;
+            }
+        }
+    }
+
+    /// Whether the file is nothing but resources (or other documents) to check: no CRD, no
+    /// CRD patch, no kustomization, no finding about the file itself. Such a file adds nothing
+    /// to what the files of a run say about each other, so it can be read again later.
+    fn plain(&self) -> bool {
+        self.crds.is_empty()
+            && self.crd_docs.is_empty()
+            && self.crd_patches.is_empty()
+            && self.patch_files.is_empty()
+            && self.diagnostics.is_empty()
+            && !self.unreadable
+    }
+}
+
+/// How much of the inputs' text the first pass keeps parsed for the second. Every input is
+/// read and parsed first (its CRDs, patches, kustomizations and kinds are needed before any
+/// resource is checked); a plain file's documents stay in memory for its check while the text
+/// kept stays under the budget, and past it the file is let go and read and parsed again when
+/// it is checked. So a small run parses once, and a run over tens of thousands of files holds
+/// at most the budget's worth of trees, not every file's.
+pub(super) struct Retention {
+    left: std::sync::atomic::AtomicUsize,
+}
+
+/// Text kept parsed between the passes (the trees take several times as much).
+pub(super) const RETAINED_TEXT: usize = 2 << 20;
+
+impl Retention {
+    pub(super) fn new(budget: usize) -> Self {
+        Retention {
+            left: std::sync::atomic::AtomicUsize::new(budget),
+        }
+    }
+
+    /// Keep `l` whole while the budget lasts; past it, keep only what the first pass needs.
+    pub(super) fn keep_or_release(&self, l: Loaded, input: &Input) -> Loaded {
+        use std::sync::atomic::Ordering;
+        if !l.plain() || matches!(input, Input::Stdin { .. }) {
+            return l;
+        }
+        let len = l.source.text.len();
+        let kept = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(len)
+            })
+            .is_ok();
+        if kept {
+            return l;
+        }
+        Loaded {
+            released: Some(input.clone()),
+            ..Loaded::empty(SourceFile::new(l.source.name.clone(), String::new()))
         }
     }
 }
@@ -215,22 +309,65 @@ pub(super) fn load_crd_source(
     opts: &Options,
     wanted: &[(String, String)],
 ) -> Loaded {
-    guarded(&input.display_name(), || {
-        load_with(input, opts, |name, bytes| {
-            let mentions = |needle: &str| memchr::memmem::find(&bytes, needle.as_bytes()).is_some();
-            if wanted.iter().any(|(g, k)| mentions(g) && mentions(k)) {
-                // Not reported on, so not linted.
-                parse_input(name, bytes, None)
-            } else {
-                Loaded::empty(SourceFile::new(name, String::new()))
+    // Most CRD sources are not needed: each is scanned in a buffer of the thread's, used again
+    // from file to file, and copied out only when it is.
+    thread_local! {
+        static SCAN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let name = input.display_name();
+    guarded(&name, || {
+        let scanned = SCAN.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            read_input_into(input, opts, &mut buf)?;
+            let mentions = |needle: &str| memchr::memmem::find(&buf, needle.as_bytes()).is_some();
+            let needed = wanted.iter().any(|(g, k)| mentions(g) && mentions(k));
+            let bytes = needed.then(|| buf.to_vec());
+            if buf.capacity() > 16 << 20 {
+                *buf = Vec::new();
             }
-        })
+            Ok::<_, String>(bytes)
+        });
+        match scanned {
+            // Not reported on, so not linted.
+            Ok(Some(bytes)) => parse_input(&name, bytes, None),
+            Ok(None) => Loaded::empty(SourceFile::new(name.clone(), String::new())),
+            Err(reason) => {
+                let message = format!("cannot read {name}: {reason}");
+                failed(&name, String::new(), "input/unreadable", message, None)
+            }
+        }
     })
 }
 
-/// The group and kind of every resource in the loaded files.
-pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
-    let mut wanted = std::collections::BTreeSet::new();
+/// Read again, from the file's text, the CRDs [`Loaded::strip_crds`] stripped whose group and
+/// kind are `wanted` (a resource of the run may be validated against them).
+pub(super) fn restore_crds(
+    files: &mut [Loaded],
+    wanted: &std::collections::BTreeSet<(String, String)>,
+) {
+    let needed = |c: &model::Crd| wanted.contains(&(c.group.clone(), c.kind.clone()));
+    for f in files
+        .iter_mut()
+        .filter(|f| f.crds_stripped && f.crds.iter().any(|c| needed(c)))
+    {
+        let docs = yaml::parse_stream(&f.source.text);
+        for c in f.crds.iter_mut().filter(|c| needed(c)) {
+            let root = docs
+                .iter()
+                .find(|d| d.index == c.document)
+                .and_then(|d| d.root.as_ref());
+            if let Some(full) = root.and_then(|r| crd::read_crd(r, &f.source.name, c.document)) {
+                *c = Arc::new(full);
+            }
+        }
+        f.crds_stripped = false;
+    }
+}
+
+/// Add the group and kind of every resource in `file` to `wanted` (the kinds whose CRD
+/// sources are read, see [`load_crd_source`], and whose CRDs among the checked files are kept
+/// compiled, see [`restore_crds`]).
+pub(super) fn add_kinds(file: &Loaded, wanted: &mut std::collections::BTreeSet<(String, String)>) {
     let mut add = |n: &Node| {
         let api_version = n
             .get("apiVersion")
@@ -241,11 +378,7 @@ pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
             wanted.insert((group.to_string(), kind.to_string()));
         }
     };
-    for root in files
-        .iter()
-        .flat_map(|f| &f.docs)
-        .filter_map(|d| d.root.as_ref())
-    {
+    for root in file.docs.iter().filter_map(|d| d.root.as_ref()) {
         match model::classify(root) {
             DocKind::Resource => add(root),
             DocKind::List => root
@@ -257,7 +390,6 @@ pub(super) fn wanted_kinds(files: &[Loaded]) -> Vec<(String, String)> {
             _ => {}
         }
     }
-    wanted.into_iter().collect()
 }
 
 pub(super) fn name_span(root: &Node) -> Span {

@@ -24,8 +24,8 @@ pub use base::{Base, BaseSource};
 
 use document::check_files;
 use load::{
-    Loaded, guarded, internal_error, load, load_crd_source, load_text, load_with, parse_input,
-    wanted_kinds,
+    Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
+    load_text, load_with, parse_input, restore_crds,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -57,6 +57,10 @@ pub struct Options {
     /// `crdlint diff`: compare the CRDs only (no lint of their own, no resources validated),
     /// and report the old revision's CRDs that the checked files lack.
     pub diff: bool,
+    /// Keep the text of the files with diagnostics, for reports that show code frames (the
+    /// human one). Without it a diagnostic keeps only its file's line index, once the file is
+    /// checked (see `SourceFile::without_text`): positions are the same.
+    pub keep_source_text: bool,
 }
 
 impl Default for Options {
@@ -73,6 +77,7 @@ impl Default for Options {
             base: None,
             resources: Vec::new(),
             diff: false,
+            keep_source_text: true,
         }
     }
 }
@@ -144,8 +149,36 @@ pub fn run(opts: &Options) -> Report {
         .filter(|s| s.is_early())
         .and_then(|s| upgrade::read_base(s, opts, &[], &[], &mut report));
     let mode = load::crd_mode(opts, early.as_ref());
-    let mut files: Vec<Loaded> = inputs.par_iter().map(|i| load(i, opts, &mode)).collect();
-    let wanted = wanted_kinds(&files);
+    // Two passes over the inputs: the first reads every file for what the files say about each
+    // other (CRDs, linted then stripped of their compiled schemas; patches; kustomizations;
+    // the kinds of the resources), keeping trees only up to a budget; the second checks each
+    // file and lets it go, so what a run holds grows with its diagnostics, not its inputs.
+    // With an old revision, or `resources` to validate against the checked CRDs (read after the
+    // index is built), the CRDs keep their schemas: the comparison and those resources need them.
+    let retention = Retention::new(RETAINED_TEXT);
+    let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let files: Vec<Loaded> = inputs
+        .par_iter()
+        .map(|i| {
+            let mut l = load(i, opts, &mode);
+            let mut kinds = std::collections::BTreeSet::new();
+            add_kinds(&l, &mut kinds);
+            if !kinds.is_empty() {
+                wanted
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(&mut kinds);
+            }
+            if opts.base.is_none() && opts.resources.is_empty() {
+                l.strip_crds();
+            }
+            retention.keep_or_release(l, i)
+        })
+        .collect();
+    let wanted = wanted.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut files = files;
+    restore_crds(&mut files, &wanted);
+    let wanted: Vec<(String, String)> = wanted.into_iter().collect();
     let crd_files: Vec<Loaded> = crd_only
         .par_iter()
         .map(|i| load_crd_source(i, opts, &wanted))
@@ -176,9 +209,18 @@ pub fn run(opts: &Options) -> Report {
     if let Some(base) = base {
         upgrade::compare(base, opts, &mut files, &mut ws, &mut report);
     }
-
+    // Of the CRD sources only their CRDs (in the index) are needed from here on.
+    drop(crd_files);
+    let extra_kinds = if extra.is_empty() {
+        Vec::new()
+    } else {
+        resources::kinds(&files, &ws)
+    };
+    let reload = |i: &Input| load(i, opts, &mode);
     check_files(
-        &files,
+        files,
+        &reload,
+        opts.keep_source_text,
         &index,
         &ws,
         &opts.rules,
@@ -188,14 +230,16 @@ pub fn run(opts: &Options) -> Report {
     if !extra.is_empty() {
         let mut more = Report::default();
         check_files(
-            &extra,
+            extra,
+            &reload,
+            opts.keep_source_text,
             &index,
             &ws,
             &opts.rules,
             opts.max_diagnostics_per_file,
             &mut more,
         );
-        resources::merge(more, &resources::kinds(&files, &ws), &mut report);
+        resources::merge(more, &extra_kinds, &mut report);
     }
     finish(&mut report);
     report
@@ -235,12 +279,14 @@ pub fn crd_index_of_text(name: &str, text: &str) -> CrdIndex {
 /// take precedence (an edited CRD is used at once).
 pub fn check_source(name: &str, text: &str, base: &CrdIndex, rules: &RuleSettings) -> Report {
     let file = load_text(name, text, rules);
-    let files = std::slice::from_ref(&file);
-    let (ws, mut index) = Workspace::build(files, &[]);
+    let (ws, mut index) = Workspace::build(std::slice::from_ref(&file), &[]);
     index.extend_from(base);
     let mut report = Report::default();
+    let reload = |i: &Input| load_text(&i.display_name(), text, rules);
     check_files(
-        files,
+        vec![file],
+        &reload,
+        true,
         &index,
         &ws,
         rules,

@@ -50,9 +50,9 @@ pub fn change_json(c: &crate::lint::Change) -> Value {
 }
 
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let v = json!({
-        "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
-        "summary": {
+    let report = JsonReport {
+        diagnostics,
+        summary: json!({
             "files": summary.files,
             "documents": summary.documents,
             "resources": summary.resources,
@@ -60,9 +60,33 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
             "errors": summary.errors,
             "warnings": summary.warnings,
             "infos": summary.infos,
-        },
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        }),
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// `{"diagnostics": [...], "summary": {...}}`, written one diagnostic at a time: the JSON
+/// value of each is built, written and dropped, never the whole report's at once. The bytes
+/// are those of the whole value (keys in the same, sorted, order).
+struct JsonReport<'a> {
+    diagnostics: &'a [Diagnostic],
+    summary: Value,
+}
+
+impl serde::Serialize for JsonReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Diagnostics<'a>(&'a [Diagnostic]);
+        impl serde::Serialize for Diagnostics<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(diagnostic_json))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("diagnostics", &Diagnostics(self.diagnostics))?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.end()
+    }
 }

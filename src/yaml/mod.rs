@@ -201,13 +201,16 @@ enum KeyState {
     Merge,
 }
 
+/// An open collection. Its children are kept on the builder's stacks (`items`, `entries`),
+/// from `start` up, and moved into a vector of their exact length when it closes: no vector
+/// grown by doubling stays in the tree, and one allocation is made per collection.
 enum Body {
-    Seq(Vec<Node>),
+    Seq {
+        start: usize,
+    },
     Map {
-        entries: Vec<Entry>,
-        /// Whether each entry's key was written in this mapping (not merged in).
-        explicit: Vec<bool>,
-        /// Key -> index in `entries`, built once a mapping grows large.
+        start: usize,
+        /// Key -> index in the mapping's entries, built once a mapping grows large.
         index: Option<HashMap<String, usize>>,
         state: KeyState,
     },
@@ -295,6 +298,12 @@ struct Builder {
     /// Positions (in the text parsed) where the YAMLReader dropped a CR before a line feed.
     cr: Vec<usize>,
     stack: Vec<Frame>,
+    /// The items of the open sequences, innermost last (see [`Body`]).
+    items: Vec<Node>,
+    /// The entries of the open mappings, innermost last, and whether each entry's key was
+    /// written in its mapping (not merged in).
+    entries: Vec<Entry>,
+    explicit: Vec<bool>,
     anchors: HashMap<String, Slot>,
     next_open: u64,
     /// go-yaml's decodeCount and aliasCount.
@@ -325,6 +334,9 @@ impl Builder {
             len,
             cr,
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            explicit: Vec::new(),
             anchors: HashMap::new(),
             next_open: 0,
             // The document node.
@@ -639,11 +651,12 @@ impl Builder {
                     return;
                 }
                 let body = if is_seq {
-                    Body::Seq(Vec::new())
+                    Body::Seq {
+                        start: self.items.len(),
+                    }
                 } else {
                     Body::Map {
-                        entries: Vec::new(),
-                        explicit: Vec::new(),
+                        start: self.entries.len(),
                         index: None,
                         state: KeyState::Key,
                     }
@@ -666,11 +679,14 @@ impl Builder {
                     return;
                 };
                 let (value, last) = match frame.body {
-                    Body::Seq(items) => {
+                    Body::Seq { start } => {
+                        let items: Vec<Node> = self.items.drain(start..).collect();
                         let last = items.last().map(|n| n.span.end);
                         (Value::Seq(items), last)
                     }
-                    Body::Map { entries, .. } => {
+                    Body::Map { start, .. } => {
+                        let entries: Vec<Entry> = self.entries.drain(start..).collect();
+                        self.explicit.truncate(start);
                         let last = entries
                             .iter()
                             .map(|e| e.value.span.end.max(e.key_span.end))
@@ -729,8 +745,8 @@ impl Builder {
         frame.size = frame.size.saturating_add(done.size);
         let merge_list = frame.merge_list;
         match &mut frame.body {
-            Body::Seq(items) => {
-                if items.is_empty() && frame.start_at_first_item {
+            Body::Seq { start } => {
+                if self.items.len() == *start && frame.start_at_first_item {
                     frame.start = Span::new(done.node.span.start, done.node.span.start);
                 }
                 if merge_list && !matches!(done.node.value, Value::Map(_)) {
@@ -741,7 +757,7 @@ impl Builder {
                     );
                     return;
                 }
-                items.push(done.node);
+                self.items.push(done.node);
             }
             Body::Map { state, .. } => match std::mem::replace(state, KeyState::Key) {
                 KeyState::Key => {
@@ -838,18 +854,14 @@ impl Builder {
     /// Set a key of the innermost mapping; a later write wins, as in go-yaml.
     fn set_entry(&mut self, key: String, key_span: Span, value: Node, is_explicit: bool) {
         let Some(Frame {
-            body:
-                Body::Map {
-                    entries,
-                    explicit,
-                    index,
-                    ..
-                },
+            body: Body::Map { start, index, .. },
             ..
         }) = self.stack.last_mut()
         else {
             return;
         };
+        let entries = &mut self.entries[*start..];
+        let explicit = &mut self.explicit[*start..];
         let existing = match index {
             Some(ix) => ix.get(&key).copied(),
             None => entries.iter().position(|e| e.key == key),
@@ -881,12 +893,12 @@ impl Builder {
             ix.insert(key.clone(), entries.len());
             *index = Some(ix);
         }
-        entries.push(Entry {
+        self.entries.push(Entry {
             key,
             key_span,
             value,
         });
-        explicit.push(is_explicit);
+        self.explicit.push(is_explicit);
     }
 
     fn finish(mut self) -> (Option<Node>, Vec<Problem>) {
