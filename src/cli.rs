@@ -84,22 +84,9 @@ pub enum Color {
     Never,
 }
 
+/// How a report is made and written: the options `check` and `diff` share.
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
-    /// Files or directories to check (directories are walked, honouring .gitignore); `-` reads stdin.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// CRD files or directories used for validation but not reported on (repeatable).
-    #[arg(long = "crds", value_name = "PATH")]
-    pub crds: Vec<PathBuf>,
-    /// When no CRD source is given (`crds` in crdlint.toml, `--crds`), use every CRD of the
-    /// repository (the git work tree holding the current directory, else the current
-    /// directory; .gitignore and the exclude settings honoured). The pre-commit hook passes it.
-    #[arg(long)]
-    pub crds_from_repo: bool,
-    /// The file name used for stdin in diagnostics.
-    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
-    pub stdin_filename: String,
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -121,6 +108,26 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core). The output is the same whatever the number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked, honouring .gitignore); `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// CRD files or directories used for validation but not reported on (repeatable).
+    #[arg(long = "crds", value_name = "PATH")]
+    pub crds: Vec<PathBuf>,
+    /// When no CRD source is given (`crds` in crdlint.toml, `--crds`), use every CRD of the
+    /// repository (the git work tree holding the current directory, else the current
+    /// directory; .gitignore and the exclude settings honoured). The pre-commit hook passes it.
+    #[arg(long)]
+    pub crds_from_repo: bool,
+    /// The file name used for stdin in diagnostics.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Run only these rules (ids, families such as `crd`, or `all`; comma-separated or repeated).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -161,27 +168,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The new revision: a CRD file or a directory of them. Diagnostics point into it.
     pub new: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Settings file; by default the nearest `crdlint.toml` is used.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Use no `crdlint.toml`.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Report only errors.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Colour in human output: `auto` colours a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Run only these upgrade rules (ids, `upgrade`, or `all`; comma-separated or repeated).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -204,13 +192,7 @@ impl DiffArgs {
             crds: Vec::new(),
             crds_from_repo: false,
             stdin_filename: "<stdin>".into(),
-            format: self.format,
-            config: self.config,
-            no_config: self.no_config,
-            output: self.output,
-            quiet: self.quiet,
-            color: self.color,
-            threads: self.threads,
+            report: self.report,
             select: self.select,
             extend_select: self.extend_select,
             ignore: self.ignore,
@@ -339,9 +321,9 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     } else {
         None
     };
-    let config_path = if args.no_config {
+    let config_path = if args.report.no_config {
         None
-    } else if let Some(p) = &args.config {
+    } else if let Some(p) = &args.report.config {
         Some(p.clone())
     } else {
         // For stdin, settings are found as for the file it stands for.
@@ -455,7 +437,7 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         resources,
         diff: diff_old.is_some(),
         // Only the human report shows code frames.
-        keep_source_text: matches!(args.format, Format::Human),
+        keep_source_text: matches!(args.report.format, Format::Human),
     };
     let mut report = check::run(&opts);
     let failed = if report.unreadable {
@@ -465,13 +447,13 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     } else {
         0
     };
-    if args.quiet {
+    if args.report.quiet {
         report
             .diagnostics
             .retain(|d| d.severity == crate::diagnostics::Severity::Error);
     }
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
+    let to_terminal = args.report.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.report.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -480,8 +462,8 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         color,
         width: output_width(to_terminal),
     };
-    let text = report::render_with(args.format, &report, &options);
-    let written = match &args.output {
+    let text = report::render_with(args.report.format, &report, &options);
+    let written = match &args.report.output {
         Some(path) => std::fs::write(path, text.as_bytes()),
         None => {
             let mut lock = std::io::stdout().lock();
@@ -490,6 +472,7 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     };
     if let Err(e) = written {
         let target = args
+            .report
             .output
             .as_ref()
             .map(|p| p.display().to_string())

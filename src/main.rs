@@ -60,8 +60,8 @@ fn main() {
     }
     let cli = Cli::parse();
     let threads = match &cli.command {
-        Command::Check(args) => args.threads,
-        Command::Diff(args) => args.threads,
+        Command::Check(args) => args.report.threads,
+        Command::Diff(args) => args.report.threads,
         _ => None,
     };
     // Deep but legal documents recurse in validation; give worker threads room.
