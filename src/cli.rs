@@ -462,12 +462,15 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         color,
         width: output_width(to_terminal),
     };
-    let text = report::render_with(args.report.format, &report, &options);
+    let format = args.report.format;
     let written = match &args.report.output {
-        Some(path) => std::fs::write(path, text.as_bytes()),
+        Some(path) => std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            report::write_with(format, &report, &options, &mut w).and_then(|()| w.flush())
+        }),
         None => {
-            let mut lock = std::io::stdout().lock();
-            lock.write_all(text.as_bytes()).and_then(|()| lock.flush())
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            report::write_with(format, &report, &options, &mut w).and_then(|()| w.flush())
         }
     };
     if let Err(e) = written {

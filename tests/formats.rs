@@ -127,6 +127,10 @@ fn output_file_quiet_and_color() {
     let (code, stdout) = run("json", &["--quiet", "--output", file.to_str().unwrap()]);
     assert_eq!(code, Some(1));
     assert!(stdout.is_empty());
+    // The JSON report is written as it is serialized: the file holds the bytes standard output
+    // gets.
+    let (_, to_stdout) = run("json", &["--quiet"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), to_stdout);
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let diags = v["diagnostics"].as_array().unwrap();

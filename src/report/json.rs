@@ -50,6 +50,19 @@ pub fn change_json(c: &crate::lint::Change) -> Value {
 }
 
 pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let mut out = Vec::new();
+    // Writing into a vector cannot fail.
+    let _ = write(diagnostics, summary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report written to `w` as it is serialized (the same bytes as [`render`]), so a large
+/// report is never held whole in memory.
+pub fn write(
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let report = JsonReport {
         diagnostics,
         summary: json!({
@@ -62,9 +75,8 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
             "infos": summary.infos,
         }),
     };
-    let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
 }
 
 /// `{"diagnostics": [...], "summary": {...}}`, written one diagnostic at a time: the JSON

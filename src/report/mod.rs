@@ -49,6 +49,20 @@ pub fn render(format: Format, report: &Report, color: bool) -> String {
     render_with(format, report, &RenderOptions { color, width: 100 })
 }
 
+/// The report written to `w`: the bytes of [`render_with`], the JSON report as it is
+/// serialized (never held whole).
+pub fn write_with(
+    format: Format,
+    report: &Report,
+    opts: &RenderOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(&report.diagnostics, &report.summary, w),
+        _ => w.write_all(render_with(format, report, opts).as_bytes()),
+    }
+}
+
 pub fn render_with(format: Format, report: &Report, opts: &RenderOptions) -> String {
     let (diagnostics, summary) = (&report.diagnostics, &report.summary);
     match format {
