@@ -185,9 +185,7 @@ impl Finding {
             parsed.and_then(|(_, r)| r),
         )
     }
-}
 
-impl Finding {
     pub fn new(rule: &'static str, message: impl Into<String>, span: Span) -> Self {
         Finding {
             rule,

@@ -102,14 +102,12 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
         return;
     };
     let field = at.field("fieldPath");
-    problems.push(Finding {
-        rule: "cel/field-path",
-        message: format!("{field}: Invalid value: {}: {detail}", go_quote(path)),
-        field: Some(field),
-        span: node.span,
-        help: None,
-        change: None,
-    });
+    problems.push(Finding::new(
+        "cel/field-path",
+        format!("{field}: Invalid value: {}: {detail}", go_quote(path)),
+        node.span,
+    )
+    .with_field(field));
 }
 
 #[cfg(test)]

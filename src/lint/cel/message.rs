@@ -22,14 +22,12 @@ fn has_newlines(s: &str) -> bool {
 pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
     let mut push = |key: &str, message: String, node: Option<&Node>| {
         let field = at.field(key);
-        problems.push(Finding {
-            rule: ID,
-            message: format!("{field}: {message}"),
-            field: Some(field),
-            span: node.map_or(at.entry.span, |n| n.span),
-            help: None,
-            change: None,
-        });
+        problems.push(Finding::new(
+            ID,
+            format!("{field}: {message}"),
+            node.map_or(at.entry.span, |n| n.span),
+        )
+        .with_field(field));
     };
     let rule = at.entry.get("rule").and_then(Node::as_str).unwrap_or("");
     let message_node = at.entry.get("message");

@@ -19,12 +19,10 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
         return;
     }
     let field = at.field("rule");
-    problems.push(Finding {
-        rule: "cel/missing-rule",
-        message: format!("{field}: Required value: rule is not specified"),
-        field: Some(field),
-        span: rule.map_or(at.entry.span, |r| r.span),
-        help: None,
-        change: None,
-    });
+    problems.push(Finding::new(
+        "cel/missing-rule",
+        format!("{field}: Required value: rule is not specified"),
+        rule.map_or(at.entry.span, |r| r.span),
+    )
+    .with_field(field));
 }

@@ -28,30 +28,26 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
     if uses_old_self(rule) {
         if let Some(list) = at.uncorrelatable {
             let field = at.field("rule");
-            problems.push(Finding {
-                rule: ID,
-                message: format!(
+            problems.push(Finding::new(
+                ID,
+                format!(
                     "{field}: Invalid value: {}: oldSelf cannot be used on the uncorrelatable portion of the schema within {list}",
                     go_quote(rule)
                 ),
-                field: Some(field),
-                span: rule_node.span,
-                help: None,
-                change: None,
-            });
+                rule_node.span,
+            )
+            .with_field(field));
         }
     } else if let Some(optional) = at.entry.get("optionalOldSelf").filter(|n| !n.is_null()) {
         let field = at.field("optionalOldSelf");
         let value = optional.as_bool().map_or("null".into(), |b| b.to_string());
-        problems.push(Finding {
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "{field}: Invalid value: {value}: may not be set if oldSelf is not used in rule"
             ),
-            field: Some(field),
-            span: optional.span,
-            help: None,
-            change: None,
-        });
+            optional.span,
+        )
+        .with_field(field));
     }
 }

@@ -29,16 +29,14 @@ pub fn check(at: &RuleAt, _ctx: &Context, problems: &mut Vec<Finding>) {
     }
     let field = at.field("reason");
     let supported: Vec<String> = SUPPORTED.iter().map(|s| go_quote(s)).collect();
-    problems.push(Finding {
-        rule: "cel/reason",
-        message: format!(
+    problems.push(Finding::new(
+        "cel/reason",
+        format!(
             "{field}: Unsupported value: {}: supported values: {}",
             go_quote(reason),
             supported.join(", ")
         ),
-        field: Some(field),
-        span: node.span,
-        help: None,
-        change: None,
-    });
+        node.span,
+    )
+    .with_field(field));
 }

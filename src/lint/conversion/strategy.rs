@@ -28,14 +28,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
     };
     let span = node.map(|n| n.span).unwrap_or(conversion.span);
     let mut push = |message: String, span| {
-        problems.push(Finding {
-            help: None,
-            rule: ID,
-            message,
-            span,
-            field: None,
-            change: None,
-        })
+        problems.push(Finding::new(ID, message, span))
     };
     match strategy {
         "None" | "Webhook" => {}

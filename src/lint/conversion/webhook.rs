@@ -37,14 +37,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         return;
     }
     let mut push = |message: String, span: Span| {
-        problems.push(Finding {
-            help: None,
-            rule: ID,
-            message,
-            span,
-            field: None,
-            change: None,
-        })
+        problems.push(Finding::new(ID, message, span))
     };
     let webhook = ptr(conversion, "webhook");
     let webhook_span = webhook.map(|w| w.span).unwrap_or(conversion.span);

@@ -58,17 +58,14 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         };
         let deprecated = v.get("deprecated").and_then(Node::as_bool) == Some(true);
         for err in errors(deprecated, text) {
-            problems.push(Finding {
-                help: None,
-                rule: ID,
-                message: format!(
+            problems.push(Finding::new(
+                ID,
+                format!(
                     "spec.versions[{i}].deprecationWarning: Invalid value: {}: {err}",
                     go_quote(text)
                 ),
-                span: w.span,
-                field: None,
-                change: None,
-            });
+                w.span,
+            ));
         }
     }
 }

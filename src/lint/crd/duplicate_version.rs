@@ -25,17 +25,14 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             continue;
         };
         if seen.contains(&name) {
-            problems.push(Finding {
-                rule: "crd/duplicate-version",
-                message: format!(
+            problems.push(Finding::new(
+                "crd/duplicate-version",
+                format!(
                     "spec.versions[{i}].name: Duplicate value: {}",
                     go_quote(name)
                 ),
-                span: name_node.span,
-                help: None,
-                field: None,
-                change: None,
-            });
+                name_node.span,
+            ));
         } else {
             seen.push(name);
         }

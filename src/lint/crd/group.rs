@@ -25,29 +25,23 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
     };
     let errs = k8s_names::is_dns1123_subdomain(group);
     if !errs.is_empty() {
-        problems.push(Finding {
-            rule: "crd/group",
-            message: format!(
+        problems.push(Finding::new(
+            "crd/group",
+            format!(
                 "spec.group: Invalid value: {}: {}",
                 go_quote(group),
                 errs.join(",")
             ),
-            span: group_node.span,
-            help: None,
-            field: None,
-            change: None,
-        });
+            group_node.span,
+        ));
     } else if !group.contains('.') {
-        problems.push(Finding {
-            rule: "crd/group",
-            message: format!(
+        problems.push(Finding::new(
+            "crd/group",
+            format!(
                 "spec.group: Invalid value: {}: should be a domain with at least one dot",
                 go_quote(group)
             ),
-            span: group_node.span,
-            help: None,
-            field: None,
-            change: None,
-        });
+            group_node.span,
+        ));
     }
 }

@@ -34,18 +34,16 @@ pub fn check(root: &At, problems: &mut Vec<Finding>) {
             Some(k) => format!("did you mean {}?", go_quote(k)),
             None => "use a `pattern` (or a CEL rule) to constrain the value; formats the server checks: date-time, date, duration, byte, uri, email, hostname, ipv4, ipv6, cidr, mac, uuid, k8s-short-name, ...".into(),
         };
-        problems.push(Finding {
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "{}: unrecognized format {}: the API server ignores it, so values are not checked against it",
                 at.field("format"),
                 go_quote(format)
             ),
-            span: at.value_span("format"),
-            help: Some(help),
-            field: None,
-            change: None,
-        });
+            at.value_span("format"),
+        )
+        .with_help(help));
     });
 }
 

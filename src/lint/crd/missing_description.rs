@@ -19,14 +19,12 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
             && matches!(name.as_str(), "apiVersion" | "kind" | "metadata");
         if prop.description.is_none() && !top_level {
             let path = format!("{at}.properties[{name}]");
-            problems.push(Finding {
-                rule: ID,
-                message: format!("{path}: no description; `kubectl explain` and editors show nothing for this field"),
-                field: Some(path),
-                span: prop.span,
-                help: None,
-                change: None,
-            });
+            problems.push(Finding::new(
+                ID,
+                format!("{path}: no description; `kubectl explain` and editors show nothing for this field"),
+                prop.span,
+            )
+            .with_field(path));
         }
     }
 }

@@ -25,15 +25,12 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         if v.as_map().is_none() || schema_of(v).is_some() {
             continue;
         }
-        problems.push(Finding {
-            help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "spec.versions[{i}].schema.openAPIV3Schema: Required value: schemas are required"
             ),
-            span: ptr(v, "schema").map(|s| s.span).unwrap_or(name_span(v)),
-            field: None,
-            change: None,
-        });
+            ptr(v, "schema").map(|s| s.span).unwrap_or(name_span(v)),
+        ));
     }
 }

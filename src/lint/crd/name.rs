@@ -32,16 +32,13 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         return;
     };
     if actual != format!("{plural}.{group}") {
-        problems.push(Finding {
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "metadata.name: Invalid value: {}: must be spec.names.plural+\".\"+spec.group",
                 go_quote(actual)
             ),
-            span: name.span,
-            help: None,
-            field: None,
-            change: None,
-        });
+            name.span,
+        ));
     }
 }

@@ -22,25 +22,15 @@ pub const RULE: Rule = Rule {
 };
 
 fn invalid(problems: &mut Vec<Finding>, field: &str, value: &str, detail: &str, span: Span) {
-    problems.push(Finding {
-        help: None,
-        rule: ID,
-        message: format!("{field}: Invalid value: {}: {detail}", go_quote(value)),
+    problems.push(Finding::new(
+        ID,
+        format!("{field}: Invalid value: {}: {detail}", go_quote(value)),
         span,
-        field: None,
-        change: None,
-    });
+    ));
 }
 
 fn required(problems: &mut Vec<Finding>, field: &str, span: Span) {
-    problems.push(Finding {
-        help: None,
-        rule: ID,
-        message: format!("{field}: Required value"),
-        span,
-        field: None,
-        change: None,
-    });
+    problems.push(Finding::new(ID, format!("{field}: Required value"), span));
 }
 
 pub fn check(root: &Node, problems: &mut Vec<Finding>) {

@@ -29,14 +29,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         return;
     };
     let mut push = |message: String, span| {
-        problems.push(Finding {
-            help: None,
-            rule: ID,
-            message,
-            span,
-            field: None,
-            change: None,
-        })
+        problems.push(Finding::new(ID, message, span))
     };
     push(
         "spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead".into(),

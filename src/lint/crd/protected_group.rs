@@ -36,17 +36,14 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         .and_then(|a| a.entry(APPROVAL))
         .filter(|e| e.value.as_str().is_some_and(|v| !v.is_empty()));
     match entry {
-        None => problems.push(Finding {
-            rule: "crd/protected-group",
-            message: format!(
+        None => problems.push(Finding::new(
+            "crd/protected-group",
+            format!(
                 "{field}: Required value: protected groups must have approval annotation {}, see https://github.com/kubernetes/enhancements/pull/1111",
                 go_quote(APPROVAL)
             ),
-            span: annotations.map(|a| a.span).unwrap_or(group_node.span),
-            help: None,
-            field: None,
-            change: None,
-        }),
+            annotations.map(|a| a.span).unwrap_or(group_node.span),
+        )),
         Some(e) => {
             let value = e.value.as_str().unwrap_or_default();
             // Go's url.ParseRequestURI accepts an absolute path or anything with a scheme.
@@ -58,18 +55,15 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             });
             let approved = value.starts_with("unapproved") || value.starts_with('/') || has_scheme;
             if !approved {
-                problems.push(Finding {
-                    rule: "crd/protected-group",
-                    message: format!(
+                problems.push(Finding::new(
+                    "crd/protected-group",
+                    format!(
                         "{field}: Invalid value: {}: protected groups must have approval annotation {} with either a URL or a reason starting with \"unapproved\", see https://github.com/kubernetes/enhancements/pull/1111",
                         go_quote(value),
                         go_quote(APPROVAL)
                     ),
-                    span: e.value.span,
-                    help: None,
-                    field: None,
-                    change: None,
-                });
+                    e.value.span,
+                ));
             }
         }
     }

@@ -31,12 +31,5 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             go_quote(other)
         ),
     };
-    problems.push(Finding {
-        help: None,
-        rule: ID,
-        message,
-        span,
-        field: None,
-        change: None,
-    });
+    problems.push(Finding::new(ID, message, span));
 }

@@ -23,15 +23,12 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         .filter(|v| v.get("storage").and_then(Node::as_bool) == Some(true))
         .count();
     if !versions.is_empty() && storage != 1 {
-        problems.push(Finding {
-            rule: "crd/storage-version",
-            message: format!(
+        problems.push(Finding::new(
+            "crd/storage-version",
+            format!(
                 "spec.versions: Invalid value: {storage} versions marked as storage: must have exactly one version marked as storage version"
             ),
-            span: versions_node.span,
-            help: None,
-            field: None,
-            change: None,
-        });
+            versions_node.span,
+        ));
     }
 }

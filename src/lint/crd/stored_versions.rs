@@ -41,16 +41,13 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         if names.contains(&v) || repeated_later {
             continue;
         }
-        problems.push(Finding {
-help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "status.storedVersions[{i}]: Invalid value: {}: missing from spec.versions; {v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in {v} and removes {v} from status.storedVersions",
                 go_quote(v)
             ),
-            span: n.span,
-field: None,
-            change: None,
-        });
+            n.span,
+        ));
     }
 }

@@ -205,14 +205,13 @@ fn unknown(
         }
         None => format!("remove it; {owner} has no such field"),
     };
-    Finding {
-        rule: ID,
-        message: format!("unknown field {}: {consequence}", go_quote(full)),
+    Finding::new(
+        ID,
+        format!("unknown field {}: {consequence}", go_quote(full)),
         span,
-        help: Some(help),
-        field: Some(full.to_string()),
-        change: None,
-    }
+    )
+    .with_help(help)
+    .with_field(full.to_string())
 }
 
 fn check_keys(

@@ -36,14 +36,7 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
         } else {
             format!("{base}.{}", e.path)
         };
-        problems.push(Finding {
-            rule: ID,
-            field: Some(e.path.clone()),
-            message: e.message(),
-            span: default.span,
-            help: None,
-            change: None,
-        });
+        problems.push(Finding::new(ID, e.message(), default.span).with_field(e.path.clone()));
     }
 }
 

@@ -18,16 +18,14 @@ pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
             continue;
         };
         if let Some(default) = &prop.default {
-            problems.push(Finding {
-                rule: ID,
-                field: Some(format!("{at}.properties[{name}].default")),
-                message: format!(
+            problems.push(Finding::new(
+                ID,
+                format!(
                     "{at}.properties[{name}]: required, but it has a default, so it can never be missing: the default always fills it"
                 ),
-                span: default.span,
-                help: None,
-                change: None,
-            });
+                default.span,
+            )
+            .with_field(format!("{at}.properties[{name}].default")));
         }
     }
 }

@@ -37,14 +37,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
     for (at, c) in layout.printer_columns() {
         let span_of = |k: &str| ptr(c, k).map(|n| n.span).unwrap_or(c.span);
         let mut push = |message: String, span| {
-            problems.push(Finding {
-                help: None,
-                rule: ID,
-                message,
-                span,
-                field: None,
-                change: None,
-            })
+            problems.push(Finding::new(ID, message, span))
         };
         if str_of(c, "name").is_empty() {
             push(format!("{at}.name: Required value"), span_of("name"));

@@ -351,17 +351,15 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
             continue;
         };
         let at = format!("{column}.jsonPath");
-        problems.push(Finding {
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "{at}: unrecognized column definition {}: {why}; kubectl get falls back to the default NAME and AGE columns",
                 go_quote(path)
             ),
-            span: ptr(c, "jsonPath").map_or(c.span, |n| n.span),
-            help: Some("printer column paths use kubectl's JSONPath syntax: `.status.replicas`, `.spec.containers[*].image`, `.status.conditions[?(@.type==\"Ready\")].status`".into()),
-            field: None,
-            change: None,
-        });
+            ptr(c, "jsonPath").map_or(c.span, |n| n.span),
+        )
+        .with_help("printer column paths use kubectl's JSONPath syntax: `.status.replicas`, `.spec.containers[*].image`, `.status.conditions[?(@.type==\"Ready\")].status`"));
     }
 }
 

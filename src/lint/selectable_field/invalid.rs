@@ -104,14 +104,7 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<Finding
         let span = node.map(|n| n.span).unwrap_or(f.span);
         let field = format!("{at}[{j}].jsonPath");
         let mut push = |message: String| {
-            problems.push(Finding {
-                help: None,
-                rule: ID,
-                message,
-                span,
-                field: None,
-                change: None,
-            })
+            problems.push(Finding::new(ID, message, span))
         };
         let path = str_of(f, "jsonPath");
         if path.is_empty() {
@@ -149,17 +142,14 @@ fn check_fields(list: &Node, schema: &Node, at: &str, problems: &mut Vec<Finding
         }
     }
     if unique.len() > MAX {
-        problems.push(Finding {
-            help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "{at}: Too many: {}: must have at most {MAX} items",
                 unique.len()
             ),
-            span: list.span,
-            field: None,
-            change: None,
-        });
+            list.span,
+        ));
     }
 }
 
@@ -172,14 +162,11 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         return;
     };
     // The server's wording, the second one included (it means "is not there").
-    let not_included = |field: &str, detail: &str, span| Finding {
-        help: None,
-        rule: ID,
-        message: format!("{field}: Invalid value: \"\": {detail}"),
+    let not_included = |field: &str, detail: &str, span| Finding::new(
+        ID,
+        format!("{field}: Invalid value: \"\": {detail}"),
         span,
-        field: None,
-        change: None,
-    };
+    );
     if layout.selectable_shared {
         let Some(node) = fields_of(&layout.versions[0]) else {
             return;

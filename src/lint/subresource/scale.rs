@@ -37,14 +37,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         };
         let at = format!("{}.subresources.scale", Layout::prefix(shared, i));
         let mut push = |message: String, span: Span| {
-            problems.push(Finding {
-                help: None,
-                rule: ID,
-                message,
-                span,
-                field: None,
-                change: None,
-            })
+            problems.push(Finding::new(ID, message, span))
         };
         let paths: [(&str, &[&str], &str, bool); 3] = [
             (

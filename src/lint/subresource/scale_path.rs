@@ -107,14 +107,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
                     )
                 }
             };
-            problems.push(Finding {
-                help: None,
-                rule: ID,
-                message,
-                span: node.span,
-                field: None,
-                change: None,
-            });
+            problems.push(Finding::new(ID, message, node.span));
         }
     }
 }

@@ -42,15 +42,12 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         if !version_priority::compare(best, name).is_gt() {
             continue;
         }
-        problems.push(Finding {
-help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "spec.versions[{i}]: {name} is served next to the preferred version {best} but is not marked deprecated; set deprecated: true (and a deprecationWarning) so that its clients are told to move"
             ),
-            span: name_span(v),
-field: None,
-            change: None,
-        });
+            name_span(v),
+        ));
     }
 }

@@ -80,17 +80,14 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         if mine == theirs {
             continue;
         }
-        problems.push(Finding {
-help: None,
-            rule: ID,
-            message: format!(
+        problems.push(Finding::new(
+            ID,
+            format!(
                 "spec.versions[{i}]: the printer columns of {} differ from those of {ref_name} ({})",
                 version_name(v),
                 describe(&mine, &theirs).join("; ")
             ),
-            span: name_span(v),
-field: None,
-            change: None,
-        });
+            name_span(v),
+        ));
     }
 }
