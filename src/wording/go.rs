@@ -2,55 +2,9 @@
 
 use crate::yaml::Node;
 
-/// Go's `unicode.IsPrint` (which `strconv.Quote` uses): letters, marks, numbers, punctuation,
-/// symbols and the ASCII space. A no-break space, a soft hyphen or a zero-width space is not
-/// printable.
-fn go_is_print(c: char) -> bool {
-    static PRINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}]$").expect("static regex")
-    });
-    if c == ' ' {
-        return true;
-    }
-    if c.is_ascii() {
-        return c.is_ascii_graphic();
-    }
-    let mut buf = [0u8; 4];
-    PRINT.is_match(c.encode_utf8(&mut buf))
-}
-
-/// Go's `%q` / `strconv.Quote` for a string: what is not printable (`unicode.IsPrint`) is
-/// escaped, `\u00a0` and `\U0010ffff` style beyond the ASCII control characters.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !go_is_print(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+/// Go's `%q` / `strconv.Quote` for a string (go-yaml's messages use it too, so it lives with the
+/// YAML reader).
+pub use crate::yaml::resolve::go_quote;
 
 /// An `x-kubernetes-validations` entry as the API server prints it as a bad value: Go's `%#v` of
 /// `apiextensions.ValidationRule`. A pointer field that is set prints as an address in Go, which
@@ -76,44 +30,7 @@ pub fn go_rule_value(entry: &Node) -> String {
 /// round-trip, in exponent form (`1e+06`, `1.5e-07`, at least two exponent digits) when the
 /// decimal exponent is below -4 or at least 6 (ftoa.go: "if precision was the shortest
 /// possible, use precision 6 for this decision"). Not JSON's rendering, which switches at 1e21.
-pub fn go_float_v(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    let sign = if f.is_sign_negative() { "-" } else { "" };
-    if f == 0.0 {
-        return format!("{sign}0");
-    }
-    // Rust's `{:e}` prints the shortest round-trip digits too: `d[.ddd]e[-]x`.
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    if !(-4..6).contains(&exp) {
-        let m = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{m}e{esign}{:02}", exp.abs());
-    }
-    let point = exp + 1; // digits before the decimal point
-    if point <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
-    } else if point as usize >= digits.len() {
-        format!(
-            "{sign}{digits}{}",
-            "0".repeat(point as usize - digits.len())
-        )
-    } else {
-        let (int, frac) = digits.split_at(point as usize);
-        format!("{sign}{int}.{frac}")
-    }
-}
+pub use crate::yaml::resolve::format_go_g64 as go_float_v;
 
 #[cfg(test)]
 mod tests {

@@ -490,7 +490,9 @@ impl GoScalar {
     }
 }
 
-/// Go's `strconv.Quote`-like quoting used by `%#v` for strings.
+/// Go's `%q` / `strconv.Quote` for a string: what is not printable (`unicode.IsPrint`) is
+/// escaped, `\u00a0` and `\U0010ffff` style beyond the ASCII control characters. go-yaml's
+/// messages and the API server's (`crate::wording`) use it.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -521,28 +523,21 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-/// Go's `strconv.IsPrint`, near enough: what it escapes are the controls, the spaces other
-/// than ' ', the format characters and the private-use ones.
+/// Go's `unicode.IsPrint` (which `strconv.Quote` uses): letters, marks, numbers, punctuation,
+/// symbols and the ASCII space. A no-break space, a soft hyphen or a zero-width space is not
+/// printable.
 fn go_is_print(c: char) -> bool {
-    let v = c as u32;
-    !(c.is_control()
-        || (c.is_whitespace() && c != ' ')
-        || matches!(
-            v,
-            0xAD | 0x600..=0x605
-                | 0x61C
-                | 0x6DD
-                | 0x70F
-                | 0x180E
-                | 0x200B..=0x200F
-                | 0x202A..=0x202E
-                | 0x2060..=0x2064
-                | 0x2066..=0x206F
-                | 0xFEFF
-                | 0xFFF9..=0xFFFB
-                | 0xE000..=0xF8FF
-                | 0xF0000..=0x10FFFF
-        ))
+    static PRINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}]$").expect("static regex")
+    });
+    if c == ' ' {
+        return true;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_graphic();
+    }
+    let mut buf = [0u8; 4];
+    PRINT.is_match(c.encode_utf8(&mut buf))
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
