@@ -157,7 +157,7 @@ pub fn run(opts: &Options) -> Report {
     // index is built), the CRDs keep their schemas: the comparison and those resources need them.
     let retention = Retention::new(RETAINED_TEXT);
     let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let files: Vec<Loaded> = inputs
+    let mut files: Vec<Loaded> = inputs
         .par_iter()
         .map(|i| {
             let mut l = load(i, opts, &mode);
@@ -176,7 +176,6 @@ pub fn run(opts: &Options) -> Report {
         })
         .collect();
     let wanted = wanted.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut files = files;
     restore_crds(&mut files, &wanted);
     let wanted: Vec<(String, String)> = wanted.into_iter().collect();
     let crd_files: Vec<Loaded> = crd_only
@@ -217,28 +216,22 @@ pub fn run(opts: &Options) -> Report {
         resources::kinds(&files, &ws)
     };
     let reload = |i: &Input| load(i, opts, &mode);
-    check_files(
-        files,
-        &reload,
-        opts.keep_source_text,
-        &index,
-        &ws,
-        &opts.rules,
-        opts.max_diagnostics_per_file,
-        &mut report,
-    );
-    if !extra.is_empty() {
-        let mut more = Report::default();
+    let check = |files: Vec<Loaded>, into: &mut Report| {
         check_files(
-            extra,
+            files,
             &reload,
             opts.keep_source_text,
             &index,
             &ws,
             &opts.rules,
             opts.max_diagnostics_per_file,
-            &mut more,
-        );
+            into,
+        )
+    };
+    check(files, &mut report);
+    if !extra.is_empty() {
+        let mut more = Report::default();
+        check(extra, &mut more);
         resources::merge(more, &extra_kinds, &mut report);
     }
     finish(&mut report);

@@ -20,17 +20,15 @@ pub const RULE: Rule = Rule {
     ..Rule::new(ID)
 };
 
-/// Lower bounds (stricter when raised), upper bounds (stricter when lowered), and what a value
-/// outside them is.
-const LOWER: &[(&str, &str)] = &[
-    ("minLength", "shorter strings"),
-    ("minItems", "shorter lists"),
-    ("minProperties", "maps with fewer entries"),
-];
-const UPPER: &[(&str, &str)] = &[
-    ("maxLength", "longer strings"),
-    ("maxItems", "longer lists"),
-    ("maxProperties", "maps with more entries"),
+/// Size bounds: the key, whether it is a lower bound (stricter when raised; an upper one is
+/// stricter when lowered), and what a value outside it is.
+const SIZES: &[(&str, bool, &str)] = &[
+    ("minLength", true, "shorter strings"),
+    ("minItems", true, "shorter lists"),
+    ("minProperties", true, "maps with fewer entries"),
+    ("maxLength", false, "longer strings"),
+    ("maxItems", false, "longer lists"),
+    ("maxProperties", false, "maps with more entries"),
 ];
 
 const CONSEQUENCE: &str = "are refused when created, and when updated with a changed value";
@@ -41,7 +39,7 @@ fn shown(v: f64) -> String {
 
 pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
     let mut report = |key: &str, what: String| out.push(pair.finding(ID, key, what));
-    for (key, outside) in LOWER {
+    for &(key, lower, outside) in SIZES {
         if !differs(pair, key) {
             continue;
         }
@@ -50,30 +48,11 @@ pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
                 key,
                 format!("{key} {} was added: {outside} {CONSEQUENCE}", shown(n)),
             ),
-            (Some(o), Some(n)) if n > o => report(
+            (Some(o), Some(n)) if (lower && n > o) || (!lower && n < o) => report(
                 key,
                 format!(
-                    "{key} raised from {} to {}: {outside} {CONSEQUENCE}",
-                    shown(o),
-                    shown(n)
-                ),
-            ),
-            _ => {}
-        }
-    }
-    for (key, outside) in UPPER {
-        if !differs(pair, key) {
-            continue;
-        }
-        match (number(&pair.old, key), number(&pair.new, key)) {
-            (None, Some(n)) => report(
-                key,
-                format!("{key} {} was added: {outside} {CONSEQUENCE}", shown(n)),
-            ),
-            (Some(o), Some(n)) if n < o => report(
-                key,
-                format!(
-                    "{key} lowered from {} to {}: {outside} {CONSEQUENCE}",
+                    "{key} {} from {} to {}: {outside} {CONSEQUENCE}",
+                    if lower { "raised" } else { "lowered" },
                     shown(o),
                     shown(n)
                 ),
