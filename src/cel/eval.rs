@@ -213,7 +213,7 @@ pub fn validate(
         runtime_cost::call_cost,
         || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                kube_cel::validate_compiled(rules, &view, None)
+                kube_cel::validate_compiled_defaulted(rules, &view)
             }))
         },
     );

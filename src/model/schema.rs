@@ -63,6 +63,55 @@ pub struct Schema {
     pub validations: Option<Node>,
     /// The schema node in the CRD file.
     pub span: Span,
+    /// What this node and the nodes below it hold, so that a walk looking for one thing can
+    /// skip the subtrees without it. Set by [`Schema::compile`]; the default says "unknown".
+    pub below: Below,
+}
+
+/// A summary of a schema subtree (the node itself, its properties, additionalProperties,
+/// items, allOf, anyOf, oneOf and not).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Below {
+    /// Whether the summary was computed: when not, every question answers "maybe".
+    known: bool,
+    embedded_resource: bool,
+    list_set_or_map: bool,
+}
+
+impl Below {
+    /// Whether an `x-kubernetes-embedded-resource: true` node may be in the subtree.
+    pub fn may_embed(&self) -> bool {
+        !self.known || self.embedded_resource
+    }
+
+    /// Whether an `x-kubernetes-list-type` of `set` or `map` may be in the subtree.
+    pub fn may_have_set_or_map(&self) -> bool {
+        !self.known || self.list_set_or_map
+    }
+
+    fn of(s: &Schema) -> Below {
+        let mut b = Below {
+            known: true,
+            embedded_resource: s.embedded_resource,
+            list_set_or_map: matches!(s.list_type, Some(ListType::Set | ListType::Map)),
+        };
+        let additional = match &s.additional_properties {
+            Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
+            _ => None,
+        };
+        let children = (s.properties.values())
+            .chain(additional)
+            .chain(s.items.as_deref())
+            .chain(&s.all_of)
+            .chain(&s.any_of)
+            .chain(&s.one_of)
+            .chain(s.not.as_deref());
+        for c in children {
+            b.embedded_resource |= c.below.may_embed();
+            b.list_set_or_map |= c.below.may_have_set_or_map();
+        }
+        b
+    }
 }
 
 /// What a schema holds that cannot be compiled: the API server refuses such a CRD. Compiling
@@ -235,6 +284,7 @@ impl Schema {
                 _ => {}
             }
         }
+        s.below = Below::of(&s);
         s
     }
 

@@ -9,6 +9,9 @@ use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, is_root: bool, out: &mut Vec<FieldError>) {
+    if !s.below.may_embed() {
+        return;
+    }
     if s.embedded_resource && !is_root {
         validate_embedded(node, at, out);
     }
@@ -97,6 +100,9 @@ fn validate_embedded(node: &Node, at: &str, out: &mut Vec<FieldError>) {
 /// string, or metadata that does not decode. The server returns the first it meets (in Go's
 /// random map order; here, the first in the document) and refuses the request with it alone.
 pub fn decode_error(node: &Node, s: &Schema, at: &str) -> Option<FieldError> {
+    if !s.below.may_embed() {
+        return None;
+    }
     match &node.value {
         Value::Map(entries) => {
             if s.embedded_resource {

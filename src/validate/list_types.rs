@@ -8,6 +8,9 @@ use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Entry, Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+    if !s.below.may_have_set_or_map() {
+        return;
+    }
     match &node.value {
         Value::Seq(items) => {
             match s.list_type {

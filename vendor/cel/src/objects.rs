@@ -922,17 +922,21 @@ impl TryFrom<Value> for Box<dyn Val> {
             Value::Duration(d) => Ok(Box::new(CelDuration::from(d))),
             #[cfg(feature = "chrono")]
             Value::Timestamp(ts) => Ok(Box::new(CelTimestamp::from(ts))),
+            // crdlint patch: a list or map no one else holds is moved, not copied (a bound
+            // `self` was copied whole, then dropped).
             Value::List(l) => {
-                let result: Result<Vec<Box<dyn Val>>, ExecutionError> =
-                    (*l).clone().into_iter().map(|i| i.try_into()).collect();
+                let result: Result<Vec<Box<dyn Val>>, ExecutionError> = Arc::unwrap_or_clone(l)
+                    .into_iter()
+                    .map(|i| i.try_into())
+                    .collect();
                 Ok(Box::new(CelList::from(result?)))
             }
             Value::Map(map) => {
-                let result: Result<HashMap<CelMapKey, Box<dyn Val>>, ExecutionError> = (*map.map)
-                    .clone()
-                    .into_iter()
-                    .map(|(k, v)| v.clone().try_into().map(|v| (k.clone().into(), v)))
-                    .collect();
+                let result: Result<HashMap<CelMapKey, Box<dyn Val>>, ExecutionError> =
+                    Arc::unwrap_or_clone(map.map)
+                        .into_iter()
+                        .map(|(k, v)| v.try_into().map(|v| (k.into(), v)))
+                        .collect();
                 Ok(Box::new(CelMap::from(result?)))
             }
             Value::Opaque(o) => {

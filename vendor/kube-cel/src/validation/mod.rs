@@ -368,6 +368,28 @@ impl Validator {
         into_result(errors)
     }
 
+    /// crdlint patch: [`validate_compiled`](Self::validate_compiled) for an object whose
+    /// schema defaults are already applied (crdlint defaults as the API server does, before
+    /// CEL runs). The defaults pass copies the whole object, level by level, to add nothing.
+    pub fn validate_compiled_defaulted(
+        &self,
+        compiled: &CompiledSchema,
+        object: &serde_json::Value,
+    ) -> Result<(), ValidationErrors> {
+        let mut errors = Vec::new();
+        self.walk_compiled(
+            compiled,
+            object,
+            None,
+            String::new(),
+            &mut errors,
+            &self.base_ctx,
+            None,
+            0,
+        );
+        into_result(errors)
+    }
+
     /// Validate with schema defaults applied to the object first.
     ///
     /// Alias for [`validate`](Self::validate). As of 0.8, plain `validate` applies
@@ -534,7 +556,7 @@ impl Validator {
         root_ctx: Option<&RootContext>,
     ) {
         let compiled = compile_schema_validations(schema);
-        self.evaluate_compiled_results(&compiled, cel_value, cel_old, path, errors, base_ctx, root_ctx);
+        self.evaluate_compiled_results(&compiled, cel_value.clone(), cel_old, path, errors, base_ctx, root_ctx);
     }
 
     // ── CompiledSchema-based walking ────────────────────────────────
@@ -563,7 +585,7 @@ impl Validator {
             let cel_old = old_value.map(|o| json_to_cel_with_compiled(o, compiled));
             self.evaluate_compiled_results(
                 &compiled.validations,
-                &cel_value,
+                cel_value,
                 cel_old.as_ref(),
                 &path,
                 errors,
@@ -656,7 +678,9 @@ impl Validator {
     fn evaluate_compiled_results(
         &self,
         results: &[Result<CompilationResult, CompilationError>],
-        cel_value: &cel::Value,
+        // crdlint patch: taken by value, so that binding it moves it (the scope's copy was a
+        // deep clone of the converted object).
+        cel_value: cel::Value,
         cel_old: Option<&cel::Value>,
         path: &str,
         errors: &mut Vec<ValidationError>,
@@ -665,7 +689,7 @@ impl Validator {
     ) {
         // Create a node-level scope once with self/oldSelf bound
         let mut node_ctx = base_ctx.new_inner_scope();
-        node_ctx.add_variable_from_value("self", cel_value.clone());
+        node_ctx.add_variable_from_value("self", cel_value);
         if let Some(old) = cel_old {
             node_ctx.add_variable_from_value("oldSelf", old.clone());
         }
@@ -874,6 +898,14 @@ pub fn validate_compiled(
     old_object: Option<&serde_json::Value>,
 ) -> Result<(), ValidationErrors> {
     THREAD_VALIDATOR.with(|v| v.validate_compiled(compiled, object, old_object))
+}
+
+/// crdlint patch: [`Validator::validate_compiled_defaulted`] on the thread's validator.
+pub fn validate_compiled_defaulted(
+    compiled: &CompiledSchema,
+    object: &serde_json::Value,
+) -> Result<(), ValidationErrors> {
+    THREAD_VALIDATOR.with(|v| v.validate_compiled_defaulted(compiled, object))
 }
 
 // ── Path helpers ────────────────────────────────────────────────────
