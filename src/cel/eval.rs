@@ -1,6 +1,7 @@
-//! `x-kubernetes-validations` (CEL), evaluated with kube-cel after schema, embedded-resource and
-//! list-type validation, as apiextensions-apiserver does (skipped when an earlier error is
-//! "blocking": see `skipped`). Transition rules (`oldSelf`) are skipped, as on create. What the
+//! `x-kubernetes-validations` (CEL), evaluated after schema, embedded-resource and list-type
+//! validation, as apiextensions-apiserver does (skipped when an earlier error is "blocking": see
+//! `skipped`). crdlint walks its own tree beside kube-cel's compiled schema and builds each rule
+//! node's value for the interpreter directly; kube-cel evaluates the rules (`walk_api`). Transition rules (`oldSelf`) are skipped, as on create. What the
 //! failures are reported as is in `rule`.
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 
@@ -8,49 +9,9 @@ use super::runtime_cost;
 use crate::model::schema::Schema;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
-use kube_cel::CompiledSchema;
-
-/// The object CEL sees: `metadata` reduced to `name` and `generateName`, the only ObjectMeta
-/// fields the server exposes to rules; and, above the nodes that have rules, only the branches
-/// that lead to one (kube-cel converts the whole value at every node it walks, so the parts no
-/// rule can see are left out).
-fn cel_view(root: &Node, rules: &CompiledSchema) -> serde_json::Value {
-    let mut json = view(root, rules);
-    if let Some(serde_json::Value::Object(meta)) = json.get_mut("metadata") {
-        meta.retain(|k, _| k == "name" || k == "generateName");
-    }
-    json
-}
-
-fn view(node: &Node, c: &CompiledSchema) -> serde_json::Value {
-    if !c.validations.is_empty()
-        || !c.all_of.is_empty()
-        || !c.one_of.is_empty()
-        || !c.any_of.is_empty()
-    {
-        return node.to_serde();
-    }
-    match &node.value {
-        Value::Map(entries) => serde_json::Value::Object(
-            entries
-                .iter()
-                .filter_map(|e| {
-                    let child = c.properties.get(&e.key).or(if c.preserve_unknown_fields {
-                        None
-                    } else {
-                        c.additional_properties.as_deref()
-                    })?;
-                    Some((e.key.clone(), view(&e.value, child)))
-                })
-                .collect(),
-        ),
-        Value::Seq(items) => match &c.items {
-            Some(item) => serde_json::Value::Array(items.iter().map(|i| view(i, item)).collect()),
-            None => serde_json::Value::Array(Vec::new()),
-        },
-        _ => node.to_serde(),
-    }
-}
+use cel::common::types;
+use cel::common::value::Val;
+use kube_cel::{CompiledSchema, SchemaFormat};
 
 /// The subschemas of a compiled schema: properties, items, additionalProperties and the
 /// junctors.
@@ -132,60 +93,223 @@ fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
     }
 }
 
-/// `format: date` values as the midnight-UTC timestamps the server binds them to (kube-cel is
-/// told these nodes are `date-time`, see `escaping`).
-fn dates_as_timestamps(v: &mut serde_json::Value, s: &Schema) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, child) in m.iter_mut() {
-                if let Some(cs) = s.property_schema(k) {
-                    dates_as_timestamps(child, cs);
-                }
-            }
+/// kube-cel's `walk_compiled` over crdlint's tree: the rules of each schema node are evaluated
+/// with the node's value converted to CEL, then the walk goes on into the properties, the items,
+/// the additionalProperties (unless unknown fields are preserved) and the allOf, oneOf and anyOf
+/// branches, with kube-cel's field paths. What the rules see is the object as the server binds it:
+/// - `metadata` (of the root) holds only `name` and `generateName`, the only ObjectMeta fields
+///   the server exposes to rules;
+/// - apiserver `pkg/cel/common/valuesunstructured.go` (unstructuredMap.Find): in an object with
+///   properties, "null valued nullable fields are treated the same as absent optional fields",
+///   so `has(self.f)` is false and `self.f` is "no such key" when `f: null` (and no rule of `f`
+///   runs); maps (additionalProperties) keep their null values;
+/// - `format: date` strings are the midnight-UTC timestamps the server binds them to (kube-cel
+///   is told these nodes are `date-time`, see `escaping`).
+struct Walk<'a> {
+    dates: bool,
+    errors: &'a mut Vec<kube_cel::ValidationError>,
+}
+
+/// Which keys of a map rules can see.
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    All,
+    /// The root's `metadata`: `name` and `generateName` only.
+    Meta,
+    /// The root: every key, its `metadata` seen as [`Keys::Meta`].
+    Root,
+}
+
+impl Keys {
+    fn sees(self, key: &str) -> bool {
+        self != Keys::Meta || key == "name" || key == "generateName"
+    }
+
+    fn of_child(self, key: &str) -> Keys {
+        if self == Keys::Root && key == "metadata" {
+            Keys::Meta
+        } else {
+            Keys::All
         }
-        serde_json::Value::Array(items) => {
-            if let Some(is) = &s.items {
-                items.iter_mut().for_each(|i| dates_as_timestamps(i, is));
-            }
-        }
-        serde_json::Value::String(text) if s.format == "date" && s.type_ == "string" => {
-            let b = text.as_bytes();
-            let is_date = b.len() == 10
-                && b[4] == b'-'
-                && b[7] == b'-'
-                && b.iter()
-                    .enumerate()
-                    .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-            if is_date {
-                text.push_str("T00:00:00Z");
-            }
-        }
-        _ => {}
     }
 }
 
-/// apiserver `pkg/cel/common/valuesunstructured.go` (unstructuredMap.Find): in an object with
-/// properties, "null valued nullable fields are treated the same as absent optional fields", so
-/// `has(self.f)` is false and `self.f` is "no such key" when `f: null`. Maps
-/// (additionalProperties) keep their null values.
-fn drop_null_properties(v: &mut serde_json::Value, s: &Schema) {
-    match v {
-        serde_json::Value::Object(m) => {
-            if !s.properties.is_empty() {
-                m.retain(|_, child| !child.is_null());
-            }
-            for (k, child) in m.iter_mut() {
-                if let Some(cs) = s.property_schema(k) {
-                    drop_null_properties(child, cs);
+/// kube-cel's `join_path` and `join_path_index`.
+fn join_path(base: &str, segment: &str) -> String {
+    if base.is_empty() {
+        segment.to_string()
+    } else {
+        format!("{base}.{segment}")
+    }
+}
+
+fn join_path_index(base: &str, index: usize) -> String {
+    if base.is_empty() {
+        format!("[{index}]")
+    } else {
+        format!("{base}[{index}]")
+    }
+}
+
+/// The entries of a map rules see: not those hidden by `keys`, nor the null-valued properties
+/// of an object with properties.
+fn visible<'n>(
+    entries: &'n [crate::yaml::Entry],
+    s: Option<&Schema>,
+    keys: Keys,
+) -> impl Iterator<Item = &'n crate::yaml::Entry> {
+    let drop_nulls = s.is_some_and(|s| !s.properties.is_empty());
+    entries
+        .iter()
+        .filter(move |e| keys.sees(&e.key) && !(drop_nulls && matches!(e.value.value, Value::Null)))
+}
+
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+impl Walk<'_> {
+    fn node(
+        &mut self,
+        node: &Node,
+        c: &CompiledSchema,
+        s: Option<&Schema>,
+        keys: Keys,
+        path: &str,
+        depth: usize,
+    ) {
+        use kube_cel::walk_api;
+        if depth > walk_api::MAX_SCHEMA_DEPTH {
+            self.errors.push(walk_api::too_deep(path));
+            return;
+        }
+        if !c.validations.is_empty() {
+            let value = self.to_cel(node, Some(c), s, keys);
+            walk_api::evaluate(&c.validations, value, path, self.errors);
+        }
+        if let Value::Map(entries) = &node.value {
+            for (name, child) in &c.properties {
+                if let Some(e) = visible(entries, s, keys).find(|e| &e.key == name) {
+                    let cs = s.and_then(|s| s.property_schema(name));
+                    let at = join_path(path, name);
+                    self.node(&e.value, child, cs, keys.of_child(name), &at, depth + 1);
                 }
             }
         }
-        serde_json::Value::Array(items) => {
-            if let Some(is) = &s.items {
-                items.iter_mut().for_each(|i| drop_null_properties(i, is));
+        if let (Some(item), Value::Seq(items)) = (&c.items, &node.value) {
+            let is = s.and_then(|s| s.items.as_deref());
+            for (i, n) in items.iter().enumerate() {
+                self.node(n, item, is, Keys::All, &join_path_index(path, i), depth + 1);
             }
         }
-        _ => {}
+        if !c.preserve_unknown_fields
+            && let (Some(additional), Value::Map(entries)) = (&c.additional_properties, &node.value)
+        {
+            for e in visible(entries, s, keys).filter(|e| !c.properties.contains_key(&e.key)) {
+                let cs = s.and_then(|s| s.property_schema(&e.key));
+                let at = join_path(path, &e.key);
+                self.node(
+                    &e.value,
+                    additional,
+                    cs,
+                    keys.of_child(&e.key),
+                    &at,
+                    depth + 1,
+                );
+            }
+        }
+        for branch in c.all_of.iter().chain(&c.one_of).chain(&c.any_of) {
+            self.node(node, branch, s, keys, path, depth + 1);
+        }
+    }
+
+    /// kube-cel's `json_to_cel_with_compiled` (and, where no compiled schema is left,
+    /// `json_to_cel`) of what rules see of `node`, built as the interpreter's value (what
+    /// binding that conversion's result as `self` makes of it).
+    fn to_cel(
+        &self,
+        node: &Node,
+        c: Option<&CompiledSchema>,
+        s: Option<&Schema>,
+        keys: Keys,
+    ) -> Box<dyn Val> {
+        match &node.value {
+            Value::Null => Box::new(types::CelNull),
+            Value::Bool(b) => Box::new(types::CelBool::from(*b)),
+            Value::Int(i) => Box::new(types::CelInt::from(*i)),
+            // JSON has no NaN or infinity: such a float was null in the JSON kube-cel read.
+            Value::Float(f) if f.is_finite() => Box::new(types::CelDouble::from(*f)),
+            Value::Float(_) => Box::new(types::CelNull),
+            Value::String(text) => {
+                let date = self.dates
+                    && s.is_some_and(|s| s.format == "date" && s.type_ == "string")
+                    && is_date(text);
+                let midnight;
+                let text = if date {
+                    midnight = format!("{text}T00:00:00Z");
+                    &midnight
+                } else {
+                    text
+                };
+                match c.map(|c| &c.format) {
+                    Some(
+                        f @ (SchemaFormat::DateTime | SchemaFormat::Duration | SchemaFormat::Bytes),
+                    ) => {
+                        // A timestamp, duration, bytes or string: each converts.
+                        let value: Result<Box<dyn Val>, _> =
+                            kube_cel::walk_api::convert_string(text, f).try_into();
+                        value.unwrap_or_else(|_| Box::new(types::CelString::from(text.as_str())))
+                    }
+                    _ => Box::new(types::CelString::from(text.as_str())),
+                }
+            }
+            Value::Seq(items) => {
+                let ic = c.and_then(|c| c.items.as_deref());
+                let is = s.and_then(|s| s.items.as_deref());
+                let items: Vec<Box<dyn Val>> = items
+                    .iter()
+                    .map(|i| self.to_cel(i, ic, is, Keys::All))
+                    .collect();
+                Box::new(types::CelList::from(items))
+            }
+            Value::Map(entries) => {
+                let mut map = std::collections::HashMap::with_capacity(entries.len());
+                for e in visible(entries, s, keys) {
+                    let cc = c.and_then(|c| {
+                        c.properties
+                            .get(&e.key)
+                            .or(c.additional_properties.as_deref())
+                    });
+                    let cs = s.and_then(|s| s.property_schema(&e.key));
+                    let value = self.to_cel(&e.value, cc, cs, keys.of_child(&e.key));
+                    // Map keys (additionalProperties) are data, not field names: not escaped.
+                    let key = if c.is_some_and(|c| c.is_map) {
+                        types::CelMapKey::from(e.key.as_str())
+                    } else {
+                        types::CelMapKey::from(
+                            kube_cel::walk_api::escape_field_name(&e.key).as_str(),
+                        )
+                    };
+                    map.insert(key, value);
+                }
+                if c.is_some_and(|c| c.embedded_resource) {
+                    let empty = || Box::new(types::CelString::from("")) as Box<dyn Val>;
+                    map.entry(types::CelMapKey::from("apiVersion"))
+                        .or_insert_with(empty);
+                    map.entry(types::CelMapKey::from("kind"))
+                        .or_insert_with(empty);
+                    map.entry(types::CelMapKey::from("metadata"))
+                        .or_insert_with(|| Box::new(types::CelMap::default()));
+                }
+                Box::new(types::CelMap::from(map))
+            }
+        }
     }
 }
 
@@ -198,13 +322,6 @@ pub fn validate(
     has_dates: bool,
     out: &mut Vec<FieldError>,
 ) {
-    let mut view = cel_view(root, rules);
-    if let Some(schema) = schema {
-        drop_null_properties(&mut view, schema);
-        if has_dates {
-            dates_as_timestamps(&mut view, schema);
-        }
-    }
     // A panic in the evaluator (kube-cel's `format` panics on a precision above 65535) costs
     // this object its CEL rules, reported, and nothing else.
     let (evaluated, spent) = cel::cost::metered(
@@ -213,7 +330,13 @@ pub fn validate(
         runtime_cost::call_cost,
         || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                kube_cel::validate_compiled_defaulted(rules, &view)
+                let mut errors = Vec::new();
+                let mut walk = Walk {
+                    dates: has_dates,
+                    errors: &mut errors,
+                };
+                walk.node(root, rules, schema, Keys::Root, "", 0);
+                errors
             }))
         },
     );
@@ -231,10 +354,10 @@ pub fn validate(
         ));
         return;
     };
-    let Err(errors) = evaluated else {
+    let mut errors = evaluated;
+    if errors.is_empty() {
         return;
-    };
-    let mut errors = errors.into_vec();
+    }
     // A messageExpression that stopped the run: kube-cel fell back to the rule's message, where
     // the server reports the stop instead, and nothing after it.
     let message_stop = spent
@@ -258,28 +381,5 @@ pub fn validate(
             // (each refused by the spent meter) are not its.
             return;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::yaml::parse_stream;
-
-    #[test]
-    fn null_properties_are_absent_to_rules_but_null_map_values_stay() {
-        let s = parse_stream(
-            "type: object
-properties:
-  a: {type: string, nullable: true}
-  m: {type: object, additionalProperties: {type: string, nullable: true}}",
-        )
-        .remove(0)
-        .root
-        .unwrap();
-        let s = Schema::compile(&s, "s", &mut Vec::new());
-        let mut v = serde_json::json!({"a": null, "m": {"k": null}});
-        drop_null_properties(&mut v, &s);
-        assert_eq!(v, serde_json::json!({"m": {"k": null}}));
     }
 }

@@ -73,6 +73,66 @@ spec:
     }
 }
 
+mod binding_tests {
+    use crate::check::check_source;
+    use crate::model::CrdIndex;
+
+    /// What rules see of the object: a null property of an object is absent (and its own rules
+    /// do not run), a null value of a map stays, and the root's metadata holds only its name.
+    fn cel_messages(spec: &str, labels: &str) -> Vec<String> {
+        let head = super::GIZMO_CRD_HEAD
+            .strip_suffix("          properties:\n")
+            .expect("the head ends with the root's properties");
+        let text = head.to_string()
+            + "          x-kubernetes-validations:
+            - rule: \"!has(self.metadata.labels)\"
+              message: labels visible
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: \"!has(self.a)\"
+                  message: a visible
+                - rule: \"'k' in self.m\"
+                  message: map null dropped
+              properties:
+                a:
+                  type: string
+                  nullable: true
+                  x-kubernetes-validations:
+                    - {rule: \"self == 'never'\", message: a rule ran}
+                m: {type: object, additionalProperties: {type: string, nullable: true}}
+---
+apiVersion: demo.example.com/v1
+kind: Gizmo
+metadata: {name: g, labels: "
+            + labels
+            + "}
+spec: " + spec
+            + "\n";
+        let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.starts_with("cel/"))
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn null_properties_are_absent_null_map_values_stay_and_metadata_is_its_name() {
+        assert_eq!(
+            cel_messages("{a: null, m: {k: null}}", "{app: x}"),
+            Vec::<String>::new()
+        );
+        let seen = cel_messages("{a: x, m: {}}", "{app: x}");
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        for m in ["a visible", "a rule ran", "map null dropped"] {
+            assert!(seen.iter().any(|s| s.contains(m)), "{m}: {seen:?}");
+        }
+    }
+}
+
 mod syntax_tests {
     use crate::check::check_source;
     use crate::model::CrdIndex;

@@ -89,7 +89,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub(crate) fn add_variable_as_val<S>(&mut self, name: S, value: Box<dyn Val>)
+    /// crdlint patch: public, so that a caller that built the interpreter's value itself binds
+    /// it without a conversion from [`Value`].
+    pub fn add_variable_as_val<S>(&mut self, name: S, value: Box<dyn Val>)
     where
         S: Into<String>,
     {

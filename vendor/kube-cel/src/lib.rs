@@ -133,7 +133,7 @@ pub use crate::validation::{
     },
     compilation::{CompilationError, CompilationResult, CompiledSchema, Rule, compile_schema},
     defaults::apply_defaults,
-    validate, validate_compiled, validate_compiled_defaulted,
+    validate, validate_compiled, walk_api,
     values::SchemaFormat,
     vap::{
         AdmissionRequest, CompiledVapExpression, GroupVersionKind, GroupVersionResource, VapError,

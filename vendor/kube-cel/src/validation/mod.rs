@@ -221,6 +221,12 @@ impl<'a> IntoIterator for &'a ValidationErrors {
 
 /// Convert a collected error `Vec` into the Result shape the entry points return:
 /// `Ok(())` when empty, `Err(ValidationErrors)` otherwise.
+/// crdlint patch: a value as the interpreter holds it, as `Context::add_variable_from_value`
+/// converts it.
+fn to_val(value: cel::Value) -> Box<dyn cel::common::value::Val> {
+    value.try_into().unwrap()
+}
+
 fn into_result(errors: Vec<ValidationError>) -> Result<(), ValidationErrors> {
     if errors.is_empty() {
         Ok(())
@@ -363,28 +369,6 @@ impl Validator {
             &mut errors,
             &self.base_ctx,
             root_ctx,
-            0,
-        );
-        into_result(errors)
-    }
-
-    /// crdlint patch: [`validate_compiled`](Self::validate_compiled) for an object whose
-    /// schema defaults are already applied (crdlint defaults as the API server does, before
-    /// CEL runs). The defaults pass copies the whole object, level by level, to add nothing.
-    pub fn validate_compiled_defaulted(
-        &self,
-        compiled: &CompiledSchema,
-        object: &serde_json::Value,
-    ) -> Result<(), ValidationErrors> {
-        let mut errors = Vec::new();
-        self.walk_compiled(
-            compiled,
-            object,
-            None,
-            String::new(),
-            &mut errors,
-            &self.base_ctx,
-            None,
             0,
         );
         into_result(errors)
@@ -556,7 +540,7 @@ impl Validator {
         root_ctx: Option<&RootContext>,
     ) {
         let compiled = compile_schema_validations(schema);
-        self.evaluate_compiled_results(&compiled, cel_value.clone(), cel_old, path, errors, base_ctx, root_ctx);
+        self.evaluate_compiled_results(&compiled, to_val(cel_value.clone()), cel_old, path, errors, base_ctx, root_ctx);
     }
 
     // ── CompiledSchema-based walking ────────────────────────────────
@@ -585,7 +569,7 @@ impl Validator {
             let cel_old = old_value.map(|o| json_to_cel_with_compiled(o, compiled));
             self.evaluate_compiled_results(
                 &compiled.validations,
-                cel_value,
+                to_val(cel_value),
                 cel_old.as_ref(),
                 &path,
                 errors,
@@ -678,9 +662,9 @@ impl Validator {
     fn evaluate_compiled_results(
         &self,
         results: &[Result<CompilationResult, CompilationError>],
-        // crdlint patch: taken by value, so that binding it moves it (the scope's copy was a
-        // deep clone of the converted object).
-        cel_value: cel::Value,
+        // crdlint patch: the interpreter's value, taken by value, so that binding it moves it
+        // (the scope's copy was a deep clone of the converted object).
+        cel_value: Box<dyn cel::common::value::Val>,
         cel_old: Option<&cel::Value>,
         path: &str,
         errors: &mut Vec<ValidationError>,
@@ -689,7 +673,7 @@ impl Validator {
     ) {
         // Create a node-level scope once with self/oldSelf bound
         let mut node_ctx = base_ctx.new_inner_scope();
-        node_ctx.add_variable_from_value("self", cel_value);
+        node_ctx.add_variable_as_val("self", cel_value);
         if let Some(old) = cel_old {
             node_ctx.add_variable_from_value("oldSelf", old.clone());
         }
@@ -900,12 +884,45 @@ pub fn validate_compiled(
     THREAD_VALIDATOR.with(|v| v.validate_compiled(compiled, object, old_object))
 }
 
-/// crdlint patch: [`Validator::validate_compiled_defaulted`] on the thread's validator.
-pub fn validate_compiled_defaulted(
-    compiled: &CompiledSchema,
-    object: &serde_json::Value,
-) -> Result<(), ValidationErrors> {
-    THREAD_VALIDATOR.with(|v| v.validate_compiled_defaulted(compiled, object))
+/// crdlint patch: what crdlint needs to walk its own tree beside a compiled schema, as
+/// `walk_compiled` walks JSON, and evaluate a node's rules with the value it converted itself
+/// (without the JSON copy of the object and the JSON-to-CEL conversion of every rule node's
+/// subtree through it).
+pub mod walk_api {
+    use super::*;
+
+    /// The depth past which `walk_compiled` reports [`too_deep`] instead of walking on.
+    pub const MAX_SCHEMA_DEPTH: usize = crate::validation::compilation::MAX_SCHEMA_DEPTH;
+
+    /// Evaluate the rules of one schema node with `value` (the interpreter's value, as
+    /// `Context::add_variable_from_value` converts a `cel::Value`) bound as `self` (no
+    /// `oldSelf`, no root variables), as `walk_compiled` does at a node with rules; the field path of the
+    /// node is `path` (kube-cel's: `spec.a[0].b`).
+    pub fn evaluate(
+        results: &[Result<CompilationResult, CompilationError>],
+        value: Box<dyn cel::common::value::Val>,
+        path: &str,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        THREAD_VALIDATOR.with(|v| {
+            v.evaluate_compiled_results(results, value, None, path, errors, &v.base_ctx, None)
+        })
+    }
+
+    /// The error `walk_compiled` reports past [`MAX_SCHEMA_DEPTH`].
+    pub fn too_deep(path: &str) -> ValidationError {
+        schema_too_deep_error(path)
+    }
+
+    /// A property name as a key of a CEL object (`escape_field_name`).
+    pub fn escape_field_name(name: &str) -> String {
+        crate::validation::escaping::escape_field_name(name)
+    }
+
+    /// A string as the conversion to CEL reads it under a schema `format`.
+    pub fn convert_string(text: &str, format: &crate::validation::values::SchemaFormat) -> cel::Value {
+        crate::validation::values::convert_string_with_format(text, format)
+    }
 }
 
 // ── Path helpers ────────────────────────────────────────────────────
