@@ -583,3 +583,75 @@ fn check_help_tells_the_exit_status() {
         assert!(help.contains(line), "{line} not in {help}");
     }
 }
+
+/// A CRD among the checked files is read for lint without what only validation needs, then
+/// read again for the resources of its kind: its CEL rules still run on them (and CRDs given
+/// with `--crds`, read for validation at once, give the same verdicts).
+#[test]
+fn cel_rules_of_a_checked_crd_run_on_the_samples_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("crd.yaml"),
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.demo.example.com}
+spec:
+  group: demo.example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - {rule: 'self.min <= self.max', message: min above max}
+              properties:
+                min: {type: integer}
+                max: {type: integer}
+",
+    )
+    .unwrap();
+    let gizmo = |name: &str, min: i32| {
+        format!(
+            "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {{name: {name}}}\nspec: {{min: {min}, max: 3}}\n"
+        )
+    };
+    std::fs::write(root.join("ok.yaml"), gizmo("ok", 1)).unwrap();
+    std::fs::write(root.join("bad.yaml"), gizmo("bad", 5)).unwrap();
+    let errors = |out: &Output| -> Vec<(String, String)> {
+        json(out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| {
+                (
+                    d["file"].as_str().unwrap().into(),
+                    d["message"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let expected = vec![(
+        "bad.yaml".to_string(),
+        // kubectl-validate 1.35 (the API server's code) words it so.
+        "spec: Invalid value: min above max".to_string(),
+    )];
+    let checked = crdlint(&["check", "--format", "json", "."], Some(root), None);
+    assert_eq!(errors(&checked), expected);
+    let given = crdlint(
+        &[
+            "check", "--format", "json", "--crds", "crd.yaml", "ok.yaml", "bad.yaml",
+        ],
+        Some(root),
+        None,
+    );
+    assert_eq!(errors(&given), expected);
+}

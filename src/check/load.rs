@@ -114,6 +114,8 @@ impl Loaded {
     /// Let go of the compiled schemas (and the schema JSON kept for CEL) of this file's CRDs,
     /// once linted: most CRDs of a run validate no resource of it, and compiled schemas are the
     /// bulk of a CRD's memory. [`restore_crds`] reads the ones a resource needs again.
+    /// They were read without what only validation needs (see [`CrdMode::strip`]): so each is
+    /// read again before it validates, stripped here or not.
     pub(super) fn strip_crds(&mut self) {
         for crd in &mut self.crds {
             if let Some(crd) = Arc::get_mut(crd) {
@@ -121,8 +123,8 @@ impl Loaded {
                     v.schema = None;
                     v.cel_source = None;
                 }
-                self.crds_stripped = true;
             }
+            self.crds_stripped = true;
         }
     }
 
@@ -249,6 +251,9 @@ pub(super) struct CrdMode {
     pub(super) lint: bool,
     /// Which trees to keep, to compare them with the old revision.
     pub(super) keep: Keep,
+    /// The CRDs are let go of their compiled schemas once linted ([`Loaded::strip_crds`]), so
+    /// what only validation needs is not built ([`crd::read_crd_for_lint`]).
+    pub(super) strip: bool,
 }
 
 pub(super) enum Keep {
@@ -289,6 +294,7 @@ pub(super) fn crd_mode(opts: &Options, early: Option<&Arc<super::Base>>) -> CrdM
             (None, Some(_)) => Keep::All,
             (None, None) => Keep::Nothing,
         },
+        strip: false,
     }
 }
 
@@ -442,7 +448,10 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) ->
                     .root
                     .take()
                     .unwrap_or_else(|| Node::new(yaml::Value::Null, doc.span));
-                let crd = crd::read_crd(&root, &name, doc.index);
+                let crd = match mode {
+                    Some(m) if m.strip => crd::read_crd_for_lint(&root, &name, doc.index),
+                    _ => crd::read_crd(&root, &name, doc.index),
+                };
                 if let Some(mode) = mode {
                     let findings = if mode.lint {
                         lint::check_crd(&root, crd.as_ref(), &mode.ctx)

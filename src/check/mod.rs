@@ -148,13 +148,14 @@ pub fn run(opts: &Options) -> Report {
     let early = (opts.base.as_ref())
         .filter(|s| s.is_early())
         .and_then(|s| upgrade::read_base(s, opts, &[], &[], &mut report));
-    let mode = load::crd_mode(opts, early.as_ref());
+    let mut mode = load::crd_mode(opts, early.as_ref());
+    // With an old revision, or `resources` to validate against the checked CRDs (read after the
+    // index is built), the CRDs keep their schemas: the comparison and those resources need them.
+    mode.strip = opts.base.is_none() && opts.resources.is_empty();
     // Two passes over the inputs: the first reads every file for what the files say about each
     // other (CRDs, linted then stripped of their compiled schemas; patches; kustomizations;
     // the kinds of the resources), keeping trees only up to a budget; the second checks each
     // file and lets it go, so what a run holds grows with its diagnostics, not its inputs.
-    // With an old revision, or `resources` to validate against the checked CRDs (read after the
-    // index is built), the CRDs keep their schemas: the comparison and those resources need them.
     let retention = Retention::new(RETAINED_TEXT);
     let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let mut files: Vec<Loaded> = inputs
@@ -169,7 +170,7 @@ pub fn run(opts: &Options) -> Report {
                     .unwrap_or_else(|e| e.into_inner())
                     .append(&mut kinds);
             }
-            if opts.base.is_none() && opts.resources.is_empty() {
+            if mode.strip {
                 l.strip_crds();
             }
             retention.keep_or_release(l, i)

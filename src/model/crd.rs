@@ -203,6 +203,17 @@ pub fn identity(root: &Node) -> Option<(String, u64, Span)> {
 /// cannot be used (no `spec.group`, `spec.names.kind` or `spec.versions`; lint's `crd/invalid`
 /// says which).
 pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
+    read(root, origin, document, true)
+}
+
+/// [`read_crd`] for a CRD that is only linted before its schemas are let go: without the JSON
+/// of its schemas kept for CEL evaluation ([`CrdVersion::cel_source`], so `has_cel_rules` says
+/// no). Read it with `read_crd` before it validates a resource.
+pub fn read_crd_for_lint(root: &Node, origin: &str, document: usize) -> Option<Crd> {
+    read(root, origin, document, false)
+}
+
+fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Option<Crd> {
     let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
     let group = str_at(spec, &["group"])?;
     let kind = str_at(spec, &["names", "kind"])?;
@@ -245,7 +256,9 @@ pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
             schema,
             schema_path,
             compile_errors,
-            cel_source: node.filter(|n| has_cel_rules(n)).map(Node::to_serde),
+            cel_source: node
+                .filter(|n| for_validation && has_cel_rules(n))
+                .map(Node::to_serde),
             cel: OnceLock::new(),
         });
     }
