@@ -1942,7 +1942,7 @@ mod tests {
                     let lead = format!("{prefix}{}", "a: b\n".repeat(at).get(..at).unwrap());
                     let text = format!("{lead}{bad}{}", "x".repeat(70));
                     let start = lead.len() + if bad == "\u{85}\u{90}" { 2 } else { 0 };
-                    let (from, to) = first_disallowed(&text).expect(&format!("{text:?}"));
+                    let (from, to) = first_disallowed(&text).unwrap_or_else(|| panic!("{text:?}"));
                     assert_eq!(from, start, "{text:?}");
                     assert_eq!(to - from, bad.len() - (start - lead.len()), "{text:?}");
                 }
