@@ -4,6 +4,7 @@
 use super::workspace::{ConversionPatch, Workspace};
 use super::*;
 use crate::builtin;
+use std::borrow::Cow;
 
 /// Check loaded files against an index, adding to `report` (sorted, counted). Each file is
 /// let go once checked (its text stays only where a diagnostic points into it); a file the
@@ -24,18 +25,19 @@ pub(super) fn check_files(
     let per_file: Vec<(String, FileOutcome)> = files
         .into_par_iter()
         .map(|f| {
-            let f = match &f.released {
+            let mut f = match &f.released {
                 Some(input) => reload(input),
                 None => f,
             };
+            let documents = yaml::documents_read(&f.docs);
             let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_file(&f, index, ws, rules, max_diagnostics)
+                check_file(&mut f, index, ws, rules, max_diagnostics)
             }))
             .unwrap_or_else(|_| {
                 let d = internal_error(&f.source);
                 FileOutcome {
                     diagnostics: vec![d],
-                    documents: yaml::documents_read(&f.docs),
+                    documents,
                     unreadable: true,
                     ..FileOutcome::default()
                 }
@@ -76,9 +78,10 @@ pub(super) struct FileOutcome {
     origins: Vec<(usize, Arc<str>)>,
 }
 
-/// All diagnostics of one file, with its counts.
+/// All diagnostics of one file, with its counts. The documents' trees are used up (a resource
+/// is validated on its own tree, not a copy): what is left of each is its span and problems.
 pub(super) fn check_file(
-    f: &Loaded,
+    f: &mut Loaded,
     index: &CrdIndex,
     ws: &Workspace,
     rules: &RuleSettings,
@@ -86,11 +89,13 @@ pub(super) fn check_file(
 ) -> FileOutcome {
     // Documents are independent: a long stream is checked in parallel, and the report is
     // sorted afterwards, so the output does not depend on the schedule.
-    let per_doc: Vec<FileOutcome> = f
-        .docs
-        .par_iter()
+    let mut docs = std::mem::take(&mut f.docs);
+    let per_doc: Vec<FileOutcome> = docs
+        .par_iter_mut()
         .map(|doc| check_document(f, doc, index, ws, rules.kubernetes_minor))
         .collect();
+    f.docs = docs;
+    let f = &*f;
     let mut outcome = FileOutcome {
         diagnostics: f.diagnostics.clone(),
         documents: yaml::documents_read(&f.docs),
@@ -293,7 +298,7 @@ pub(super) fn finding_diagnostic(
 
 pub(super) fn check_document(
     f: &Loaded,
-    doc: &yaml::Document,
+    doc: &mut yaml::Document,
     index: &CrdIndex,
     ws: &Workspace,
     minor: Option<u32>,
@@ -364,6 +369,7 @@ pub(super) fn check_document(
                     {
                         let r = Arc::new(resource_ref(item));
                         resources.push((doc.index, Arc::clone(&r)));
+                        let item = Cow::Borrowed(item);
                         check_resource(item, r, doc.index, f, index, ws, minor, &mut out);
                     }
                 }
@@ -384,7 +390,20 @@ pub(super) fn check_document(
             DocKind::Resource => {
                 let r = Arc::new(resource_ref(root));
                 resources.push((doc.index, Arc::clone(&r)));
-                check_resource(root, r, doc.index, f, index, ws, minor, &mut out);
+                // Validated on the document's own tree, which it changes (pruned, defaulted):
+                // nothing reads the tree after this.
+                if let Some(root) = doc.root.take() {
+                    check_resource(
+                        Cow::Owned(root),
+                        r,
+                        doc.index,
+                        f,
+                        index,
+                        ws,
+                        minor,
+                        &mut out,
+                    );
+                }
             }
         }
     }
@@ -421,7 +440,7 @@ pub(super) fn resource_ref(node: &Node) -> ResourceRef {
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn check_resource(
-    node: &Node,
+    node: Cow<'_, Node>,
     r: Arc<ResourceRef>,
     doc: usize,
     f: &Loaded,
@@ -492,7 +511,16 @@ pub(super) fn check_resource(
             at_version,
         )
         .with_help(format!("served versions: {}", served.join(", ")));
-        let breaks = ratchet(node, &r, crd, version, &[(None, d.rule)], ws, f, at_version);
+        let breaks = ratchet(
+            &node,
+            &r,
+            crd,
+            version,
+            &[(None, d.rule)],
+            ws,
+            f,
+            at_version,
+        );
         push(d);
         breaks.into_iter().for_each(push);
         return;
@@ -509,6 +537,9 @@ pub(super) fn check_resource(
             at_version,
         ));
     }
+    // With an old revision the resource may be validated again against it (`ratchet`), so it
+    // is validated on a copy.
+    let for_ratchet = ws.base.as_ref().map(|_| node.clone());
     let found: Vec<Diagnostic> = validate::validate_resource(node, crd, v)
         .into_iter()
         .map(|e| field_diagnostic(e, &f.source))
@@ -518,7 +549,8 @@ pub(super) fn check_resource(
         .filter(|d| d.severity == Severity::Error)
         .map(|d| (d.field.as_deref(), d.rule))
         .collect();
-    let breaks = ratchet(node, &r, crd, version, &errors, ws, f, at_version);
+    let breaks =
+        for_ratchet.and_then(|n| ratchet(&n, &r, crd, version, &errors, ws, f, at_version));
     found.into_iter().chain(breaks).for_each(push);
 }
 
@@ -547,7 +579,7 @@ fn ratchet(
     }
     let old_crd = old.crd()?;
     let old_version = old_crd.version(version).filter(|v| v.served)?;
-    let valid_before = validate::validate_resource(node, old_crd, old_version)
+    let valid_before = validate::validate_resource(Cow::Borrowed(node), old_crd, old_version)
         .iter()
         .all(|e| e.status_dropped || rules::severity(e.rule) != Severity::Error);
     if !valid_before {

@@ -18,12 +18,19 @@ use crate::cel;
 use crate::model::{Crd, CrdVersion, schema::Schema};
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::Node;
+use std::borrow::Cow;
 
 /// All field errors for one resource, in the order the stages produce them.
-pub fn validate_resource(resource: &Node, crd: &Crd, version: &CrdVersion) -> Vec<FieldError> {
+/// The resource is changed as the server changes it (pruned, defaulted) before it is
+/// validated: given borrowed, it is copied first.
+pub fn validate_resource(
+    resource: Cow<'_, Node>,
+    crd: &Crd,
+    version: &CrdVersion,
+) -> Vec<FieldError> {
     let schema = version.schema.as_deref();
     let mut out = Vec::new();
-    let mut obj = resource.clone();
+    let mut obj = resource.into_owned();
     // Decoding the request (customresource_handler.go unstructuredSchemaCoercer.apply):
     // ObjectMeta, pruning, then the embedded resources' apiVersion, kind and metadata
     // (objectmeta.CoerceWithOptions). A decoding error refuses the request (400) with that

@@ -253,7 +253,11 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
             if (tag.is_empty() || tag == "tag:yaml.org,2002:timestamp") && go_timestamp(s) {
                 return ("timestamp", GoScalar::Str(s.to_string()), false);
             }
-            let plain = s.replace('_', "");
+            let plain = if s.contains('_') {
+                std::borrow::Cow::Owned(s.replace('_', ""))
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
             if let Some(i) = parse_go_int(&plain) {
                 return ("int", GoScalar::Int(i), false);
             }
@@ -333,6 +337,11 @@ fn go_parse_uint_base2(s: &str) -> Option<u64> {
 /// go-yaml's `parseTimestamp`: `YYYY-M-D`, optionally with a time (`T`/`t` and a zone, or a
 /// space and no zone).
 fn go_timestamp(s: &str) -> bool {
+    // Every form starts with a four-digit year and a dash: most numbers end here.
+    let b = s.as_bytes();
+    if b.len() < 8 || b[4] != b'-' || !b[..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
     static TS: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
             r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2}))|(?: ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?))?$",
