@@ -342,11 +342,18 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
     let mut rules = RuleSettings::default();
     let mut exclude = crate::discover::Exclude::default();
     let cwd = PathBuf::from(".");
-    let mut add_exclude = |base: &Path, globs: &[String]| match exclude.add(base, globs) {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("crdlint: {e}");
-            false
+    // `None`: the default set (`DEFAULT_EXCLUDE`), when nothing sets `exclude`.
+    let mut add_exclude = |base: &Path, globs: Option<&[String]>| {
+        let Some(globs) = globs else {
+            exclude.add_default(base);
+            return true;
+        };
+        match exclude.add(base, globs) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("crdlint: {e}");
+                false
+            }
         }
     };
     let config = match config_path.map(|p| crate::config::load(&p)).transpose() {
@@ -357,21 +364,14 @@ fn check(args: CheckArgs, diff_old: Option<PathBuf>) -> i32 {
         }
     };
     // `--exclude` replaces the file's `exclude`; both `extend-exclude`s add to it.
-    let default_exclude: Vec<String> = crate::discover::DEFAULT_EXCLUDE
-        .iter()
-        .map(|g| g.to_string())
-        .collect();
     let excluded = match (&args.exclude, &config) {
-        (Some(globs), _) => add_exclude(&cwd, globs),
-        (None, Some(c)) => match &c.exclude {
-            Some(globs) => add_exclude(&c.base, globs),
-            None => add_exclude(&c.base, &default_exclude),
-        },
-        (None, None) => add_exclude(&cwd, &default_exclude),
+        (Some(globs), _) => add_exclude(&cwd, Some(globs)),
+        (None, Some(c)) => add_exclude(&c.base, c.exclude.as_deref()),
+        (None, None) => add_exclude(&cwd, None),
     } && config
         .as_ref()
-        .is_none_or(|c| add_exclude(&c.base, &c.extend_exclude))
-        && add_exclude(&cwd, &args.extend_exclude);
+        .is_none_or(|c| add_exclude(&c.base, Some(&c.extend_exclude)))
+        && add_exclude(&cwd, Some(&args.extend_exclude));
     if !excluded {
         return 2;
     }

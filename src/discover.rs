@@ -93,7 +93,42 @@ pub const DEFAULT_EXCLUDE: [&str; 4] = [
 /// even when named on the command line, so a pre-commit hook passing files honours it.
 #[derive(Debug, Clone, Default)]
 pub struct Exclude {
-    sets: Vec<ignore::gitignore::Gitignore>,
+    sets: Vec<ExcludeSet>,
+}
+
+#[derive(Debug, Clone)]
+enum ExcludeSet {
+    Built(ignore::gitignore::Gitignore),
+    /// [`DEFAULT_EXCLUDE`] relative to a base, built only when a path could match it: building
+    /// the glob set compiles a regular expression, a good part of a one-file check's time.
+    Default {
+        base: PathBuf,
+        built: std::sync::OnceLock<ignore::gitignore::Gitignore>,
+    },
+}
+
+/// Whether a file or directory name could match a [`DEFAULT_EXCLUDE`] glob: a digit first,
+/// then `-assert` or `-errors` somewhere.
+fn could_be_default_excluded(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    let has = |part: &[u8]| name.windows(part.len()).any(|w| w == part);
+    name.first().is_some_and(u8::is_ascii_digit) && (has(b"-assert") || has(b"-errors"))
+}
+
+fn build_set(
+    base: &Path,
+    globs: &[impl AsRef<str>],
+) -> Result<ignore::gitignore::Gitignore, String> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(base);
+    for g in globs {
+        let g = g.as_ref();
+        builder
+            .add_line(None, g)
+            .map_err(|e| format!("invalid exclude pattern {g:?}: {e}"))?;
+    }
+    builder
+        .build()
+        .map_err(|e| format!("invalid exclude patterns: {e}"))
 }
 
 impl Exclude {
@@ -102,18 +137,17 @@ impl Exclude {
         if globs.is_empty() {
             return Ok(());
         }
-        let base = absolute(base);
-        let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
-        for g in globs {
-            builder
-                .add_line(None, g)
-                .map_err(|e| format!("invalid exclude pattern {g:?}: {e}"))?;
-        }
-        let set = builder
-            .build()
-            .map_err(|e| format!("invalid exclude patterns: {e}"))?;
-        self.sets.push(set);
+        let set = build_set(&absolute(base), globs)?;
+        self.sets.push(ExcludeSet::Built(set));
         Ok(())
+    }
+
+    /// Add [`DEFAULT_EXCLUDE`], relative to `base`.
+    pub fn add_default(&mut self, base: &Path) {
+        self.sets.push(ExcludeSet::Default {
+            base: absolute(base),
+            built: std::sync::OnceLock::new(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,6 +161,18 @@ impl Exclude {
         }
         let path = absolute(path);
         self.sets.iter().any(|set| {
+            let set = match set {
+                ExcludeSet::Built(set) => set,
+                ExcludeSet::Default { base, built } => {
+                    let below = path.strip_prefix(base).ok();
+                    if !below.is_some_and(|p| p.iter().any(could_be_default_excluded)) {
+                        return false;
+                    }
+                    built.get_or_init(|| {
+                        build_set(base, &DEFAULT_EXCLUDE).expect("the default globs are valid")
+                    })
+                }
+            };
             // Globs are relative to their base: paths outside it cannot match.
             path.starts_with(set.path())
                 && set.matched_path_or_any_parents(&path, is_dir).is_ignore()

@@ -62,7 +62,7 @@ pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, Strin
     Ok(bytes)
 }
 
-/// [`read_input`] into `bytes` (cleared first), so that a buffer can be used again.
+/// [`read_input`] into `bytes` (cleared first).
 fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result<(), String> {
     bytes.clear();
     match input {
@@ -70,18 +70,9 @@ fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result
             bytes.extend_from_slice(opts.stdin_text.as_deref().unwrap_or_default())
         }
         Input::File(p) => {
-            let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
-            if meta.is_dir() {
-                return Err("is a directory".into());
-            }
-            // Checked before reading, so a huge file is never loaded.
-            if meta.len() > opts.max_file_size {
-                return Err(too_large(meta.len(), opts.max_file_size));
-            }
-            // Pipes and devices report no length: the read itself is bounded.
-            let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
+            let (file, len) = open_checked(p, opts)?;
             // Sized from the length, so the text is not kept in a vector grown by doubling.
-            bytes.reserve_exact(meta.len() as usize + 1);
+            bytes.reserve_exact(len as usize + 1);
             std::io::Read::read_to_end(
                 &mut std::io::Read::take(file, opts.max_file_size.saturating_add(1)),
                 bytes,
@@ -93,6 +84,87 @@ fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result
         return Err(stream_too_large(opts.max_file_size));
     }
     Ok(())
+}
+
+/// A file opened for reading, with its length, once it is known to be no directory and not
+/// over the size limit (checked before reading, so a huge file is never loaded).
+fn open_checked(p: &std::path::Path, opts: &Options) -> Result<(std::fs::File, u64), String> {
+    let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory".into());
+    }
+    if meta.len() > opts.max_file_size {
+        return Err(too_large(meta.len(), opts.max_file_size));
+    }
+    // Pipes and devices report no length: reads from it are bounded by the caller.
+    let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
+    Ok((file, meta.len()))
+}
+
+/// Whether an input holds both strings of one of the pairs `wanted`, read a block at a time
+/// into a buffer of the thread's (no whole copy of a large file, no fresh memory per file). The
+/// same errors as [`read_input`] (a directory, over the size limit, unreadable).
+fn mentions_any_pair(
+    input: &Input,
+    opts: &Options,
+    wanted: &[(String, String)],
+) -> Result<bool, String> {
+    let needles: Vec<&[u8]> = wanted
+        .iter()
+        .flat_map(|(g, k)| [g.as_bytes(), k.as_bytes()])
+        .collect();
+    let mut found = vec![false; needles.len()];
+    let scan = |text: &[u8], found: &mut [bool]| {
+        for (i, n) in needles.iter().enumerate() {
+            found[i] = found[i] || memchr::memmem::find(text, n).is_some();
+        }
+        found.chunks(2).any(|pair| pair.iter().all(|f| *f))
+    };
+    let file = match input {
+        Input::Stdin { .. } => {
+            let text = opts.stdin_text.as_deref().unwrap_or_default();
+            if text.len() as u64 > opts.max_file_size {
+                return Err(stream_too_large(opts.max_file_size));
+            }
+            return Ok(scan(text, &mut found));
+        }
+        Input::File(p) => open_checked(p, opts)?.0,
+    };
+    const BLOCK: usize = 256 << 10;
+    thread_local! {
+        static SCAN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    // A string split over two blocks is found in the next: each block starts with the last
+    // bytes of the one before, as many as the longest string less one.
+    let overlap = needles
+        .iter()
+        .map(|n| n.len())
+        .max()
+        .unwrap_or(1)
+        .saturating_sub(1);
+    SCAN.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.resize(BLOCK + overlap, 0);
+        let mut reader = std::io::Read::take(file, opts.max_file_size.saturating_add(1));
+        let (mut kept, mut total) = (0usize, 0u64);
+        loop {
+            let n = std::io::Read::read(&mut reader, &mut buf[kept..])
+                .map_err(|e| discover::io_reason(&e))?;
+            if n == 0 {
+                return Ok(false);
+            }
+            total += n as u64;
+            if total > opts.max_file_size {
+                return Err(stream_too_large(opts.max_file_size));
+            }
+            let end = kept + n;
+            if scan(&buf[..end], &mut found) {
+                return Ok(true);
+            }
+            kept = overlap.min(end);
+            buf.copy_within(end - kept..end, 0);
+        }
+    })
 }
 
 impl Loaded {
@@ -315,24 +387,12 @@ pub(super) fn load_crd_source(
     opts: &Options,
     wanted: &[(String, String)],
 ) -> Loaded {
-    // Most CRD sources are not needed: each is scanned in a buffer of the thread's, used again
-    // from file to file, and copied out only when it is.
-    thread_local! {
-        static SCAN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
+    // Most CRD sources are not needed: each is scanned a block at a time, and read whole
+    // only when it is.
     let name = input.display_name();
     guarded(&name, || {
-        let scanned = SCAN.with(|buf| {
-            let mut buf = buf.borrow_mut();
-            read_input_into(input, opts, &mut buf)?;
-            let mentions = |needle: &str| memchr::memmem::find(&buf, needle.as_bytes()).is_some();
-            let needed = wanted.iter().any(|(g, k)| mentions(g) && mentions(k));
-            let bytes = needed.then(|| buf.to_vec());
-            if buf.capacity() > 16 << 20 {
-                *buf = Vec::new();
-            }
-            Ok::<_, String>(bytes)
-        });
+        let scanned = mentions_any_pair(input, opts, wanted)
+            .and_then(|needed| needed.then(|| read_input(input, opts)).transpose());
         match scanned {
             // Not reported on, so not linted.
             Ok(Some(bytes)) => parse_input(&name, bytes, None),
@@ -492,4 +552,46 @@ pub(super) fn load_text(name: &str, text: &str, rules: &RuleSettings) -> Loaded 
         name: name.to_string(),
     };
     load(&input, &opts, &crd_mode(&opts, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A group and kind are found wherever they fall against the blocks a CRD source is
+    /// scanned in, and only both together make the source needed.
+    #[test]
+    fn a_crd_source_is_needed_when_it_mentions_group_and_kind_across_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let wanted = vec![("demo.example.com".to_string(), "Widget".to_string())];
+        let opts = Options::default();
+        // Blocks end near 256 KiB and 512 KiB (plus the overlap): every offset around them.
+        let near = |edge: usize| (edge - 20..edge + 40).step_by(3);
+        for at in [0, 1000]
+            .into_iter()
+            .chain(near(256 << 10))
+            .chain(near(512 << 10))
+        {
+            let mut text = "#".repeat(at);
+            text.push_str("group: demo.example.com\n");
+            text.push_str(&"#".repeat(300 << 10));
+            let file = dir.path().join(format!("{at}.yaml"));
+            std::fs::write(&file, format!("{text}kind: Widget\n")).unwrap();
+            let input = Input::File(file.clone());
+            assert_eq!(mentions_any_pair(&input, &opts, &wanted), Ok(true), "{at}");
+            std::fs::write(&file, &text).unwrap();
+            assert_eq!(mentions_any_pair(&input, &opts, &wanted), Ok(false), "{at}");
+        }
+        let small = Options {
+            max_file_size: 10,
+            ..Options::default()
+        };
+        let input = Input::File(dir.path().join("0.yaml"));
+        assert!(mentions_any_pair(&input, &small, &wanted).is_err());
+        let input = Input::File(dir.path().to_path_buf());
+        assert_eq!(
+            mentions_any_pair(&input, &opts, &wanted),
+            Err("is a directory".to_string())
+        );
+    }
 }

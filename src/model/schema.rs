@@ -297,15 +297,4 @@ impl Schema {
                 _ => None,
             })
     }
-
-    /// The type list kube-openapi checks against: int-or-string nodes are `integer,string`.
-    pub fn type_list(&self) -> Vec<&str> {
-        if self.int_or_string {
-            vec!["integer", "string"]
-        } else if self.type_.is_empty() {
-            Vec::new()
-        } else {
-            vec![self.type_.as_str()]
-        }
-    }
 }

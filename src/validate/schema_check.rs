@@ -60,6 +60,9 @@ fn composite(rule: &'static str, path: &str, msg: String, span: Span) -> FieldEr
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let start = out.len();
     validate_at(node, s, at, node.span, out);
+    if out.len() - start < 2 {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     let mut i = start;
     while i < out.len() {
@@ -115,15 +118,21 @@ fn validate_at(node: &Node, s: &Schema, at: &str, owner: Span, out: &mut Vec<Fie
 // compared with it.
 #[allow(clippy::nonminimal_bool)]
 fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
-    let types = s.type_list();
-    if types.is_empty() {
+    // The type list kube-openapi checks against: int-or-string nodes are `integer,string`.
+    let single;
+    let types: &[&str] = if s.int_or_string {
+        &["integer", "string"]
+    } else if s.type_.is_empty() {
         return;
-    }
+    } else {
+        single = [s.type_.as_str()];
+        &single
+    };
     let contains = |t: &str| types.contains(&t);
-    let joined = types.join(",");
+    let joined = || types.join(",");
     if node.is_null() {
         if !contains("null") && !s.nullable {
-            out.push(invalid_type(at, &joined, "null", node.span));
+            out.push(invalid_type(at, &joined(), "null", node.span));
         }
         return;
     }
@@ -154,7 +163,7 @@ fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         return;
     }
     if !(contains(data_type) || is_float_int || is_int_float) {
-        out.push(invalid_type(at, &joined, data_type, node.span));
+        out.push(invalid_type(at, &joined(), data_type, node.span));
     }
 }
 
