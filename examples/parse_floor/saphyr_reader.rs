@@ -113,7 +113,7 @@ enum Frame {
         pending_key: Option<(Resolved, Span)>,
         merges: Vec<Node>,
         /// Key -> index in `entries`, built once a mapping grows large.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<crdlint::yaml::CompactString, usize>>,
         anchor: usize,
     },
 }
@@ -182,12 +182,12 @@ impl<'a> Builder<'a> {
                 if let Some(r) = resolve::resolve_tagged(&tag.suffix, value) {
                     return r;
                 }
-                return Resolved::Value(Value::String(value.to_string()));
+                return Resolved::Value(Value::String(value.into()));
             }
         }
         match style {
             ScalarStyle::Plain => resolve::resolve_plain(value),
-            _ => Resolved::Value(Value::String(value.to_string())),
+            _ => Resolved::Value(Value::String(value.into())),
         }
     }
 
@@ -242,7 +242,7 @@ impl<'a> Builder<'a> {
             Some((key, key_span)) => {
                 let key = match key {
                     Resolved::Value(v) => resolve::key_string(&v),
-                    Resolved::NotJson(s) => s,
+                    Resolved::NotJson(s) => s.into(),
                     Resolved::Merge => unreachable!(),
                 };
                 let existing = match index {
@@ -261,7 +261,7 @@ impl<'a> Builder<'a> {
                 if let Some(ix) = index {
                     ix.insert(key.clone(), entries.len());
                 } else if entries.len() >= 16 {
-                    let mut ix: HashMap<String, usize> = entries
+                    let mut ix: HashMap<crdlint::yaml::CompactString, usize> = entries
                         .iter()
                         .enumerate()
                         .map(|(i, e)| (e.key.clone(), i))

@@ -135,12 +135,12 @@ pub fn to_node(v: &Value) -> crate::yaml::Node {
                 }
             }
         },
-        Value::String(s) => Y::String(s.clone()),
+        Value::String(s) => Y::String(s.as_str().into()),
         Value::Array(a) => Y::Seq(a.iter().map(to_node).collect()),
         Value::Object(m) => Y::Map(
             m.iter()
                 .map(|(k, v)| Entry {
-                    key: k.clone(),
+                    key: k.as_str().into(),
                     key_span: span,
                     value: to_node(v),
                 })

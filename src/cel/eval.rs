@@ -195,7 +195,7 @@ impl Walk<'_> {
         }
         if let Value::Map(entries) = &node.value {
             for (name, child) in &c.properties {
-                if let Some(e) = visible(entries, s, keys).find(|e| &e.key == name) {
+                if let Some(e) = visible(entries, s, keys).find(|e| e.key == *name) {
                     let cs = s.and_then(|s| s.property_schema(name));
                     let at = join_path(path, name);
                     self.node(&e.value, child, cs, keys.of_child(name), &at, depth + 1);
@@ -211,7 +211,9 @@ impl Walk<'_> {
         if !c.preserve_unknown_fields
             && let (Some(additional), Value::Map(entries)) = (&c.additional_properties, &node.value)
         {
-            for e in visible(entries, s, keys).filter(|e| !c.properties.contains_key(&e.key)) {
+            for e in
+                visible(entries, s, keys).filter(|e| !c.properties.contains_key(e.key.as_str()))
+            {
                 let cs = s.and_then(|s| s.property_schema(&e.key));
                 let at = join_path(path, &e.key);
                 self.node(
@@ -251,7 +253,7 @@ impl Walk<'_> {
                     && s.is_some_and(|s| s.format == "date" && s.type_ == "string")
                     && is_date(text);
                 let midnight;
-                let text = if date {
+                let text: &str = if date {
                     midnight = format!("{text}T00:00:00Z");
                     &midnight
                 } else {
@@ -264,9 +266,9 @@ impl Walk<'_> {
                         // A timestamp, duration, bytes or string: each converts.
                         let value: Result<Box<dyn Val>, _> =
                             kube_cel::walk_api::convert_string(text, f).try_into();
-                        value.unwrap_or_else(|_| Box::new(types::CelString::from(text.as_str())))
+                        value.unwrap_or_else(|_| Box::new(types::CelString::from(text)))
                     }
-                    _ => Box::new(types::CelString::from(text.as_str())),
+                    _ => Box::new(types::CelString::from(text)),
                 }
             }
             Value::Seq(items) => {
@@ -283,7 +285,7 @@ impl Walk<'_> {
                 for e in visible(entries, s, keys) {
                     let cc = c.and_then(|c| {
                         c.properties
-                            .get(&e.key)
+                            .get(e.key.as_str())
                             .or(c.additional_properties.as_deref())
                     });
                     let cs = s.and_then(|s| s.property_schema(&e.key));

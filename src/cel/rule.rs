@@ -47,7 +47,7 @@ pub fn report(
             "cel/rule",
             ErrorType::Invalid,
             path,
-            BadValue::Value(Value::String(type_)),
+            BadValue::Value(Value::String(type_.into())),
             r.message,
             span,
         ));
@@ -205,7 +205,7 @@ fn reach<'a, 's>(root: &'a Node, schema: Option<&'s Schema>, path: &str) -> Reac
             break;
         };
         let is_key = r.schema.is_some_and(|s| {
-            !s.properties.contains_key(&e.key)
+            !s.properties.contains_key(e.key.as_str())
                 && matches!(
                     s.additional_properties,
                     Some(AdditionalProperties::Schema(_))

@@ -230,7 +230,7 @@ impl Server {
                         .iter()
                         .map(|v| {
                             let label = match v {
-                                yaml::Value::String(s) => s.clone(),
+                                yaml::Value::String(s) => s.to_string(),
                                 other => {
                                     yaml::Node::new(other.clone(), Default::default()).to_json()
                                 }

@@ -49,7 +49,7 @@ pub fn schema_at<'a>(crd: &'a Crd, api_version: &str, path: &[Step]) -> Option<&
 
 fn scalar(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => Node::new(other.clone(), Default::default()).to_json(),
     }
 }
@@ -126,11 +126,11 @@ pub fn key_path_at(root: &Node, offset: usize) -> Option<Vec<Step>> {
             Value::Map(entries) => {
                 for e in entries {
                     if e.key_span.start <= offset && offset <= e.key_span.end {
-                        path.push(Step::Key(e.key.clone()));
+                        path.push(Step::Key(e.key.to_string()));
                         return true;
                     }
                     if e.value.span.start <= offset && offset <= e.value.span.end {
-                        path.push(Step::Key(e.key.clone()));
+                        path.push(Step::Key(e.key.to_string()));
                         if walk(&e.value, offset, path) {
                             return true;
                         }

@@ -177,7 +177,7 @@ impl Schema {
                     for p in v.as_map().unwrap_or_default() {
                         let pp = format!("{path}.properties[{}]", p.key);
                         s.properties
-                            .insert(p.key.clone(), Schema::compile(&p.value, &pp, problems));
+                            .insert(p.key.to_string(), Schema::compile(&p.value, &pp, problems));
                     }
                 }
                 "additionalProperties" => {

@@ -18,20 +18,20 @@ pub fn apply(node: &mut Node, s: &Schema) {
                 let Some(default) = &prop.default else {
                     continue;
                 };
-                match entries.iter_mut().find(|e| &e.key == k) {
+                match entries.iter_mut().find(|e| e.key == *k) {
                     Some(e) if is_non_nullable_null(&e.value, prop) => {
                         e.value = default.respanned(e.value.span);
                     }
                     Some(_) => {}
                     None => entries.push(Entry {
-                        key: k.clone(),
+                        key: k.as_str().into(),
                         key_span: parent_span,
                         value: default.respanned(parent_span),
                     }),
                 }
             }
             for e in entries.iter_mut() {
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.properties.get(e.key.as_str()) {
                     apply(&mut e.value, prop);
                 } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
                     // algorithm.go: a non-nullable null value of a map takes the map's default.

@@ -26,7 +26,7 @@ pub fn validate(node: &Node, s: &Schema, at: &str, is_root: bool, out: &mut Vec<
         Value::Map(entries) => {
             for e in entries {
                 // a property is pth.Child(k), a key of a map (additionalProperties) pth.Key(k)
-                if let Some(sub) = s.properties.get(&e.key) {
+                if let Some(sub) = s.properties.get(e.key.as_str()) {
                     validate(&e.value, sub, &path::child(at, &e.key), false, out);
                 } else if let Some(AdditionalProperties::Schema(sub)) = &s.additional_properties {
                     validate(&e.value, sub, &path::key(at, &e.key), false, out);
@@ -129,7 +129,7 @@ pub fn decode_error(node: &Node, s: &Schema, at: &str) -> Option<FieldError> {
                 }
             }
             entries.iter().find_map(|e| {
-                if let Some(sub) = s.properties.get(&e.key) {
+                if let Some(sub) = s.properties.get(e.key.as_str()) {
                     decode_error(&e.value, sub, &path::child(at, &e.key))
                 } else if let Some(AdditionalProperties::Schema(sub)) = &s.additional_properties {
                     decode_error(&e.value, sub, &path::key(at, &e.key))

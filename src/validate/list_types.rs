@@ -28,7 +28,7 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             for e in entries {
                 // ValidateListSetsAndMaps: a property is fldPath.Child(k), a key of a map
                 // (additionalProperties) fldPath.Key(k), printed `[k]`.
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.properties.get(e.key.as_str()) {
                     validate(&e.value, prop, &path::child(at, &e.key), out);
                 } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
                     validate(&e.value, add, &path::key(at, &e.key), out);

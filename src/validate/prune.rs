@@ -49,7 +49,7 @@ fn prune(node: &mut Node, s: Option<&Schema>, embedded: bool, at: &str, out: &mu
                     out.push(unknown(p, e.key_span));
                     return false;
                 };
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.properties.get(e.key.as_str()) {
                     prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
                     true
                 } else if let Some(add) = additional(s) {
@@ -81,7 +81,7 @@ fn skip_prune(node: &mut Node, s: &Schema, embedded: bool, at: &str, out: &mut V
                     continue;
                 }
                 let p = path::child(at, &e.key);
-                if let Some(prop) = s.properties.get(&e.key) {
+                if let Some(prop) = s.properties.get(e.key.as_str()) {
                     prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
                 } else if let Some(Some(add)) = additional(s) {
                     prune(&mut e.value, Some(add), add.embedded_resource, &p, out);

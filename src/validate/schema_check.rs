@@ -511,7 +511,7 @@ fn enum_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let valid: Vec<String> = allowed
         .iter()
         .map(|a| match a {
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.to_string(),
             other => Node::new(other.clone(), Span::default()).to_json(),
         })
         .collect();
@@ -562,7 +562,7 @@ fn object_checks(
         }
     }
     for r in &s.required {
-        if !entries.iter().any(|e| &e.key == r) {
+        if !entries.iter().any(|e| e.key == *r) {
             out.push(FieldError::required(
                 "schema/required",
                 path::child(at, r),

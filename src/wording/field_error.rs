@@ -70,7 +70,7 @@ impl From<Value> for BadValue {
 
 impl From<&str> for BadValue {
     fn from(s: &str) -> Self {
-        BadValue::Value(Value::String(s.to_string()))
+        BadValue::Value(Value::String(s.into()))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod node;
 pub mod resolve;
 pub mod split;
 
+pub use compact_str::CompactString;
 pub use node::{Entry, Node, Value};
 
 use crate::source::Span;
@@ -194,7 +195,7 @@ enum KeyState {
     Key,
     /// The next node is the value of this key (or of the key that JSON cannot take).
     Value {
-        key: Result<String, (&'static str, String)>,
+        key: Result<CompactString, (&'static str, String)>,
         span: Span,
     },
     /// The next node is the value of a merge key.
@@ -211,7 +212,7 @@ enum Body {
     Map {
         start: usize,
         /// Key -> index in the mapping's entries, built once a mapping grows large.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<CompactString, usize>>,
         state: KeyState,
     },
 }
@@ -250,7 +251,7 @@ fn go_sharp_v(v: &Value, nested: bool) -> String {
         Value::Map(entries) => {
             let mut parts: Vec<(String, String)> = entries
                 .iter()
-                .map(|e| (e.key.clone(), go_sharp_v(&e.value.value, true)))
+                .map(|e| (e.key.to_string(), go_sharp_v(&e.value.value, true)))
                 .collect();
             parts.sort();
             format!(
@@ -852,7 +853,7 @@ impl Builder {
     }
 
     /// Set a key of the innermost mapping; a later write wins, as in go-yaml.
-    fn set_entry(&mut self, key: String, key_span: Span, value: Node, is_explicit: bool) {
+    fn set_entry(&mut self, key: CompactString, key_span: Span, value: Node, is_explicit: bool) {
         let Some(Frame {
             body: Body::Map { start, index, .. },
             ..
@@ -885,7 +886,7 @@ impl Builder {
         if let Some(ix) = index {
             ix.insert(key.clone(), entries.len());
         } else if entries.len() >= 16 {
-            let mut ix: HashMap<String, usize> = entries
+            let mut ix: HashMap<CompactString, usize> = entries
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (e.key.clone(), i))

@@ -2,6 +2,7 @@
 //! conversion) where every node and every mapping key keeps its span in the file.
 
 use crate::source::Span;
+use compact_str::CompactString;
 use std::fmt::Write as _;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -18,14 +19,15 @@ pub enum Value {
     /// as they do after Kubernetes' YAML -> JSON -> unstructured round trip.
     Int(i64),
     Float(f64),
-    String(String),
+    /// Inline up to 24 bytes (most keys and values of a manifest): no allocation.
+    String(CompactString),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -137,14 +139,14 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Seq(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_serde).collect())
             }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_serde()))
+                    .map(|e| (e.key.to_string(), e.value.to_serde()))
                     .collect(),
             ),
         }

@@ -3,6 +3,7 @@
 //! Followed: go-yaml v2 `resolve.go` and sigs.k8s.io/yaml `yaml.go` (convertToJSONableObject).
 
 use super::node::Value;
+use compact_str::CompactString;
 use std::sync::LazyLock;
 
 /// What a scalar resolved to, before it becomes a [`Value`].
@@ -30,7 +31,7 @@ pub fn resolve_plain(s: &str) -> Resolved {
         Ok((_, true)) => Resolved::Merge,
         Ok((GoScalar::Float(f), _)) if !f.is_finite() => Resolved::NotJson(s.to_string()),
         Ok((go, _)) => Resolved::Value(go.into_value()),
-        Err(_) => Resolved::Value(Value::String(s.to_string())),
+        Err(_) => Resolved::Value(Value::String(s.into())),
     }
 }
 
@@ -135,14 +136,14 @@ pub fn resolve_tagged(tag_suffix: &str, s: &str) -> Option<Resolved> {
 
 /// The JSON object key a scalar mapping key becomes (sigs.k8s.io/yaml stringifies non-string
 /// keys: `true` -> "true", `1` -> "1").
-pub fn key_string(v: &Value) -> String {
+pub fn key_string(v: &Value) -> CompactString {
     match v {
         Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => super::node::format_go_float(*f),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Int(i) => i.to_string().into(),
+        Value::Float(f) => super::node::format_go_float(*f).into(),
         Value::String(s) => s.clone(),
-        Value::Seq(_) | Value::Map(_) => String::new(),
+        Value::Seq(_) | Value::Map(_) => CompactString::default(),
     }
 }
 
@@ -155,7 +156,7 @@ pub enum GoScalar {
     Int(i64),
     Uint(u64),
     Float(f64),
-    Str(String),
+    Str(CompactString),
 }
 
 pub const TAG_PREFIX: &str = "tag:yaml.org,2002:";
@@ -172,7 +173,7 @@ pub fn resolve_go(
 ) -> Result<(GoScalar, bool), String> {
     let tag = tag.unwrap_or("");
     if tag.is_empty() && !implicit {
-        return Ok((GoScalar::Str(value.to_string()), false));
+        return Ok((GoScalar::Str(value.into()), false));
     }
     let short = |t: &str| match t.strip_prefix(TAG_PREFIX) {
         Some(rest) => format!("!!{rest}"),
@@ -185,11 +186,11 @@ pub fn resolve_go(
     if !resolvable {
         if tag == "tag:yaml.org,2002:binary" {
             return match go_base64(value) {
-                Some(bytes) => Ok((GoScalar::Str(go_lossy_utf8(&bytes)), false)),
+                Some(bytes) => Ok((GoScalar::Str(go_lossy_utf8(&bytes).into()), false)),
                 None => Err("!!binary value contains invalid base64 data".into()),
             };
         }
-        return Ok((GoScalar::Str(value.to_string()), false));
+        return Ok((GoScalar::Str(value.into()), false));
     }
     let (rtag, out, merge) = go_resolve_untyped(tag, value);
     let want = tag.strip_prefix(TAG_PREFIX).unwrap_or("");
@@ -222,7 +223,7 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
         Some(_) => 0,
     };
     if hint == 0 || is_str {
-        return ("str", GoScalar::Str(s.to_string()), false);
+        return ("str", GoScalar::Str(s.into()), false);
     }
     match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -251,7 +252,7 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
         }
         b'D' | b'S' => {
             if (tag.is_empty() || tag == "tag:yaml.org,2002:timestamp") && go_timestamp(s) {
-                return ("timestamp", GoScalar::Str(s.to_string()), false);
+                return ("timestamp", GoScalar::Str(s.into()), false);
             }
             let plain = if s.contains('_') {
                 std::borrow::Cow::Owned(s.replace('_', ""))
@@ -285,7 +286,7 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
         }
         _ => {}
     }
-    ("str", GoScalar::Str(s.to_string()), false)
+    ("str", GoScalar::Str(s.into()), false)
 }
 
 /// Go's `strconv.ParseFloat` on a decimal literal (what a scalar starting with `.` can be).
@@ -462,7 +463,7 @@ impl GoScalar {
 
     /// The JSON object key sigs.k8s.io/yaml makes of this map key, or its conversion error
     /// (the value is formatted by the caller).
-    pub fn into_key(self) -> Result<String, &'static str> {
+    pub fn into_key(self) -> Result<CompactString, &'static str> {
         match self {
             GoScalar::Str(s) => Ok(s),
             other => other.to_key(),
@@ -470,16 +471,16 @@ impl GoScalar {
     }
 
     /// [`GoScalar::into_key`] of a copy.
-    pub fn to_key(&self) -> Result<String, &'static str> {
+    pub fn to_key(&self) -> Result<CompactString, &'static str> {
         match self {
             GoScalar::Str(s) => Ok(s.clone()),
-            GoScalar::Int(i) => Ok(i.to_string()),
-            GoScalar::Bool(b) => Ok(b.to_string()),
+            GoScalar::Int(i) => Ok(i.to_string().into()),
+            GoScalar::Bool(b) => Ok(b.to_string().into()),
             GoScalar::Float(f) => Ok(match format_go_g32(*f).as_str() {
                 "+Inf" => ".inf".into(),
                 "-Inf" => "-.inf".into(),
                 "NaN" => ".nan".into(),
-                s => s.to_string(),
+                s => s.into(),
             }),
             GoScalar::Null => Err("%!s(<nil>)"),
             GoScalar::Uint(_) => Err("uint64"),

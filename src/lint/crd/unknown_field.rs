@@ -244,7 +244,7 @@ fn walk_object(n: &Node, t: Ty, path: &str, out: &mut Vec<Finding>) {
             let known = fields(t);
             for e in entries {
                 let p = if path.is_empty() {
-                    e.key.clone()
+                    e.key.to_string()
                 } else {
                     format!("{path}.{}", e.key)
                 };

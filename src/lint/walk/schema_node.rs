@@ -235,7 +235,7 @@ pub fn not_supported(
     problem(FieldError::not_supported(
         rule,
         path,
-        Value::String(value.to_string()),
+        Value::String(value.into()),
         &supported,
         span,
     ))
@@ -268,7 +268,7 @@ pub fn require_type(
 
 /// `Invalid value: "<s>"` for a string the server holds (a type, a list type).
 pub fn string(s: &str) -> Value {
-    Value::String(s.to_string())
+    Value::String(s.into())
 }
 
 /// The keywords of JSONSchemaProps (apiextensions/v1 `json` tags).
