@@ -75,7 +75,11 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
 /// file is not read: it becomes one last document without a root whose only problem is a
 /// [`ProblemKind::Limit`] giving the number of documents in the file.
 pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
+    // Which chunks are documents to parse is decided first, in order (a limit or a bad
+    // separator ends the stream); the documents are then parsed independently, in parallel
+    // when there are several (a long stream is one file, read by one thread otherwise).
     let mut docs = Vec::new();
+    let mut to_parse: Vec<&str> = Vec::new();
     let chunks = split::split_documents(text);
     for (i, chunk) in chunks.iter().enumerate() {
         if docs.len() == max_documents {
@@ -99,7 +103,7 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
                 }],
                 not_read: true,
             });
-            return docs;
+            break;
         }
         let line_end = chunk.start + chunk.text.find('\n').unwrap_or(chunk.text.len());
         if let Some(rest) = chunk
@@ -120,6 +124,7 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
                 .is_some_and(|d: &Document| d.span.end == chunk.start)
             {
                 start = docs.pop().map_or(start, |d| d.span.start);
+                to_parse.truncate(docs.len());
             }
             docs.push(Document {
                 index: docs.len(),
@@ -132,20 +137,27 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
                 }],
                 not_read: false,
             });
-            return docs;
+            break;
         }
-        let (root, problems) = if is_empty_document(chunk.text) {
-            (None, Vec::new())
-        } else {
-            parse_chunk(chunk.text, chunk.start)
-        };
+        to_parse.push(chunk.text);
         docs.push(Document {
             index: docs.len(),
-            root,
+            root: None,
             span: Span::new(chunk.start, chunk.start + chunk.text.len()),
-            problems,
+            problems: Vec::new(),
             not_read: false,
         });
+    }
+    let parse = |(doc, text): (&mut Document, &&str)| {
+        if !is_empty_document(text) {
+            (doc.root, doc.problems) = parse_chunk(text, doc.span.start);
+        }
+    };
+    if to_parse.len() > 1 {
+        use rayon::prelude::*;
+        docs.par_iter_mut().zip(to_parse.par_iter()).for_each(parse);
+    } else {
+        docs.iter_mut().zip(to_parse.iter()).for_each(parse);
     }
     docs
 }
