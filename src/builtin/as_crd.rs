@@ -96,25 +96,44 @@ fn build(minor: u32, group: &str, version: &str, kind: &str) -> Option<Arc<Crd>>
 /// Whether `group` is built in: an embedded minor serves a version of it, or the lifecycle
 /// data knows it (`extensions`, removed before the oldest embedded minor).
 pub fn is_builtin_group(group: &str) -> bool {
+    // Every built-in group with a dot ends in `.k8s.io` (a test checks the data): a custom
+    // resource's group is told apart without loading the versions' indexes.
+    if group.contains('.') && !group.ends_with(".k8s.io") {
+        return false;
+    }
+    builtin_groups().contains(group)
+}
+
+fn builtin_groups() -> &'static std::collections::HashSet<String> {
     static GROUPS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
-    GROUPS
-        .get_or_init(|| {
-            let served = super::versions()
-                .iter()
-                .flat_map(|&m| super::group_versions(m))
-                .map(|(g, _)| g.to_string());
-            let known = super::lifecycle::all().iter().map(|l| {
-                let (g, _) = l.api_version.split_once('/').unwrap_or(("", ""));
-                g.to_string()
-            });
-            served.chain(known).collect()
-        })
-        .contains(group)
+    GROUPS.get_or_init(|| {
+        let served = super::versions()
+            .iter()
+            .flat_map(|&m| super::group_versions(m))
+            .map(|(g, _)| g.to_string());
+        let known = super::lifecycle::all().iter().map(|l| {
+            let (g, _) = l.api_version.split_once('/').unwrap_or(("", ""));
+            g.to_string()
+        });
+        served.chain(known).collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_dotted_built_in_group_ends_in_k8s_io() {
+        let groups = builtin_groups();
+        assert!(groups.contains("apps") && groups.contains("networking.k8s.io"));
+        for g in groups {
+            assert!(!g.contains('.') || g.ends_with(".k8s.io"), "{g}");
+        }
+        assert!(!is_builtin_group("demo.example.com"));
+        assert!(is_builtin_group("rbac.authorization.k8s.io"));
+        assert!(!is_builtin_group("metrics.example.k8s.io"));
+    }
 
     #[test]
     fn built_in_kinds_become_one_version_crds() {
