@@ -1,8 +1,9 @@
 //! `x-kubernetes-validations` (CEL), evaluated after schema, embedded-resource and list-type
 //! validation, as apiextensions-apiserver does (skipped when an earlier error is "blocking": see
 //! `skipped`). crdlint walks its own tree beside kube-cel's compiled schema and builds each rule
-//! node's value for the interpreter directly; kube-cel evaluates the rules (`walk_api`). Transition rules (`oldSelf`) are skipped, as on create. What the
-//! failures are reported as is in `rule`.
+//! node's value for the interpreter directly; kube-cel evaluates the rules (`walk_api`).
+//! Transition rules (`oldSelf`) are skipped, as on create. What the failures are reported as is
+//! in `rule`.
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 
 use super::runtime_cost;
