@@ -591,40 +591,18 @@ fn check_help_tells_the_exit_status() {
 fn cel_rules_of_a_checked_crd_run_on_the_samples_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crds/cel-library");
+    std::fs::copy(fixture.join("crd.yaml"), root.join("crd.yaml")).unwrap();
+    let valid = std::fs::read_to_string(fixture.join("valid/complete.yaml")).unwrap();
+    let ok = valid.split("\n---").next().unwrap().to_string();
+    assert!(ok.contains("  name: lib-ok\n"), "{ok}");
+    std::fs::write(root.join("ok.yaml"), &ok).unwrap();
+    // The root rule `self.metadata.name.startsWith('lib-')` fails.
     std::fs::write(
-        root.join("crd.yaml"),
-        "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gizmos.demo.example.com}
-spec:
-  group: demo.example.com
-  scope: Namespaced
-  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              x-kubernetes-validations:
-                - {rule: 'self.min <= self.max', message: min above max}
-              properties:
-                min: {type: integer}
-                max: {type: integer}
-",
+        root.join("bad.yaml"),
+        ok.replace("  name: lib-ok\n", "  name: bad\n"),
     )
     .unwrap();
-    let gizmo = |name: &str, min: i32| {
-        format!(
-            "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {{name: {name}}}\nspec: {{min: {min}, max: 3}}\n"
-        )
-    };
-    std::fs::write(root.join("ok.yaml"), gizmo("ok", 1)).unwrap();
-    std::fs::write(root.join("bad.yaml"), gizmo("bad", 5)).unwrap();
     let errors = |out: &Output| -> Vec<(String, String)> {
         json(out)["diagnostics"]
             .as_array()
@@ -639,10 +617,10 @@ spec:
             })
             .collect()
     };
+    // kubectl-validate 1.35 (the API server's code) words it so.
     let expected = vec![(
         "bad.yaml".to_string(),
-        // kubectl-validate 1.35 (the API server's code) words it so.
-        "spec: Invalid value: min above max".to_string(),
+        "<nil>: Invalid value: the name must start with lib-".to_string(),
     )];
     let checked = crdlint(&["check", "--format", "json", "."], Some(root), None);
     assert_eq!(errors(&checked), expected);
