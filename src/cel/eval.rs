@@ -8,7 +8,7 @@
 
 use super::runtime_cost;
 use crate::model::schema::Schema;
-use crate::wording::{BadValue, ErrorType, FieldError};
+use crate::wording::{BadValue, ErrorType, FieldError, field_path};
 use crate::yaml::{Node, Value};
 use cel::common::types;
 use cel::common::value::Val;
@@ -97,7 +97,8 @@ fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
 /// kube-cel's `walk_compiled` over crdlint's tree: the rules of each schema node are evaluated
 /// with the node's value converted to CEL, then the walk goes on into the properties, the items,
 /// the additionalProperties (unless unknown fields are preserved) and the allOf, oneOf and anyOf
-/// branches, with kube-cel's field paths. What the rules see is the object as the server binds it:
+/// branches, with kube-cel's field paths (`join_path`, `join_path_index`: `field.Path`'s
+/// printing). What the rules see is the object as the server binds it:
 /// - `metadata` (of the root) holds only `name` and `generateName`, the only ObjectMeta fields
 ///   the server exposes to rules;
 /// - apiserver `pkg/cel/common/valuesunstructured.go` (unstructuredMap.Find): in an object with
@@ -132,23 +133,6 @@ impl Keys {
         } else {
             Keys::All
         }
-    }
-}
-
-/// kube-cel's `join_path` and `join_path_index`.
-fn join_path(base: &str, segment: &str) -> String {
-    if base.is_empty() {
-        segment.to_string()
-    } else {
-        format!("{base}.{segment}")
-    }
-}
-
-fn join_path_index(base: &str, index: usize) -> String {
-    if base.is_empty() {
-        format!("[{index}]")
-    } else {
-        format!("{base}[{index}]")
     }
 }
 
@@ -198,7 +182,7 @@ impl Walk<'_> {
             for (name, child) in &c.properties {
                 if let Some(e) = visible(entries, s, keys).find(|e| e.key == *name) {
                     let cs = s.and_then(|s| s.property_schema(name));
-                    let at = join_path(path, name);
+                    let at = field_path::child(path, name);
                     self.node(&e.value, child, cs, keys.of_child(name), &at, depth + 1);
                 }
             }
@@ -206,7 +190,14 @@ impl Walk<'_> {
         if let (Some(item), Value::Seq(items)) = (&c.items, &node.value) {
             let is = s.and_then(|s| s.items.as_deref());
             for (i, n) in items.iter().enumerate() {
-                self.node(n, item, is, Keys::All, &join_path_index(path, i), depth + 1);
+                self.node(
+                    n,
+                    item,
+                    is,
+                    Keys::All,
+                    &field_path::index(path, i),
+                    depth + 1,
+                );
             }
         }
         if !c.preserve_unknown_fields
@@ -216,7 +207,7 @@ impl Walk<'_> {
                 visible(entries, s, keys).filter(|e| !c.properties.contains_key(e.key.as_str()))
             {
                 let cs = s.and_then(|s| s.property_schema(&e.key));
-                let at = join_path(path, &e.key);
+                let at = field_path::child(path, &e.key);
                 self.node(
                     &e.value,
                     additional,

@@ -8,6 +8,7 @@ use super::eval::children;
 use super::runtime_cost;
 use crate::model::schema::{AdditionalProperties, Schema};
 use crate::source::Span;
+use crate::wording::field_path::child;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 use kube_cel::CompiledSchema;
@@ -223,15 +224,6 @@ fn reach<'a, 's>(root: &'a Node, schema: Option<&'s Schema>, path: &str) -> Reac
     }
     r.server.push_str(rest);
     r
-}
-
-/// `fldPath.Child(name)` printed: `name` at the root, else `path.name`.
-fn child(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
 }
 
 /// A rule's fieldPath as `ValidFieldPath` normalizes it against the rule's schema

@@ -57,33 +57,24 @@ pub fn read_capped(from: impl std::io::Read, limit: u64) -> std::io::Result<Vec<
 }
 
 pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    read_input_into(input, opts, &mut bytes)?;
-    Ok(bytes)
-}
-
-/// [`read_input`] into `bytes` (cleared first).
-fn read_input_into(input: &Input, opts: &Options, bytes: &mut Vec<u8>) -> Result<(), String> {
-    bytes.clear();
-    match input {
-        Input::Stdin { .. } => {
-            bytes.extend_from_slice(opts.stdin_text.as_deref().unwrap_or_default())
-        }
+    let bytes = match input {
+        Input::Stdin { .. } => opts.stdin_text.clone().unwrap_or_default(),
         Input::File(p) => {
             let (file, len) = open_checked(p, opts)?;
             // Sized from the length, so the text is not kept in a vector grown by doubling.
-            bytes.reserve_exact(len as usize + 1);
+            let mut bytes = Vec::with_capacity(len as usize + 1);
             std::io::Read::read_to_end(
                 &mut std::io::Read::take(file, opts.max_file_size.saturating_add(1)),
-                bytes,
+                &mut bytes,
             )
             .map_err(|e| discover::io_reason(&e))?;
+            bytes
         }
-    }
+    };
     if bytes.len() as u64 > opts.max_file_size {
         return Err(stream_too_large(opts.max_file_size));
     }
-    Ok(())
+    Ok(bytes)
 }
 
 /// A file opened for reading, with its length, once it is known to be no directory and not

@@ -3,8 +3,9 @@
 //! any object's with path-segment names (name optional).
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/objectmeta/validation.go`.
 
-use super::{k8s_names, object_meta, path};
+use super::{k8s_names, object_meta};
 use crate::model::schema::{AdditionalProperties, Schema};
+use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 

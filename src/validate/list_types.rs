@@ -2,8 +2,8 @@
 //! apiextensions-apiserver `pkg/apiserver/schema/listtype/validation.go` does.
 //! Followed: that file (validateListSet, validateListMap, ValidateListSetsAndMaps).
 
-use super::path;
 use crate::model::schema::{AdditionalProperties, ListType, Schema};
+use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Entry, Node, Value};
 

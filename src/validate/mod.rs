@@ -10,7 +10,6 @@ pub mod formats;
 pub mod k8s_names;
 pub mod list_types;
 pub mod object_meta;
-pub mod path;
 pub mod prune;
 pub mod schema_check;
 

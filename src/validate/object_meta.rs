@@ -8,9 +8,9 @@
 //!    NameIsDNSSubdomain: name or generateName, labels, annotations, finalizers.
 
 use super::k8s_names;
-use super::path;
 use crate::model::crd::NameRule;
 use crate::source::Span;
+use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 

@@ -3,8 +3,8 @@
 //! removes it, so that later stages see what the server would store. Under strict field
 //! validation each one is an error.
 
-use super::path;
 use crate::model::schema::{AdditionalProperties, Schema};
+use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
 

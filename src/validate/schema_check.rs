@@ -4,9 +4,9 @@
 //! apiextensions-apiserver `pkg/apiserver/validation/validation.go` (ValidateCustomResource) does.
 
 use super::formats;
-use super::path;
 use crate::model::schema::Schema;
 use crate::source::Span;
+use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError, go_float_v, go_quote};
 use crate::yaml::{Node, Value};
 

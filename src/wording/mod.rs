@@ -4,6 +4,7 @@
 //! whether validation, lint or the CRD reader found it.
 
 pub mod field_error;
+pub mod field_path;
 pub mod go;
 
 pub use field_error::{BadValue, ErrorType, FieldError};

@@ -1,5 +1,7 @@
-//! Field paths as the API server prints them: `spec.ports[1].name`.
+//! Field paths as apimachinery's `field.Path` prints them: `spec.ports[1].name`. Validation,
+//! CEL (kube-cel's own paths are printed the same way) and rule field paths use these.
 
+/// `field.Path.Child(key)`: `key` at the root, else `path.key`.
 pub fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
@@ -12,6 +14,7 @@ pub fn child(path: &str, key: &str) -> String {
     }
 }
 
+/// `field.Path.Index(i)`: `path[i]` (`[i]` at the root).
 pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
