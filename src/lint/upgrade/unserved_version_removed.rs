@@ -9,7 +9,7 @@
 //! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
 //! (ValidateCustomResourceDefinitionStoredVersions).
 
-use crate::lint::walk::layout::{flag, version_name};
+use crate::lint::walk::layout::flag;
 use crate::lint::walk::revision::Revision;
 use crate::lint::{Change, Finding, Rule};
 
@@ -22,13 +22,8 @@ pub const RULE: Rule = Rule {
 
 pub fn check(rev: &Revision, out: &mut Vec<Finding>) {
     let persisted = rev.old.persisted_versions();
-    for v in rev.old.versions() {
-        let name = version_name(v);
-        if name.is_empty()
-            || rev.new.version(name).is_some()
-            || flag(v, "served")
-            || persisted.contains(&name)
-        {
+    for (name, v) in rev.removed_versions() {
+        if flag(v, "served") || persisted.contains(&name) {
             continue;
         }
         out.push(

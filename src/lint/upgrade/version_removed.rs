@@ -6,7 +6,7 @@
 //! Followed: apiextensions-apiserver `pkg/apis/apiextensions/validation/validation.go`
 //! (ValidateCustomResourceDefinitionStoredVersions).
 
-use crate::lint::walk::layout::{flag, version_name};
+use crate::lint::walk::layout::flag;
 use crate::lint::walk::revision::Revision;
 use crate::lint::{Change, Finding, Rule};
 
@@ -21,11 +21,7 @@ pub fn check(rev: &Revision, out: &mut Vec<Finding>) {
     let persisted = rev.old.persisted_versions();
     let group = &rev.new.crd.group;
     let kind = &rev.old.crd.kind;
-    for v in rev.old.versions() {
-        let name = version_name(v);
-        if name.is_empty() || rev.new.version(name).is_some() {
-            continue;
-        }
+    for (name, v) in rev.removed_versions() {
         let why = if persisted.contains(&name) {
             format!(
                 "it was the storage version, so objects are stored as {name}: the API server refuses this CRD while {name} is in status.storedVersions; keep it (served: false) until a storage migration has rewritten every object and removed {name} from status.storedVersions"

@@ -156,6 +156,15 @@ impl<'a> Revision<'a> {
             .collect()
     }
 
+    /// The named versions of the old revision that the new one no longer lists, with their
+    /// names, in the old order.
+    pub fn removed_versions(&self) -> impl Iterator<Item = (&'a str, &'a Node)> + '_ {
+        self.old.versions().iter().filter_map(|v| {
+            let name = version_name(v);
+            (!name.is_empty() && self.new.version(name).is_none()).then_some((name, v))
+        })
+    }
+
     /// Where findings about the new CRD as a whole point (its `metadata.name`).
     pub fn name_span(&self) -> Span {
         self.new.crd.name_span
