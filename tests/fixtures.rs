@@ -168,6 +168,43 @@ fn lint_fixtures_match_their_snapshots() {
     }
 }
 
+/// `fixtures/lint/cel/bind.yaml`: every rule calling `cel.bind` is refused with the oracle's
+/// compile errors (recorded in `bind.oracle.json` from kubectl-validate 1.35), field for field
+/// and word for word after "compilation failed: " (the bad value before it is printed as the
+/// API server prints it, where kubectl-validate prints JSON).
+#[test]
+fn cel_bind_compile_errors_are_the_oracles() {
+    let oracle: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/lint/cel/bind.oracle.json").unwrap(),
+    )
+    .unwrap();
+    let detail = |m: &str| {
+        m.split_once("compilation failed: ")
+            .map(|(_, d)| d.to_string())
+    };
+    let expected: Vec<(String, Option<String>)> = oracle["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let message = c["message"].as_str().unwrap();
+            (c["field"].as_str().unwrap().to_string(), detail(message))
+        })
+        .collect();
+    let r = check::run(&Options {
+        paths: vec![PathBuf::from("fixtures/lint/cel/bind.yaml")],
+        ..Options::default()
+    });
+    let found: Vec<(String, Option<String>)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/compile-error")
+        .map(|d| (d.field.clone().unwrap(), detail(&d.message)))
+        .collect();
+    assert_eq!(expected.len(), 9);
+    assert_eq!(found, expected);
+}
+
 /// Upgrade fixtures: each `fixtures/upgrade/<name>/` holds `old.yaml`, `new.yaml` (a change that
 /// triggers `upgrade/<name>`) and `safe.yaml` (a change of the same CRD that does not). The
 /// findings of comparing each with `old.yaml` are snapshotted beside them (`snapshots/`), as

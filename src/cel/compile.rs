@@ -10,8 +10,11 @@
 //!   can charge for it, so a large `n` could exhaust memory;
 //! - cel-rust does not implement message construction (`Type{field: value}`) and panics on it.
 //!
-//! Rules using either are withheld: `cel/unsupported`, never a silent pass.
+//! Rules using either are withheld: `cel/unsupported`, never a silent pass. Rules calling
+//! `cel.bind` do not compile on the server (`undeclared`): a compile error for lint, withheld
+//! from evaluation.
 
+use super::undeclared::bind_errors;
 use crate::model::crd::{CompiledCel, CrdVersion};
 use kube_cel::cel::Program;
 use kube_cel::cel::common::ast::{EntryExpr, Expr};
@@ -81,19 +84,41 @@ impl std::fmt::Display for Withheld {
 
 impl std::error::Error for Withheld {}
 
+/// The server's checker errors for a rule that calls `cel.bind` (in its rule or its
+/// messageExpression), which the Kubernetes environment does not offer.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// Replace every rule of `schema` (and below) that crdlint does not evaluate by a
-/// compilation error, so the evaluator reports it as not checked instead of running it.
+/// compilation error, so the evaluator reports it as not checked instead of running it:
+/// rules the server refuses to compile (`cel.bind`) and rules the evaluator cannot survive.
 pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
     for v in &mut schema.validations {
-        if let Ok(compiled) = v
-            && let Some(why) = program_withheld(&compiled.program)
-                .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
+        let Ok(compiled) = v else { continue };
+        let refused = std::iter::once(&compiled.rule.rule)
+            .chain(compiled.rule.message_expression.as_ref())
+            .find_map(|e| bind_errors(e));
+        let source: Box<dyn std::error::Error + Send + Sync> = if let Some(errors) = refused {
+            Box::new(Refused(errors))
+        } else if let Some(why) = program_withheld(&compiled.program)
+            .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
         {
-            *v = Err(kube_cel::CompilationError::Parse {
-                rule: compiled.rule.rule.clone(),
-                source: Box::new(Withheld(why)),
-            });
-        }
+            Box::new(Withheld(why))
+        } else {
+            continue;
+        };
+        *v = Err(kube_cel::CompilationError::Parse {
+            rule: compiled.rule.rule.clone(),
+            source,
+        });
     }
     for child in crate::cel::eval::children_mut(schema) {
         withhold(child);
@@ -132,6 +157,9 @@ pub enum Verdict {
 
 /// Compile one expression: None when it compiles and crdlint evaluates it.
 pub fn verdict(expression: &str) -> Option<Verdict> {
+    if let Some(errors) = bind_errors(expression) {
+        return Some(Verdict::Error(errors));
+    }
     if let Some(why) = expression_withheld(expression) {
         return Some(Verdict::Withheld(why));
     }

@@ -1,6 +1,7 @@
 //! Everything about CEL (`x-kubernetes-validations`), for lint and validation alike:
 //! - [`walk`]: every rule of a compiled schema, with where it sits; `oldSelf` in rule text;
 //! - [`compile`]: whether an expression compiles, and a version's rules compiled for kube-cel;
+//!   [`undeclared`]: the checker's errors for `cel.bind`, which Kubernetes does not offer;
 //! - [`escaping`]: property names and rule text adapted to kube-cel's conventions;
 //! - [`types`]: the result type of an expression, where it is certain;
 //! - [`cost`]: the static cost estimate the server makes when a CRD is written;
@@ -21,4 +22,5 @@ pub mod rule;
 pub mod runtime_cost;
 pub mod skipped;
 pub mod types;
+pub mod undeclared;
 pub mod walk;

@@ -228,31 +228,19 @@ mod tests {
 
     /// `optMap`/`optFlatMap` cost what their cel-go expansion costs: the target once for
     /// `hasValue()`, and, when it has a value, again for `value()`, then the expression.
+    /// The figures are what the expansion written out with `cel.bind` cost when crdlint still
+    /// expanded `cel.bind` (2dc865d; Kubernetes offers no `cel.bind`, so it is no longer
+    /// written out): `(self.?s.hasValue() ? optional.of(cel.bind(x, self.?s.value(),
+    /// x.size())) : optional.none()).orValue(0) >= 0`, and the same without `optional.of`.
     #[test]
     fn opt_map_costs_its_expansion() {
         use serde_json::json;
-        let pairs = [
-            (
-                "self.?s.optMap(x, x.size()).orValue(0) >= 0",
-                "(self.?s.hasValue() ? optional.of(cel.bind(x, self.?s.value(), x.size())) : optional.none()).orValue(0) >= 0",
-            ),
-            (
-                "self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) >= 0",
-                "(self.?s.hasValue() ? cel.bind(x, self.?s.value(), optional.of(x.size())) : optional.none()).orValue(0) >= 0",
-            ),
-        ];
-        for (rule, expansion) in pairs {
-            for object in [json!({"s": "abc"}), json!({})] {
-                assert_eq!(
-                    cost(rule, object.clone()),
-                    cost(expansion, object.clone()),
-                    "{rule} on {object}"
-                );
-            }
-            assert!(
-                cost(rule, json!({"s": "abc"})) > cost(rule, json!({})),
-                "{rule}"
-            );
+        for rule in [
+            "self.?s.optMap(x, x.size()).orValue(0) >= 0",
+            "self.?s.optFlatMap(x, optional.of(x.size())).orValue(0) >= 0",
+        ] {
+            assert_eq!(cost(rule, json!({"s": "abc"})), 11, "{rule}");
+            assert_eq!(cost(rule, json!({})), 6, "{rule}");
         }
     }
 }

@@ -146,8 +146,6 @@ mod syntax_tests {
                   message: optional select
                 - rule: self.limits[?'cpu'].orValue('1') != '0'
                   message: optional index
-                - rule: cel.bind(n, self.names, n.size() <= 3)
-                  message: bind
                 - rule: self.names.all(i, n, i == 0 || n != self.names[0])
                   message: all
                 - rule: self.limits.exists(k, v, k == 'mem' || v == 'any')
@@ -188,11 +186,10 @@ mod syntax_tests {
             .collect()
     }
 
-    /// Optional access, `optMap`/`optFlatMap`, `cel.bind` and the two-variable comprehensions
-    /// are evaluated: a rule that holds says nothing, a rule that does not is a `cel/rule`
+    /// Optional access, `optMap`/`optFlatMap` and the two-variable comprehensions are evaluated: a rule that holds says nothing, a rule that does not is a `cel/rule`
     /// error, as on the server.
     #[test]
-    fn optional_syntax_bind_and_two_variable_macros_evaluate() {
+    fn optional_syntax_and_two_variable_macros_evaluate() {
         let good = "\
 apiVersion: demo.example.com/v1
 kind: Gizmo
@@ -235,7 +232,6 @@ spec:
             messages,
             vec![
                 "all",
-                "bind",
                 "exists",
                 "existsOne",
                 "optFlatMap",

@@ -111,11 +111,24 @@ mod tests {
             )
             .is_empty()
         );
-        // The syntax cel-rust 0.13 lacked: optional access; cel.bind and two-variable macros
-        // (which it parsed as calls, and which are now expanded).
+        // The syntax cel-rust 0.13 lacked: optional access and two-variable macros (which it
+        // parsed as calls, and which are now expanded).
         let p = problems(
-            "- rule: \"self.?a.orValue(1) > 0 && self[?'b'].hasValue() && [?self.?c].size() < 2\"\n- rule: \"{?'k': self.?d}.size() < 2\"\n- rule: cel.bind(x, self.items, x.size() < 3)\n- rule: \"self.items.transformMapEntry(i, v, {v: i}).size() > 0\"\n",
+            "- rule: \"self.?a.orValue(1) > 0 && self[?'b'].hasValue() && [?self.?c].size() < 2\"\n- rule: \"{?'k': self.?d}.size() < 2\"\n- rule: \"self.items.transformMapEntry(i, v, {v: i}).size() > 0\"\n",
         );
         assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn cel_bind_is_refused_as_the_server_refuses_it() {
+        // Kubernetes offers no ext.Bindings: the checker's undeclared references, in the
+        // rule and in a messageExpression (fixtures/lint/cel/bind.yaml holds the oracle's).
+        let p = problems(
+            "- rule: cel.bind(x, self.items, x.size() < 3)\n- rule: self.a > 0\n  messageExpression: cel.bind(m, 'a', m)\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p.iter().all(|p| p.rule == ID));
+        assert!(p[0].message.ends_with("compilation failed: ERROR: <input>:1:1: undeclared reference to 'cel' (in container '')\n | cel.bind(x, self.items, x.size() < 3)\n | ^\nERROR: <input>:1:9: undeclared reference to 'bind' (in container '')\n | cel.bind(x, self.items, x.size() < 3)\n | ........^\nERROR: <input>:1:10: undeclared reference to 'x' (in container '')\n | cel.bind(x, self.items, x.size() < 3)\n | .........^\nERROR: <input>:1:25: undeclared reference to 'x' (in container '')\n | cel.bind(x, self.items, x.size() < 3)\n | ........................^"), "{}", p[0].message);
+        assert!(p[1].message.contains("}: messageExpression compilation failed: ERROR: <input>:1:1: undeclared reference to 'cel'"), "{}", p[1].message);
     }
 }

@@ -25,11 +25,9 @@ pub fn find_expander(
             Some(map_macro_expander)
         }
         operators::FILTER if args.len() == 2 && target.is_some() => Some(filter_macro_expander),
-        // crdlint: cel-go's `cel.bind` (ext.Bindings) and two-variable comprehensions
-        // (ext.TwoVarComprehensions); see two_var_macros.rs and PATCHES.md.
-        "bind" if args.len() == 3 && target.is_some_and(is_cel_namespace) => {
-            Some(two_var_macros::bind_macro_expander)
-        }
+        // crdlint: cel-go's two-variable comprehensions (ext.TwoVarComprehensions); see
+        // two_var_macros.rs and PATCHES.md. Not `cel.bind`: the Kubernetes environment has
+        // no ext.Bindings, so `cel.bind(...)` stays a call the checker refuses.
         operators::ALL if args.len() == 3 && target.is_some() => Some(two_var_macros::all_expander),
         operators::EXISTS if args.len() == 3 && target.is_some() => {
             Some(two_var_macros::exists_expander)
@@ -53,10 +51,6 @@ pub fn find_expander(
         }
         _ => None,
     }
-}
-
-fn is_cel_namespace(target: &IdedExpr) -> bool {
-    matches!(&target.expr, Expr::Ident(name) if name == "cel")
 }
 
 fn has_macro_expander(

@@ -1,10 +1,8 @@
 //! crdlint: the macros cel-go offers through extension libraries that the Kubernetes API server
 //! enables, expanded the way cel-go expands them (see PATCHES.md):
 //!
-//! - `cel.bind(name, init, body)` (cel-go `ext/bindings.go`): a comprehension over an empty
-//!   list whose accumulator `name` starts as `init` and whose result is `body`;
 //! - `opt.optMap(name, expr)` and `opt.optFlatMap(name, expr)` (cel-go `cel/library.go`, the
-//!   optional types library): `opt.hasValue() ? optional.of(cel.bind(name, opt.value(), expr))
+//!   optional types library): `opt.hasValue() ? optional.of(<bind>(name, opt.value(), expr))
 //!   : optional.none()`, and the same without `optional.of`; as in cel-go, `opt` is the same
 //!   expression twice, so it is evaluated once for `hasValue()` and again for `value()`;
 //! - the two-variable comprehensions (cel-go `ext/comprehensions.go`): `all`, `exists`,
@@ -55,22 +53,6 @@ fn call(helper: &mut MacroExprHelper, func_name: &str, args: Vec<IdedExpr>) -> I
         target: None,
         args,
     }))
-}
-
-pub fn bind_macro_expander(
-    helper: &mut MacroExprHelper,
-    _target: Option<IdedExpr>,
-    mut args: Vec<IdedExpr>,
-) -> Result<IdedExpr, ParseError> {
-    let body = args.pop().expect("three arguments");
-    let init = args.pop().expect("three arguments");
-    let var = args.pop().expect("three arguments");
-    let name = simple_name(
-        helper,
-        var,
-        "cel.bind() variable names must be simple identifiers",
-    )?;
-    Ok(bind(helper, name, init, body))
 }
 
 /// The name of a variable a macro binds, or the parse error `msg` when it is not a plain

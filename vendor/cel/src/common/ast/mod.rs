@@ -193,6 +193,30 @@ impl SourceInfo {
     }
 }
 
+/// crdlint patch: the source line and its marker under an error, as cel-go's
+/// `Error.ToDisplayString` prints them (common/error.go): tabs shown as spaces, one dot per
+/// code point before the 0-based `column` (a full-width dot for a multi-byte one), a caret
+/// (full-width under a multi-byte code point); nothing for a line over 16,384 bytes.
+pub fn snippet_display(line: &str, column: isize) -> String {
+    if line.len() > 16384 {
+        return String::new();
+    }
+    let line = line.replace('\t', " ");
+    let mut out = format!("\n | {line}\n | ");
+    let mut chars = line.chars();
+    for _ in 0..column.max(0) {
+        match chars.next() {
+            Some(c) => out.push(if c.len_utf8() > 1 { '\u{ff0e}' } else { '.' }),
+            None => break,
+        }
+    }
+    out.push(match chars.next() {
+        Some(c) if c.len_utf8() > 1 => '\u{ff3e}',
+        _ => '^',
+    });
+    out
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OffsetRange {
     pub start: u32,
