@@ -223,6 +223,9 @@ struct Val<'a> {
     resource_root: bool,
     /// The `metadata` the server puts in a resource root's type: `name` and `generateName`.
     synthetic_meta: bool,
+    /// The kind of a list literal's items, when they are all of one kind (the checker types
+    /// `[0, 1]` as a list of int, so `x + 1` over it is an integer addition, which costs 1).
+    items: Kind,
 }
 
 const UNKNOWN: Val<'static> = Val::computed(Kind::Unknown, 0);
@@ -235,6 +238,7 @@ impl<'a> Val<'a> {
             schema: None,
             resource_root: false,
             synthetic_meta: false,
+            items: Kind::Unknown,
         }
     }
 
@@ -270,13 +274,18 @@ impl<'a> Val<'a> {
             schema: (kind != Kind::Unknown).then_some(s),
             resource_root: resource_root || s.embedded_resource,
             synthetic_meta: false,
+            items: Kind::Unknown,
         }
     }
 
-    /// The value's items (list) or values (map), when reached along a schema path.
+    /// The value's items (list) or values (map), when reached along a schema path; a list
+    /// literal's items, of their kind when it is known (their size is not tracked: 0).
     fn element(&self) -> Val<'a> {
         let Some(s) = self.schema else {
-            return UNKNOWN;
+            return match self.kind {
+                Kind::List => Val::computed(self.items, 0),
+                _ => UNKNOWN,
+            };
         };
         match self.kind {
             Kind::List => s
@@ -486,11 +495,20 @@ impl<'a> Estimator<'a> {
                 (add(c, select), operand.field(&sel.field))
             }
             Expr::List(list) => {
-                let c = list
-                    .elements
-                    .iter()
-                    .fold(LIST_CREATE, |acc, el| add(acc, self.cost(el).0));
-                (c, Val::computed(Kind::List, list.elements.len() as u64))
+                let mut c = LIST_CREATE;
+                let mut items: Option<Kind> = None;
+                for el in &list.elements {
+                    let (cost, v) = self.cost(el);
+                    c = add(c, cost);
+                    items = match items {
+                        None => Some(v.kind),
+                        Some(k) if k == v.kind => Some(k),
+                        Some(_) => Some(Kind::Unknown),
+                    };
+                }
+                let mut value = Val::computed(Kind::List, list.elements.len() as u64);
+                value.items = items.unwrap_or(Kind::Unknown);
+                (c, value)
             }
             Expr::Map(map) => {
                 let mut c = MAP_CREATE;
@@ -787,9 +805,17 @@ impl<'a> Estimator<'a> {
             }
             ("string", None) => {
                 // string(bytes) is priced by size; other conversions cost 1.
-                let from = arg(0).kind;
-                let own = u64::from(from != Kind::Bytes && from != Kind::Unknown);
-                (own, Val::computed(Kind::Str, 0))
+                let from = arg(0);
+                let own = u64::from(from.kind != Kind::Bytes && from.kind != Kind::Unknown);
+                // cel-go bounds only `string(bytes)` (by the bytes' size); any other conversion
+                // has no result size, which cel-go takes as the largest (`unknownSizeEstimate`),
+                // so concatenating or matching it exceeds every budget.
+                let size = match from.kind {
+                    Kind::Bytes => from.size,
+                    Kind::Unknown => 0,
+                    _ => u64::MAX,
+                };
+                (own, Val::computed(Kind::Str, size))
             }
             // Anything else: free (a Kubernetes or extension function priced by size may cost
             // nothing on empty input).

@@ -179,8 +179,11 @@ impl Walk<'_> {
             walk_api::evaluate(&c.validations, value, path, self.errors);
         }
         if let Value::Map(entries) = &node.value {
-            for (name, child) in &c.properties {
-                if let Some(e) = visible(entries, s, keys).find(|e| e.key == *name) {
+            // In the document's order: the server's (a Go map's) is random, and the order
+            // decides which rule a spent cost budget stops; crdlint's output must not vary.
+            for e in visible(entries, s, keys) {
+                if let Some(child) = c.properties.get(e.key.as_str()) {
+                    let name = e.key.as_str();
                     let cs = s.and_then(|s| s.property_schema(name));
                     let at = field_path::child(path, name);
                     self.node(&e.value, child, cs, keys.of_child(name), &at, depth + 1);
