@@ -322,7 +322,13 @@ impl<'a> Val<'a> {
             return UNKNOWN;
         };
         match self.kind {
-            Kind::Map => self.element(),
+            // `m.k` on a map: Kubernetes looks sizes up by schema path, and `k` is no property
+            // (`m['k']` is `@values`), so a sized value reached so has the largest size.
+            Kind::Map => {
+                let value = self.element();
+                let size = if value.kind.sized() { u64::MAX } else { 0 };
+                Val::computed(value.kind, size)
+            }
             Kind::Object => {
                 if self.resource_root && !declares_type_and_object_meta(s) {
                     match name {
@@ -745,8 +751,17 @@ impl<'a> Estimator<'a> {
                 )
             }
             ("join", Some(t)) if t.kind == Kind::List => {
-                let el = t.element();
-                let items = mul(t.size, if el.kind == Kind::Str { el.size } else { 0 });
+                // Kubernetes sizes the items by the list's schema path; a computed list (a
+                // literal, map/filter, split) has none, and a string without one is taken as
+                // the largest (library/cost.go `listElementNode`).
+                let item_size = match t.schema {
+                    None => u64::MAX,
+                    Some(_) => {
+                        let el = t.element();
+                        if el.kind == Kind::Str { el.size } else { 0 }
+                    }
+                };
+                let items = mul(t.size, item_size);
                 let separators = mul(size_of(arg(0)), t.size.saturating_sub(1));
                 let size = add(items, separators);
                 (
@@ -787,6 +802,24 @@ impl<'a> Estimator<'a> {
                     _ => 0,
                 };
                 (own, result)
+            }
+            // Results cel-go gives no size, which it takes as the largest: a string's
+            // `format` and `charAt` (ext strings), `orValue` of a sized default (the optional
+            // library), a URL's parts.
+            ("format" | "charAt", Some(t)) if t.kind == Kind::Str => {
+                let own = if name == "format" {
+                    by_factor(t.size, STRING_TRAVERSAL)
+                } else {
+                    1
+                };
+                (own, Val::computed(Kind::Str, u64::MAX))
+            }
+            // (Not counted itself, as the other optional functions are not.)
+            ("orValue", Some(_)) if arg(0).kind.sized() => {
+                (0, Val::computed(arg(0).kind, u64::MAX))
+            }
+            ("getScheme" | "getHost" | "getHostname" | "getPort" | "getEscapedPath", Some(_)) => {
+                (1, Val::computed(Kind::Str, u64::MAX))
             }
             ("url", None) if args.len() == 1 => {
                 (by_factor(size_of(arg(0)), STRING_TRAVERSAL), UNKNOWN)

@@ -179,12 +179,15 @@ mod tests {
         );
     }
 
-    /// cel-go gives `string(x)` no result size unless `x` is bytes, and takes a missing size
-    /// as the largest: concatenating, matching or searching such a string exceeds every
-    /// budget, comparing it does not. Each verdict is kubectl-validate 1.35's on a CRD with
-    /// this `spec` (`size` integer, `ratio` number, `name` string of 20, `blob` bytes of 40).
+    /// Values cel-go gives no size are taken as the largest: `string(x)` of anything but bytes,
+    /// a string's `format` and `charAt`, `orValue` with a string or list default, a URL's
+    /// parts, `m.k` on a map (sizes are looked up by schema path, where `m['k']` is
+    /// `@values`), and the items of a list without a schema path (a literal, map/filter,
+    /// split) in `join`. Concatenating, matching or iterating such a value exceeds every
+    /// budget; comparing it does not. Each verdict is kubectl-validate 1.35's on a CRD whose
+    /// `spec` has these properties (a rule, or a messageExpression beside `self.size != 7`).
     #[test]
-    fn string_conversions_have_no_size_in_cel_go() {
+    fn sizes_cel_go_does_not_know_are_the_largest() {
         let spec = |key: &str, expr: &str| {
             let entry = if key == "rule" {
                 format!("{{rule: \"{expr}\"}}")
@@ -192,32 +195,58 @@ mod tests {
                 format!("{{rule: 'self.size != 7', messageExpression: \"{expr}\"}}")
             };
             format!(
-                "{{type: object, x-kubernetes-validations: [{entry}], properties: {{size: {{type: integer}}, ratio: {{type: number}}, name: {{type: string, maxLength: 20}}, blob: {{type: string, format: byte, maxLength: 40}}}}}}"
+                "{{type: object, x-kubernetes-validations: [{entry}], properties: {{size: {{type: integer}}, ratio: {{type: number}}, name: {{type: string, maxLength: 20}}, blob: {{type: string, format: byte, maxLength: 40}}, items: {{type: array, maxItems: 5, items: {{type: string, maxLength: 10}}}}, m: {{type: object, maxProperties: 4, additionalProperties: {{type: string, maxLength: 8}}}}, lm: {{type: object, maxProperties: 4, additionalProperties: {{type: array, maxItems: 3, items: {{type: string, maxLength: 8}}}}}}}}}}"
             )
         };
+        const M: &str = "messageExpression";
         for (key, expr) in [
-            ("messageExpression", "'size ' + string(self.size)"),
-            ("messageExpression", "'n=' + string(self.name)"),
-            ("messageExpression", "'x' + (self.size > 1 ? 'a' : string(self.size))"),
+            (M, "'size ' + string(self.size)"),
+            (M, "'n=' + string(self.name)"),
+            (M, "'x' + (self.size > 1 ? 'a' : string(self.size))"),
             ("rule", "string(self.size).matches('^1')"),
             ("rule", "string(self.size).contains('1')"),
             ("rule", "self.name + string(self.size) != ''"),
+            (M, "'x' + '%s'.format([self.name])"),
+            (M, "'x' + self.name.charAt(0)"),
+            (M, "'x' + self.?name.orValue('y')"),
+            ("rule", "self.?name.orValue('').matches('^a')"),
+            ("rule", "self.?items.orValue([]).all(i, i != '')"),
+            (M, "'x' + url(self.name).getHost()"),
+            ("rule", "url(self.name).getHost().matches('a')"),
+            (M, "'x' + self.m.k"),
+            ("rule", "self.m.k.matches('a')"),
+            ("rule", "self.lm.k.all(x, x != '')"),
+            (M, "'x' + [self.name, 'a'].join(',')"),
+            (M, "'x' + self.items.map(i, i + 'y').join(',')"),
+            (M, "'x' + self.items.filter(i, i != '').join(',')"),
+            (M, "'x' + self.name.split(',').join('-')"),
+            ("rule", "[self.name].join(',') == ''"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(
-                f.iter().any(|f| f.starts_with(&format!("cel/cost: s.x-kubernetes-validations[0].{key}: Forbidden: estimated {} cost exceeds budget by factor of more than 100x", if key == "rule" { "rule" } else { key }))),
+                f.iter().any(|f| f.starts_with(&format!("cel/cost: s.x-kubernetes-validations[0].{key}: Forbidden: estimated {key} cost exceeds budget by factor of more than 100x"))),
                 "{expr}: {f:?}"
             );
         }
         for (key, expr) in [
-            ("messageExpression", "'b=' + string(self.blob)"),
-            ("messageExpression", "string(self.size)"),
+            (M, "'b=' + string(self.blob)"),
+            (M, "string(self.size)"),
             ("rule", "string(self.size) == 'a'"),
             ("rule", "string(self.size).startsWith('1')"),
             ("rule", "string(self.size).size() < 3"),
             ("rule", "string(self.ratio) != ''"),
             ("rule", "string(self.size) in ['1', '2']"),
             ("rule", "[string(self.size)].all(s, s != '')"),
+            ("rule", "'%s'.format([self.name]) == 'a'"),
+            ("rule", "self.name.charAt(0) == 'a'"),
+            ("rule", "self.?name.orValue('').startsWith('a')"),
+            ("rule", "self.?items.orValue([]).size() > 0"),
+            ("rule", "url(self.name).getHost() == 'a'"),
+            ("rule", "self.m.k.startsWith('a')"),
+            ("rule", "self.lm['k'].all(x, x != '')"),
+            (M, "'x' + self.m['k']"),
+            (M, "'x' + self.items.join(',')"),
+            ("rule", "[].join(',') == ''"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(f.iter().all(|f| !f.starts_with("cel/cost:")), "{expr}: {f:?}");
