@@ -47,6 +47,10 @@ const MAX_ERRORS: usize = 100;
 /// The checker's errors for `expression` when it calls `cel.bind`, worded as the server words
 /// them after "compilation failed: "; None when it does not call it (or does not parse).
 pub fn bind_errors(expression: &str) -> Option<String> {
+    // Most expressions never name it: skip the second parse.
+    if !expression.contains("bind") {
+        return None;
+    }
     let (expr, info) = Parser::default()
         .enable_optional_syntax(true)
         .parse_with_source_info(expression)
