@@ -142,10 +142,37 @@ fn number(n: &Node) -> Option<f64> {
     }
 }
 
+/// Where a schema node sits in the CRD, printed only for a problem (most nodes have none, so
+/// no path string is built for them).
+enum SchemaPath<'a> {
+    Root(&'a str),
+    /// `parent.key`
+    Key(&'a SchemaPath<'a>, &'a str),
+    /// `parent.properties[name]`
+    Property(&'a SchemaPath<'a>, &'a str),
+    /// `parent.key[i]` (`allOf[0]`)
+    Indexed(&'a SchemaPath<'a>, &'a str, usize),
+}
+
+impl std::fmt::Display for SchemaPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemaPath::Root(p) => f.write_str(p),
+            SchemaPath::Key(parent, k) => write!(f, "{parent}.{k}"),
+            SchemaPath::Property(parent, name) => write!(f, "{parent}.properties[{name}]"),
+            SchemaPath::Indexed(parent, k, i) => write!(f, "{parent}.{k}[{i}]"),
+        }
+    }
+}
+
 impl Schema {
     /// Compile a schema node. `path` is the schema's own path in the CRD
     /// (`spec.versions[0].schema.openAPIV3Schema`) for problems found on the way.
     pub fn compile(node: &Node, path: &str, problems: &mut Vec<CompileError>) -> Schema {
+        Schema::compile_at(node, &SchemaPath::Root(path), problems)
+    }
+
+    fn compile_at(node: &Node, path: &SchemaPath, problems: &mut Vec<CompileError>) -> Schema {
         let mut s = Schema {
             span: node.span,
             ..Schema::default()
@@ -155,7 +182,7 @@ impl Schema {
         };
         for e in entries {
             let v = &e.value;
-            let child = |k: &str| format!("{path}.{k}");
+            let child = |k: &'static str| SchemaPath::Key(path, k).to_string();
             match e.key.as_str() {
                 "type" => {
                     s.type_ = v.as_str().unwrap_or_default().to_string();
@@ -175,23 +202,26 @@ impl Schema {
                 "nullable" => s.nullable = v.as_bool().unwrap_or(false),
                 "properties" => {
                     for p in v.as_map().unwrap_or_default() {
-                        let pp = format!("{path}.properties[{}]", p.key);
-                        s.properties
-                            .insert(p.key.to_string(), Schema::compile(&p.value, &pp, problems));
+                        let pp = SchemaPath::Property(path, &p.key);
+                        s.properties.insert(
+                            p.key.to_string(),
+                            Schema::compile_at(&p.value, &pp, problems),
+                        );
                     }
                 }
                 "additionalProperties" => {
                     s.additional_properties = Some(match &v.value {
                         Value::Bool(b) => AdditionalProperties::Allowed(*b),
-                        _ => AdditionalProperties::Schema(Box::new(Schema::compile(
+                        _ => AdditionalProperties::Schema(Box::new(Schema::compile_at(
                             v,
-                            &child("additionalProperties"),
+                            &SchemaPath::Key(path, "additionalProperties"),
                             problems,
                         ))),
                     })
                 }
                 "items" if v.as_map().is_some() => {
-                    s.items = Some(Box::new(Schema::compile(v, &child("items"), problems)));
+                    let at = SchemaPath::Key(path, "items");
+                    s.items = Some(Box::new(Schema::compile_at(v, &at, problems)));
                 }
                 "required" => {
                     s.required = v
@@ -246,7 +276,7 @@ impl Schema {
                         .iter()
                         .enumerate()
                         .map(|(i, n)| {
-                            Schema::compile(n, &format!("{path}.{}[{i}]", e.key), problems)
+                            Schema::compile_at(n, &SchemaPath::Indexed(path, &e.key, i), problems)
                         })
                         .collect();
                     match e.key.as_str() {
@@ -255,7 +285,10 @@ impl Schema {
                         _ => s.one_of = list,
                     }
                 }
-                "not" => s.not = Some(Box::new(Schema::compile(v, &child("not"), problems))),
+                "not" => {
+                    let at = SchemaPath::Key(path, "not");
+                    s.not = Some(Box::new(Schema::compile_at(v, &at, problems)));
+                }
                 "default" => s.default = Some(v.clone()),
                 "x-kubernetes-preserve-unknown-fields" => {
                     s.preserve_unknown_fields = v.as_bool().unwrap_or(false)
