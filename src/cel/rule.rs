@@ -276,7 +276,7 @@ fn normalize_field_path(fp: &str, schema: Option<&Schema>) -> String {
             return fp.to_string();
         };
         if !s.properties.is_empty() {
-            let Some(prop) = s.properties.get(&name) else {
+            let Some(prop) = s.properties.get(name.as_str()) else {
                 return fp.to_string();
             };
             out = child(&out, &name);

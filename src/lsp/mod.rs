@@ -223,7 +223,7 @@ impl Server {
         let items: Vec<Value> = match &ctx.value_of {
             Some(key) => parent
                 .properties
-                .get(key)
+                .get(key.as_str())
                 .and_then(|s| s.enum_.as_ref())
                 .map(|values| {
                     values
@@ -243,7 +243,7 @@ impl Server {
             None => parent
                 .properties
                 .iter()
-                .filter(|(k, _)| !ctx.siblings.contains(k))
+                .filter(|(k, _)| !ctx.siblings.iter().any(|s| s == k.as_str()))
                 .map(|(k, s)| {
                     let mut item = json!({"label": k, "kind": 10, "insertText": format!("{k}: ")});
                     if let Some(d) = &s.description {

@@ -3,7 +3,7 @@
 
 use super::regex::compile_go_regex;
 use crate::source::Span;
-use crate::yaml::{Node, Value};
+use crate::yaml::{CompactString, Node, Value};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Schema {
     pub format: String,
     pub description: Option<String>,
     pub nullable: bool,
-    pub properties: BTreeMap<String, Schema>,
+    pub properties: BTreeMap<CompactString, Schema>,
     pub additional_properties: Option<AdditionalProperties>,
     pub items: Option<Box<Schema>>,
     pub required: Vec<String>,
@@ -204,7 +204,7 @@ impl Schema {
                     for p in v.as_map().unwrap_or_default() {
                         let pp = SchemaPath::Property(path, &p.key);
                         s.properties.insert(
-                            p.key.to_string(),
+                            p.key.clone(),
                             Schema::compile_at(&p.value, &pp, problems),
                         );
                     }

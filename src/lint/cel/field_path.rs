@@ -69,7 +69,7 @@ pub fn valid_field_path(path: &str, schema: &Schema) -> bool {
             return false;
         };
         current = if !s.properties.is_empty() {
-            match s.properties.get(&name) {
+            match s.properties.get(name.as_str()) {
                 Some(p) => Some(p),
                 None => return false,
             }

@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
 
 pub fn check(s: &Schema, at: &str, problems: &mut Vec<Finding>) {
     for name in &s.required {
-        let Some(prop) = s.properties.get(name) else {
+        let Some(prop) = s.properties.get(name.as_str()) else {
             continue;
         };
         if let Some(default) = &prop.default {
