@@ -67,12 +67,6 @@ fn program_withheld(program: &Program) -> Option<&'static str> {
     withheld(&program.expression().expr)
 }
 
-fn expression_withheld(expression: &str) -> Option<&'static str> {
-    Program::compile(expression)
-        .ok()
-        .and_then(|p| program_withheld(&p))
-}
-
 #[derive(Debug)]
 struct Withheld(&'static str);
 
@@ -125,23 +119,10 @@ pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
     }
 }
 
-/// What compiling one expression said: None when it compiles.
-fn compile_problem(expression: &str) -> Option<(bool, String)> {
-    let schema = serde_json::json!({"x-kubernetes-validations": [{"rule": expression}]});
-    let compiled = kube_cel::compile_schema(&schema);
-    let error = compiled.compilation_errors().first()?.to_string();
-    Some(classify(error))
-}
-
-/// Whether a compilation error is the parser's "unsupported syntax" (syntax cel-go accepts but
-/// the parser does not know, so not a compile error), and its detail.
-fn classify(error: String) -> (bool, String) {
-    let unsupported = error.contains("unsupported syntax");
-    let detail = error
-        .split_once("\": ")
-        .map(|(_, d)| d.to_string())
-        .unwrap_or(error);
-    (unsupported, detail)
+/// Whether a parse error is the parser's "unsupported syntax" (syntax cel-go accepts but the
+/// parser does not know, so not a compile error).
+fn is_unsupported(detail: &str) -> bool {
+    detail.contains("unsupported syntax")
 }
 
 /// What compiling one `rule` or `messageExpression` says, when it is not simply fine.
@@ -160,15 +141,17 @@ pub fn verdict(expression: &str) -> Option<Verdict> {
     if let Some(errors) = bind_errors(expression) {
         return Some(Verdict::Error(errors));
     }
-    if let Some(why) = expression_withheld(expression) {
-        return Some(Verdict::Withheld(why));
+    match Program::compile(expression) {
+        Ok(program) => program_withheld(&program).map(Verdict::Withheld),
+        Err(errors) => {
+            let detail = errors.to_string();
+            Some(if is_unsupported(&detail) {
+                Verdict::Unsupported(detail)
+            } else {
+                Verdict::Error(detail)
+            })
+        }
     }
-    let (unsupported, detail) = compile_problem(expression)?;
-    Some(if unsupported {
-        Verdict::Unsupported(detail)
-    } else {
-        Verdict::Error(detail)
-    })
 }
 
 /// The CEL rules of a version, compiled on first use: escaped and bound for kube-cel
@@ -191,12 +174,24 @@ mod tests {
     #[test]
     fn unsupported_syntax_is_told_from_errors() {
         // Syntax the parser reports as unsupported is named, not refused.
-        let (unsupported, detail) = classify(
-            "failed to compile rule \"x\": ERROR: <input>:1:2: unsupported syntax '.?'".into(),
+        assert!(is_unsupported(
+            "ERROR: <input>:1:2: unsupported syntax '.?'"
+        ));
+        assert!(!is_unsupported("ERROR: <input>:1:8: Syntax error"));
+        assert!(
+            matches!(verdict("self =="), Some(Verdict::Error(d)) if d.starts_with("ERROR: <input>:1:8: Syntax error: mismatched input '<EOF>'"))
         );
-        assert!(unsupported);
-        assert_eq!(detail, "ERROR: <input>:1:2: unsupported syntax '.?'");
-        assert!(!classify("ERROR: <input>:1:8: Syntax error".into()).0);
+        // A rule whose text holds `": ` is not cut there.
+        assert!(
+            matches!(verdict("self.x == '{\"a\": 1}' &&"), Some(Verdict::Error(d)) if d.starts_with("ERROR: <input>:1:"))
+        );
+    }
+
+    fn expression_withheld(expression: &str) -> Option<&'static str> {
+        match verdict(expression)? {
+            Verdict::Withheld(why) => Some(why),
+            _ => None,
+        }
     }
 
     #[test]

@@ -203,10 +203,8 @@ impl Schema {
                 "properties" => {
                     for p in v.as_map().unwrap_or_default() {
                         let pp = SchemaPath::Property(path, &p.key);
-                        s.properties.insert(
-                            p.key.clone(),
-                            Schema::compile_at(&p.value, &pp, problems),
-                        );
+                        s.properties
+                            .insert(p.key.clone(), Schema::compile_at(&p.value, &pp, problems));
                     }
                 }
                 "additionalProperties" => {
