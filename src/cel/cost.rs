@@ -935,6 +935,9 @@ fn visit(
     resource_root: bool,
     out: &mut Vec<ExpressionCost>,
 ) {
+    if !s.below.may_have_validations() {
+        return;
+    }
     if let Some(list) = &s.validations {
         rule_costs(s, list, path, cardinality, resource_root, out);
     }

@@ -42,6 +42,10 @@ fn walk(
     in_junctor: bool,
     visit: &mut dyn FnMut(&RuleAt),
 ) {
+    // Most subtrees hold no rule: no paths are built for them.
+    if !s.below.may_have_validations() {
+        return;
+    }
     if let Some(list) = s.validations.as_ref().and_then(Node::as_seq) {
         for (index, entry) in list.iter().enumerate() {
             visit(&RuleAt {

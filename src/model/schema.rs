@@ -76,6 +76,7 @@ pub struct Below {
     known: bool,
     embedded_resource: bool,
     list_set_or_map: bool,
+    validations: bool,
 }
 
 impl Below {
@@ -89,11 +90,17 @@ impl Below {
         !self.known || self.list_set_or_map
     }
 
+    /// Whether an `x-kubernetes-validations` list may be in the subtree.
+    pub fn may_have_validations(&self) -> bool {
+        !self.known || self.validations
+    }
+
     fn of(s: &Schema) -> Below {
         let mut b = Below {
             known: true,
             embedded_resource: s.embedded_resource,
             list_set_or_map: matches!(s.list_type, Some(ListType::Set | ListType::Map)),
+            validations: s.validations.is_some(),
         };
         let additional = match &s.additional_properties {
             Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
@@ -109,6 +116,7 @@ impl Below {
         for c in children {
             b.embedded_resource |= c.below.may_embed();
             b.list_set_or_map |= c.below.may_have_set_or_map();
+            b.validations |= c.below.may_have_validations();
         }
         b
     }
