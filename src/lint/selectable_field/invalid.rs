@@ -187,7 +187,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
         };
         let at = format!("spec.versions[{i}].selectableFields");
         // A schema lifted to spec.validation is no longer on the version.
-        match schema_of(v).filter(|_| !layout.schema_shared) {
+        match schema_of(v).filter(|_| !layout.schema_shared()) {
             None => problems.push(not_included(
                 &at,
                 "selectableFields may only be set when version.schema.openAPIV3Schema is not included",

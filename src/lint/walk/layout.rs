@@ -34,8 +34,9 @@ pub fn ptr<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
 /// The `spec.versions` of a CRD, with what the v1 -> internal conversion lifts to the spec.
 pub struct Layout<'a> {
     pub versions: &'a [Node],
-    /// Every version has the same `schema` (possibly none at all).
-    pub schema_shared: bool,
+    /// Whether every version has the same `schema` (possibly none at all): computed on first
+    /// use (it compares whole schemas, and most rules that lay a CRD out never ask).
+    schema_shared: std::cell::OnceCell<bool>,
     pub subresources_shared: bool,
     pub columns_shared: bool,
     pub selectable_shared: bool,
@@ -116,7 +117,7 @@ impl<'a> Layout<'a> {
         }
         Some(Layout {
             versions,
-            schema_shared: versions.iter().all(|v| same_schema(&versions[0], v)),
+            schema_shared: std::cell::OnceCell::new(),
             subresources_shared: all_same(versions, subresources),
             columns_shared: all_same(versions, columns),
             selectable_shared: all_same(versions, selectable),
@@ -125,7 +126,15 @@ impl<'a> Layout<'a> {
 
     /// Whether the server sees a top-level `spec.validation` schema.
     pub fn has_spec_validation(&self) -> bool {
-        self.schema_shared && schema_of(&self.versions[0]).is_some()
+        self.schema_shared() && schema_of(&self.versions[0]).is_some()
+    }
+
+    /// Whether every version has the same schema (the server then holds it once).
+    pub fn schema_shared(&self) -> bool {
+        *self.schema_shared.get_or_init(|| {
+            let versions = self.versions;
+            versions.iter().all(|v| same_schema(&versions[0], v))
+        })
     }
 
     /// The path under which the server validates version `i`'s field: `spec` when the field was
