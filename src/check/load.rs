@@ -342,8 +342,13 @@ impl CrdMode {
 
 /// The lint settings of a run.
 pub(super) fn lint_context(opts: &Options) -> lint::Context {
+    let rules = &opts.rules;
     lint::Context {
-        kubernetes_minor: opts.rules.kubernetes_minor,
+        kubernetes_minor: rules.kubernetes_minor,
+        // Rules off by default that no setting names: their findings would all be dropped.
+        skip: (lint::RULES.iter().map(|r| r.id))
+            .filter(|id| !rules.may_enable(id))
+            .collect(),
     }
 }
 

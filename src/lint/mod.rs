@@ -214,10 +214,19 @@ impl Finding {
 }
 
 /// Settings some rules depend on.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Context {
     /// The Kubernetes minor version targeted (`cel/unavailable`), when one is set.
     pub kubernetes_minor: Option<u32>,
+    /// Rules whose checks need not run: off by default and switched on for no file (their
+    /// findings would all be dropped).
+    pub skip: Vec<&'static str>,
+}
+
+impl Context {
+    fn runs(&self, id: &str) -> bool {
+        !self.skip.contains(&id)
+    }
 }
 
 /// Where a version's schema sits, for `version_schema` hooks.
@@ -281,13 +290,19 @@ impl Rule {
     }
 }
 
+/// A hook with the id of its rule.
+type WithId<F> = (&'static str, F);
+type DocumentHook = fn(&Node, Out);
+type CompiledHook = fn(&Schema, &str, Out);
+
 /// The hooks of every registered rule, grouped once by kind.
 struct Hooks {
-    document: Vec<fn(&Node, Out)>,
+    /// With their rule's id: `Context::skip` names rules whose checks need not run.
+    document: Vec<WithId<DocumentHook>>,
     version_schema: Vec<fn(&SchemaSite, Out)>,
     structural: Vec<fn(&At, Level, Out)>,
     openapi: Vec<fn(&At, &OpenApi, Out)>,
-    compiled: Vec<fn(&Schema, &str, Out)>,
+    compiled: Vec<WithId<CompiledHook>>,
     compiled_root: Vec<fn(&Schema, &str, Out)>,
     compile_error: Vec<fn(&CompileError, Out)>,
     cel_rule: Vec<fn(&RuleAt, &Context, Out)>,
@@ -298,11 +313,17 @@ struct Hooks {
 static HOOKS: LazyLock<Hooks> = LazyLock::new(|| {
     let rules = RULES;
     Hooks {
-        document: rules.iter().filter_map(|r| r.document).collect(),
+        document: rules
+            .iter()
+            .filter_map(|r| r.document.map(|h| (r.id, h)))
+            .collect(),
         version_schema: rules.iter().filter_map(|r| r.version_schema).collect(),
         structural: rules.iter().filter_map(|r| r.structural).collect(),
         openapi: rules.iter().filter_map(|r| r.openapi).collect(),
-        compiled: rules.iter().filter_map(|r| r.compiled).collect(),
+        compiled: rules
+            .iter()
+            .filter_map(|r| r.compiled.map(|h| (r.id, h)))
+            .collect(),
         compiled_root: rules.iter().filter_map(|r| r.compiled_root).collect(),
         compile_error: rules.iter().filter_map(|r| r.compile_error).collect(),
         cel_rule: rules.iter().filter_map(|r| r.cel_rule).collect(),
@@ -316,8 +337,10 @@ static HOOKS: LazyLock<Hooks> = LazyLock::new(|| {
 pub fn check_crd(root: &Node, crd: Option<&Crd>, ctx: &Context) -> Vec<Finding> {
     let hooks = &*HOOKS;
     let mut out = Vec::new();
-    for hook in &hooks.document {
-        hook(root, &mut out);
+    for (id, hook) in &hooks.document {
+        if ctx.runs(id) {
+            hook(root, &mut out);
+        }
     }
     let Some(crd) = crd else {
         return out;
@@ -349,8 +372,12 @@ pub fn check_crd(root: &Node, crd: Option<&Crd>, ctx: &Context) -> Vec<Finding> 
                 hook(e, &mut out);
             }
         }
+        let compiled: Vec<_> = (hooks.compiled.iter())
+            .filter(|(id, _)| ctx.runs(id))
+            .map(|(_, hook)| hook)
+            .collect();
         walk::compiled::walk(schema, path, &mut |s, at| {
-            for hook in &hooks.compiled {
+            for hook in &compiled {
                 hook(s, at, &mut out);
             }
         });

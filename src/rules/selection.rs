@@ -192,6 +192,16 @@ impl Override {
 }
 
 impl RuleSettings {
+    /// Whether rule `id` can be on for any file. A rule that is off by default is switched on
+    /// only by its exact id, so when no layer names it, its checks need not run at all.
+    pub fn may_enable(&self, id: &str) -> bool {
+        get(id).is_none_or(|d| d.default_enabled)
+            || std::iter::once(&self.base)
+                .chain(self.overrides.iter().map(|o| &o.rules))
+                .chain([&self.command_line])
+                .any(|layer| layer.selectors().any(|s| s == id))
+    }
+
     pub fn for_file(&self, name: &str) -> FileRules<'_> {
         let path = Path::new(name);
         let mut layers = vec![&self.base];
@@ -234,6 +244,19 @@ pub fn globs(patterns: &[String]) -> Result<GlobSet, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_off_by_default_rule_may_run_only_where_named() {
+        let mut settings = RuleSettings::default();
+        assert!(settings.may_enable("crd/unknown-field"));
+        assert!(!settings.may_enable("crd/missing-description"));
+        // A family does not switch it on; its id does, in any layer.
+        settings.command_line = set(None, &["crd"], &[]);
+        assert!(!settings.may_enable("crd/missing-description"));
+        settings.base = set(None, &["crd/missing-description"], &[]);
+        assert!(settings.may_enable("crd/missing-description"));
+        assert!(!settings.may_enable("version/unused"));
+    }
 
     fn set(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> RuleSet {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
