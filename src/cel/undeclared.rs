@@ -11,7 +11,7 @@
 //! scope, a type name or the namespace of a library function. An identifier it cannot place
 //! is left out of the message rather than reported where the server might accept it.
 
-use kube_cel::cel::common::ast::{EntryExpr, Expr, IdedExpr, snippet_display};
+use kube_cel::cel::common::ast::{EntryExpr, Expr, IdedEntryExpr, IdedExpr, snippet_display};
 use kube_cel::cel::parser::Parser;
 
 /// Identifiers every CRD rule may name: the bound object and, for transition rules, the old.
@@ -129,25 +129,21 @@ fn children(e: &Expr) -> Vec<&IdedExpr> {
             &c.result,
         ],
         Expr::List(l) => l.elements.iter().collect(),
-        Expr::Map(m) => m
-            .entries
-            .iter()
-            .flat_map(|entry| match &entry.expr {
-                EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
-                EntryExpr::StructField(f) => vec![&f.value],
-            })
-            .collect(),
-        Expr::Struct(s) => s
-            .entries
-            .iter()
-            .flat_map(|entry| match &entry.expr {
-                EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
-                EntryExpr::StructField(f) => vec![&f.value],
-            })
-            .collect(),
+        Expr::Map(m) => entries(&m.entries),
+        Expr::Struct(s) => entries(&s.entries),
         Expr::Select(s) => vec![&s.operand],
         Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
     }
+}
+
+/// The keys and values of a map literal, or the field values of a message construction.
+fn entries(list: &[IdedEntryExpr]) -> Vec<&IdedExpr> {
+    list.iter()
+        .flat_map(|entry| match &entry.expr {
+            EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+            EntryExpr::StructField(f) => vec![&f.value],
+        })
+        .collect()
 }
 
 /// Collect (expression id, name) of every undeclared reference below `e`, with `scope` the
