@@ -818,6 +818,14 @@ impl<'a> Estimator<'a> {
             ("orValue", Some(_)) if arg(0).kind.sized() => {
                 (0, Val::computed(arg(0).kind, u64::MAX))
             }
+            // The lists library's reorderings keep the list's length but lose its schema path,
+            // so their items have no size (the largest, in `join`). Their own price is not
+            // counted (a lower bound).
+            ("distinct" | "sort" | "reverse", Some(t))
+                if t.kind == Kind::List && args.is_empty() =>
+            {
+                (0, Val::computed(Kind::List, t.size))
+            }
             ("getScheme" | "getHost" | "getHostname" | "getPort" | "getEscapedPath", Some(_)) => {
                 (1, Val::computed(Kind::Str, u64::MAX))
             }

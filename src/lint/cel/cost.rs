@@ -183,7 +183,7 @@ mod tests {
     /// a string's `format` and `charAt`, `orValue` with a string or list default, a URL's
     /// parts, `m.k` on a map (sizes are looked up by schema path, where `m['k']` is
     /// `@values`), and the items of a list without a schema path (a literal, map/filter,
-    /// split) in `join`. Concatenating, matching or iterating such a value exceeds every
+    /// split, sort/reverse/distinct) in `join`. Concatenating, matching or iterating such a value exceeds every
     /// budget; comparing it does not. Each verdict is kubectl-validate 1.35's on a CRD whose
     /// `spec` has these properties (a rule, or a messageExpression beside `self.size != 7`).
     #[test]
@@ -221,6 +221,9 @@ mod tests {
             (M, "'x' + self.items.filter(i, i != '').join(',')"),
             (M, "'x' + self.name.split(',').join('-')"),
             ("rule", "[self.name].join(',') == ''"),
+            (M, "'x' + self.items.sort().join(',')"),
+            (M, "'x' + self.items.reverse().join(',')"),
+            (M, "'x' + self.items.distinct().join(',')"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(
@@ -247,6 +250,11 @@ mod tests {
             (M, "'x' + self.m['k']"),
             (M, "'x' + self.items.join(',')"),
             ("rule", "[].join(',') == ''"),
+            ("rule", "self.items.sort()[0] == 'a'"),
+            ("rule", "self.items.distinct().size() > 1"),
+            ("rule", "self.items.reverse().all(i, i != '')"),
+            ("rule", "self.items.distinct().exists(i, i.matches('^a'))"),
+            ("rule", "self.items.sort() == self.items"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(f.iter().all(|f| !f.starts_with("cel/cost:")), "{expr}: {f:?}");
