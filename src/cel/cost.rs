@@ -818,6 +818,10 @@ impl<'a> Estimator<'a> {
             ("orValue", Some(_)) if arg(0).kind.sized() => {
                 (0, Val::computed(arg(0).kind, u64::MAX))
             }
+            // `format.<name>().validate(s)`: an optional list of messages cel-go cannot size
+            // (so the largest); `value()` is that list.
+            ("validate", Some(_)) if args.len() == 1 => (0, Val::computed(Kind::List, u64::MAX)),
+            ("value", Some(t)) if t.kind == Kind::List && t.schema.is_none() => (0, t),
             // The lists library's reorderings keep the list's length but lose its schema path,
             // so their items have no size (the largest, in `join`). Their own price is not
             // counted (a lower bound).

@@ -183,7 +183,7 @@ mod tests {
     /// a string's `format` and `charAt`, `orValue` with a string or list default, a URL's
     /// parts, `m.k` on a map (sizes are looked up by schema path, where `m['k']` is
     /// `@values`), and the items of a list without a schema path (a literal, map/filter,
-    /// split, sort/reverse/distinct) in `join`. Concatenating, matching or iterating such a value exceeds every
+    /// split, sort/reverse/distinct) in `join`, and the messages of a `format` validation. Concatenating, matching or iterating such a value exceeds every
     /// budget; comparing it does not. Each verdict is kubectl-validate 1.35's on a CRD whose
     /// `spec` has these properties (a rule, or a messageExpression beside `self.size != 7`).
     #[test]
@@ -224,6 +224,9 @@ mod tests {
             (M, "'x' + self.items.sort().join(',')"),
             (M, "'x' + self.items.reverse().join(',')"),
             (M, "'x' + self.items.distinct().join(',')"),
+            (M, "format.dns1123Label().validate(self.name).value().join(',')"),
+            ("rule", "format.dns1123Label().validate(self.name).orValue([]).join(',') == ''"),
+            ("rule", "format.dns1123Label().validate(self.name).value().all(m, m != '')"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(
@@ -255,6 +258,10 @@ mod tests {
             ("rule", "self.items.reverse().all(i, i != '')"),
             ("rule", "self.items.distinct().exists(i, i.matches('^a'))"),
             ("rule", "self.items.sort() == self.items"),
+            (M, "format.dns1123Label().validate(self.name).value()[0]"),
+            ("rule", "!format.dns1123Label().validate(self.name).hasValue()"),
+            ("rule", "format.dns1123Label().validate(self.name).value().size() > 0"),
+            ("rule", "format.dns1123Label().validate(self.name).orValue([]).size() == 0"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(f.iter().all(|f| !f.starts_with("cel/cost:")), "{expr}: {f:?}");
