@@ -830,6 +830,19 @@ impl<'a> Estimator<'a> {
             {
                 (0, Val::computed(Kind::List, t.size))
             }
+            // `slice(i, j)` with constant bounds is `j - i` items long to cel-go (`slice(0, 0)`
+            // joins to nothing), other bounds as long as the list; its items have no size.
+            ("slice", Some(t)) if t.kind == Kind::List => {
+                let bound = |i: usize| match call.args.get(i).map(|a| &a.expr) {
+                    Some(Expr::Literal(LiteralValue::Int(n))) => Some(*n.inner()),
+                    _ => None,
+                };
+                match (bound(0), bound(1)) {
+                    (Some(i), Some(j)) if j >= i => (0, Val::computed(Kind::List, (j - i) as u64)),
+                    (Some(_), Some(_)) => (0, UNKNOWN),
+                    _ => (0, Val::computed(Kind::List, t.size)),
+                }
+            }
             ("getScheme" | "getHost" | "getHostname" | "getPort" | "getEscapedPath", Some(_)) => {
                 (1, Val::computed(Kind::Str, u64::MAX))
             }

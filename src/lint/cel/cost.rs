@@ -227,6 +227,8 @@ mod tests {
             (M, "format.dns1123Label().validate(self.name).value().join(',')"),
             ("rule", "format.dns1123Label().validate(self.name).orValue([]).join(',') == ''"),
             ("rule", "format.dns1123Label().validate(self.name).value().all(m, m != '')"),
+            (M, "self.items.slice(0, 1).join(',')"),
+            (M, "self.items.slice(0, self.size).join(',')"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(
@@ -262,6 +264,9 @@ mod tests {
             ("rule", "!format.dns1123Label().validate(self.name).hasValue()"),
             ("rule", "format.dns1123Label().validate(self.name).value().size() > 0"),
             ("rule", "format.dns1123Label().validate(self.name).orValue([]).size() == 0"),
+            (M, "self.items.slice(0, 0).join(',')"),
+            (M, "self.items.slice(1, 1).join(',')"),
+            ("rule", "self.items.slice(0, self.size).all(e, e.matches('^a'))"),
         ] {
             let f = findings(&spec(key, expr));
             assert!(f.iter().all(|f| !f.starts_with("cel/cost:")), "{expr}: {f:?}");
