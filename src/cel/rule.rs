@@ -322,9 +322,9 @@ fn node_path<'e>(e: &'e kube_cel::ValidationError, entry: Option<&kube_cel::Rule
 }
 
 /// The server's own error for a runtime error of a rule, if it has one: cost limits stop the
-/// run; a missing key (a field the object does not have, read without `has()`) and an integer
-/// division or modulus by zero do not, and are reported at the rule's node, not at its
-/// fieldPath. Other evaluator errors are not claimed: their wording, and whether cel-go fails
+/// run; a missing key (a field the object does not have, read without `has()`), an integer
+/// division or modulus by zero and a key `transformMapEntry` makes twice do not, and are
+/// reported at the rule's node, not at its fieldPath. Other evaluator errors are not claimed: their wording, and whether cel-go fails
 /// at all, may differ.
 /// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 fn runtime_error(
@@ -345,6 +345,14 @@ fn runtime_error(
             }
             cel::ExecutionError::RemainderByZero(_) => {
                 (format!("modulus by zero evaluating rule: {rule}"), false)
+            }
+            // Two entries of one key from `transformMapEntry`: cel-go's `cel.@mapInsert` error.
+            cel::ExecutionError::FunctionError { function, message }
+                if function.starts_with("transformMap")
+                    && message.starts_with("insert failed: key ")
+                    && message.ends_with(" already exists") =>
+            {
+                (format!("{message} evaluating rule: {rule}"), false)
             }
             _ => return None,
         },
