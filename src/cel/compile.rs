@@ -67,29 +67,18 @@ fn program_withheld(program: &Program) -> Option<&'static str> {
     withheld(&program.expression().expr)
 }
 
+/// Why a rule is not evaluated, as the compilation error that replaces it: crdlint's reason
+/// (`WITHHELD`...) or the server's checker errors (`cel.bind`).
 #[derive(Debug)]
-struct Withheld(&'static str);
+struct NotEvaluated(std::borrow::Cow<'static, str>);
 
-impl std::fmt::Display for Withheld {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl std::error::Error for Withheld {}
-
-/// The server's checker errors for a rule that calls `cel.bind` (in its rule or its
-/// messageExpression), which the Kubernetes environment does not offer.
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
+impl std::fmt::Display for NotEvaluated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for Refused {}
+impl std::error::Error for NotEvaluated {}
 
 /// Replace every rule of `schema` (and below) that crdlint does not evaluate by a
 /// compilation error, so the evaluator reports it as not checked instead of running it:
@@ -100,18 +89,18 @@ pub fn withhold(schema: &mut kube_cel::CompiledSchema) {
         let refused = std::iter::once(&compiled.rule.rule)
             .chain(compiled.rule.message_expression.as_ref())
             .find_map(|e| bind_errors(e));
-        let source: Box<dyn std::error::Error + Send + Sync> = if let Some(errors) = refused {
-            Box::new(Refused(errors))
-        } else if let Some(why) = program_withheld(&compiled.program)
-            .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
-        {
-            Box::new(Withheld(why))
-        } else {
-            continue;
+        let why = match refused {
+            Some(errors) => errors.into(),
+            None => match program_withheld(&compiled.program)
+                .or_else(|| compiled.message_program.as_ref().and_then(program_withheld))
+            {
+                Some(why) => why.into(),
+                None => continue,
+            },
         };
         *v = Err(kube_cel::CompilationError::Parse {
             rule: compiled.rule.rule.clone(),
-            source,
+            source: Box::new(NotEvaluated(why)),
         });
     }
     for child in crate::cel::eval::children_mut(schema) {
