@@ -29,6 +29,8 @@ pub const PER_SCHEMA_LIMIT: u64 = 100_000_000;
 const MAX_REQUEST_SIZE_BYTES: u64 = 3 * 1024 * 1024;
 /// A string without `maxLength`: the longest that fits in a request, less its quotes.
 const UNBOUNDED_STRING: u64 = MAX_REQUEST_SIZE_BYTES - 2;
+/// The size of a value cel-go cannot size: its `unknownSizeEstimate` takes the largest.
+const UNSIZED: u64 = u64::MAX;
 /// cel-go's `StringTraversalCostFactor` and `RegexStringLengthCostFactor`.
 const STRING_TRAVERSAL: f64 = 0.1;
 const REGEX_LENGTH: f64 = 0.25;
@@ -326,7 +328,7 @@ impl<'a> Val<'a> {
             // (`m['k']` is `@values`), so a sized value reached so has the largest size.
             Kind::Map => {
                 let value = self.element();
-                let size = if value.kind.sized() { u64::MAX } else { 0 };
+                let size = if value.kind.sized() { UNSIZED } else { 0 };
                 Val::computed(value.kind, size)
             }
             Kind::Object => {
@@ -739,12 +741,9 @@ impl<'a> Estimator<'a> {
                 Val::computed(Kind::Str, 0),
             ),
             ("split", Some(t)) if t.kind == Kind::Str => {
-                let limit = match call.args.get(1).map(|a| &a.expr) {
-                    Some(Expr::Literal(LiteralValue::Int(n))) if *n.inner() >= 0 => {
-                        *n.inner() as u64
-                    }
-                    _ => t.size,
-                };
+                let limit = int_argument(call, 1)
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(t.size);
                 (
                     by_factor(t.size, 2.0 * STRING_TRAVERSAL),
                     Val::computed(Kind::List, limit),
@@ -755,7 +754,7 @@ impl<'a> Estimator<'a> {
                 // literal, map/filter, split) has none, and a string without one is taken as
                 // the largest (library/cost.go `listElementNode`).
                 let item_size = match t.schema {
-                    None => u64::MAX,
+                    None => UNSIZED,
                     Some(_) => {
                         let el = t.element();
                         if el.kind == Kind::Str { el.size } else { 0 }
@@ -812,15 +811,13 @@ impl<'a> Estimator<'a> {
                 } else {
                     1
                 };
-                (own, Val::computed(Kind::Str, u64::MAX))
+                (own, Val::computed(Kind::Str, UNSIZED))
             }
             // (Not counted itself, as the other optional functions are not.)
-            ("orValue", Some(_)) if arg(0).kind.sized() => {
-                (0, Val::computed(arg(0).kind, u64::MAX))
-            }
+            ("orValue", Some(_)) if arg(0).kind.sized() => (0, Val::computed(arg(0).kind, UNSIZED)),
             // `format.<name>().validate(s)`: an optional list of messages cel-go cannot size
             // (so the largest); `value()` is that list.
-            ("validate", Some(_)) if args.len() == 1 => (0, Val::computed(Kind::List, u64::MAX)),
+            ("validate", Some(_)) if args.len() == 1 => (0, Val::computed(Kind::List, UNSIZED)),
             ("value", Some(t)) if t.kind == Kind::List && t.schema.is_none() => (0, t),
             // The lists library's reorderings keep the list's length but lose its schema path,
             // so their items have no size (the largest, in `join`). Their own price is not
@@ -833,18 +830,14 @@ impl<'a> Estimator<'a> {
             // `slice(i, j)` with constant bounds is `j - i` items long to cel-go (`slice(0, 0)`
             // joins to nothing), other bounds as long as the list; its items have no size.
             ("slice", Some(t)) if t.kind == Kind::List => {
-                let bound = |i: usize| match call.args.get(i).map(|a| &a.expr) {
-                    Some(Expr::Literal(LiteralValue::Int(n))) => Some(*n.inner()),
-                    _ => None,
-                };
-                match (bound(0), bound(1)) {
+                match (int_argument(call, 0), int_argument(call, 1)) {
                     (Some(i), Some(j)) if j >= i => (0, Val::computed(Kind::List, (j - i) as u64)),
                     (Some(_), Some(_)) => (0, UNKNOWN),
                     _ => (0, Val::computed(Kind::List, t.size)),
                 }
             }
             ("getScheme" | "getHost" | "getHostname" | "getPort" | "getEscapedPath", Some(_)) => {
-                (1, Val::computed(Kind::Str, u64::MAX))
+                (1, Val::computed(Kind::Str, UNSIZED))
             }
             ("url", None) if args.len() == 1 => {
                 (by_factor(size_of(arg(0)), STRING_TRAVERSAL), UNKNOWN)
@@ -871,7 +864,7 @@ impl<'a> Estimator<'a> {
                 let size = match from.kind {
                     Kind::Bytes => from.size,
                     Kind::Unknown => 0,
-                    _ => u64::MAX,
+                    _ => UNSIZED,
                 };
                 (own, Val::computed(Kind::Str, size))
             }
@@ -879,6 +872,14 @@ impl<'a> Estimator<'a> {
             // nothing on empty input).
             _ => (0, UNKNOWN),
         }
+    }
+}
+
+/// Argument `i` of a call, when it is an integer constant.
+fn int_argument(call: &CallExpr, i: usize) -> Option<i64> {
+    match call.args.get(i).map(|a| &a.expr) {
+        Some(Expr::Literal(LiteralValue::Int(n))) => Some(*n.inner()),
+        _ => None,
     }
 }
 
