@@ -47,7 +47,7 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Arc<Self> {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let len = text.len();
         Arc::new(SourceFile {
             name: name.into(),
