@@ -265,7 +265,7 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
         && versions_node.iter().all(|v| {
             schema_node(v).is_some_and(|s| first_schema.is_some_and(|f| f.value.json_eq(&s.value)))
         });
-    let mut versions = Vec::new();
+    let mut versions: Vec<CrdVersion> = Vec::new();
     for (i, v) in versions_node.iter().enumerate() {
         let Some(name) = str_at(v, &["name"]) else {
             continue;
@@ -277,7 +277,19 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
             format!("spec.versions[{i}].schema.openAPIV3Schema")
         };
         let mut compile_errors = Vec::new();
-        let schema = node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors)));
+        // Lint reads a shared schema once, at the first version; a CRD read only for lint is
+        // read again before it validates. So its other versions share the first one's compiled
+        // schema (whose spans are the first version's) rather than compiling the same again.
+        let first = versions.first().filter(|_| shared && !for_validation);
+        let schema = match first {
+            Some(first) => {
+                compile_errors.clone_from(&first.compile_errors);
+                first.schema.clone()
+            }
+            None => {
+                node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors)))
+            }
+        };
         versions.push(CrdVersion {
             name: name.to_string(),
             index: i,
@@ -356,7 +368,49 @@ impl CrdIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::value_hash;
+    use super::{read_crd, read_crd_for_lint, value_hash};
+    use std::sync::Arc;
+
+    /// A CRD whose two versions have the same schema (written twice, at different places).
+    const SHARED: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ws.example.com}
+spec:
+  group: example.com
+  names: {kind: W, plural: ws}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, properties: {a: {type: strin}}}
+  - name: v2
+    served: true
+    storage: false
+    schema:
+      openAPIV3Schema: {type: object, properties: {a: {type: strin}}}
+";
+
+    #[test]
+    fn a_shared_schema_is_compiled_once_for_lint_and_per_version_for_validation() {
+        let root = crate::yaml::parse_stream(SHARED).remove(0).root.unwrap();
+        let schemas = |crd: &super::Crd| -> Vec<Arc<super::Schema>> {
+            crd.versions.iter().map(|v| v.schema.clone().unwrap()).collect()
+        };
+        let linted = read_crd_for_lint(&root, "crd.yaml", 0).unwrap();
+        assert!(linted.schema_shared);
+        let s = schemas(&linted);
+        assert!(Arc::ptr_eq(&s[0], &s[1]));
+        assert_eq!(linted.versions[1].compile_errors.len(), 1);
+        // Validated resources get the spans of their own version's schema.
+        let validated = read_crd(&root, "crd.yaml", 0).unwrap();
+        let s = schemas(&validated);
+        assert!(!Arc::ptr_eq(&s[0], &s[1]));
+        let at = |v: usize| s[v].properties["a"].span.start;
+        assert_eq!(&SHARED[at(1)..at(1) + 13], "{type: strin}");
+        assert!(at(0) < at(1));
+    }
 
     fn hash(yaml: &str) -> u64 {
         value_hash(&crate::yaml::parse_stream(yaml).remove(0).root.unwrap())
