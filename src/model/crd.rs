@@ -286,9 +286,7 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
                 compile_errors.clone_from(&first.compile_errors);
                 first.schema.clone()
             }
-            None => {
-                node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors)))
-            }
+            None => node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors))),
         };
         versions.push(CrdVersion {
             name: name.to_string(),
@@ -396,7 +394,10 @@ spec:
     fn a_shared_schema_is_compiled_once_for_lint_and_per_version_for_validation() {
         let root = crate::yaml::parse_stream(SHARED).remove(0).root.unwrap();
         let schemas = |crd: &super::Crd| -> Vec<Arc<super::Schema>> {
-            crd.versions.iter().map(|v| v.schema.clone().unwrap()).collect()
+            crd.versions
+                .iter()
+                .map(|v| v.schema.clone().unwrap())
+                .collect()
         };
         let linted = read_crd_for_lint(&root, "crd.yaml", 0).unwrap();
         assert!(linted.schema_shared);
