@@ -36,16 +36,28 @@ impl Properties {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
+    /// Where `key` is. Validation looks up every key of every object: a scan that compares
+    /// lengths first beats a binary search's string comparisons on the usual handful of names.
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.0.len() > 24 {
+            return self.position(key).ok();
+        }
+        let bytes = key.as_bytes();
+        self.0
+            .iter()
+            .position(|(k, _)| k.len() == bytes.len() && k.as_bytes() == bytes)
+    }
+
     pub fn get(&self, key: &str) -> Option<&Schema> {
-        self.position(key).ok().map(|i| &self.0[i].1)
+        self.find(key).map(|i| &self.0[i].1)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Schema> {
-        self.position(key).ok().map(|i| &mut self.0[i].1)
+        self.find(key).map(|i| &mut self.0[i].1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_ok()
+        self.find(key).is_some()
     }
 
     /// Set the schema of `key`, replacing any it had.
