@@ -80,7 +80,9 @@ pub(super) fn read_input(input: &Input, opts: &Options) -> Result<Vec<u8>, Strin
 /// A file opened for reading, with its length, once it is known to be no directory and not
 /// over the size limit (checked before reading, so a huge file is never loaded).
 fn open_checked(p: &std::path::Path, opts: &Options) -> Result<(std::fs::File, u64), String> {
-    let meta = std::fs::metadata(p).map_err(|e| discover::io_reason(&e))?;
+    // Opened first and asked about through the descriptor: one path lookup, not two.
+    let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| discover::io_reason(&e))?;
     if meta.is_dir() {
         return Err("is a directory".into());
     }
@@ -88,7 +90,6 @@ fn open_checked(p: &std::path::Path, opts: &Options) -> Result<(std::fs::File, u
         return Err(too_large(meta.len(), opts.max_file_size));
     }
     // Pipes and devices report no length: reads from it are bounded by the caller.
-    let file = std::fs::File::open(p).map_err(|e| discover::io_reason(&e))?;
     Ok((file, meta.len()))
 }
 
