@@ -62,6 +62,7 @@ fn plain(c: &CompiledSchema) -> bool {
 pub fn prune_for_evaluation(c: &mut CompiledSchema) {
     prune(c, false);
     mark_message_expressions(c);
+    super::fields_read::mark(c);
 }
 
 /// Tell the evaluator which programs are messageExpressions, so that the server's message for
@@ -175,7 +176,13 @@ impl Walk<'_> {
             return;
         }
         if !c.validations.is_empty() {
-            let value = self.to_cel(node, Some(c), s, keys);
+            // Only the fields the rules read, when that is all they do with `self`.
+            let value = match (&c.self_fields, &node.value) {
+                (Some(fields), Value::Map(entries)) => {
+                    self.map_to_cel(entries, Some(c), s, keys, Some(fields))
+                }
+                _ => self.to_cel(node, Some(c), s, keys),
+            };
             walk_api::evaluate(&c.validations, value, path, self.errors);
         }
         if let Value::Map(entries) = &node.value {
@@ -275,38 +282,54 @@ impl Walk<'_> {
                     .collect();
                 Box::new(types::CelList::from(items))
             }
-            Value::Map(entries) => {
-                let mut map = std::collections::HashMap::with_capacity(entries.len());
-                for e in visible(entries, s, keys) {
-                    let cc = c.and_then(|c| {
-                        c.properties
-                            .get(e.key.as_str())
-                            .or(c.additional_properties.as_deref())
-                    });
-                    let cs = s.and_then(|s| s.property_schema(&e.key));
-                    let value = self.to_cel(&e.value, cc, cs, keys.of_child(&e.key));
-                    // Map keys (additionalProperties) are data, not field names: not escaped.
-                    let key = if c.is_some_and(|c| c.is_map) {
-                        types::CelMapKey::from(e.key.as_str())
-                    } else {
-                        types::CelMapKey::from(
-                            kube_cel::walk_api::escape_field_name(&e.key).as_str(),
-                        )
-                    };
-                    map.insert(key, value);
-                }
-                if c.is_some_and(|c| c.embedded_resource) {
-                    let empty = || Box::new(types::CelString::from("")) as Box<dyn Val>;
-                    map.entry(types::CelMapKey::from("apiVersion"))
-                        .or_insert_with(empty);
-                    map.entry(types::CelMapKey::from("kind"))
-                        .or_insert_with(empty);
-                    map.entry(types::CelMapKey::from("metadata"))
-                        .or_insert_with(|| Box::new(types::CelMap::default()));
-                }
-                Box::new(types::CelMap::from(map))
-            }
+            Value::Map(entries) => self.map_to_cel(entries, c, s, keys, None),
         }
+    }
+
+    /// [`Walk::to_cel`] of a map's entries; with `only`, just the entries whose CEL keys it
+    /// lists (the fields a node's rules read: see `cel::fields_read`).
+    fn map_to_cel(
+        &self,
+        entries: &[crate::yaml::Entry],
+        c: Option<&CompiledSchema>,
+        s: Option<&Schema>,
+        keys: Keys,
+        only: Option<&Vec<String>>,
+    ) -> Box<dyn Val> {
+        let mut map = std::collections::HashMap::with_capacity(match only {
+            Some(fields) => fields.len(),
+            None => entries.len(),
+        });
+        for e in visible(entries, s, keys) {
+            // Map keys (additionalProperties) are data, not field names: not escaped.
+            let key = if c.is_some_and(|c| c.is_map) {
+                std::borrow::Cow::Borrowed(e.key.as_str())
+            } else {
+                std::borrow::Cow::Owned(kube_cel::walk_api::escape_field_name(&e.key))
+            };
+            if only.is_some_and(|fields| fields.binary_search_by(|f| f.as_str().cmp(&key)).is_err())
+            {
+                continue;
+            }
+            let cc = c.and_then(|c| {
+                c.properties
+                    .get(e.key.as_str())
+                    .or(c.additional_properties.as_deref())
+            });
+            let cs = s.and_then(|s| s.property_schema(&e.key));
+            let value = self.to_cel(&e.value, cc, cs, keys.of_child(&e.key));
+            map.insert(types::CelMapKey::from(key.as_ref()), value);
+        }
+        if c.is_some_and(|c| c.embedded_resource) {
+            let empty = || Box::new(types::CelString::from("")) as Box<dyn Val>;
+            map.entry(types::CelMapKey::from("apiVersion"))
+                .or_insert_with(empty);
+            map.entry(types::CelMapKey::from("kind"))
+                .or_insert_with(empty);
+            map.entry(types::CelMapKey::from("metadata"))
+                .or_insert_with(|| Box::new(types::CelMap::default()));
+        }
+        Box::new(types::CelMap::from(map))
     }
 }
 

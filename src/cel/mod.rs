@@ -7,7 +7,8 @@
 //! - [`cost`]: the static cost estimate the server makes when a CRD is written;
 //! - [`runtime_cost`]: the prices the server's meter charges while a rule runs;
 //! - [`libraries`]: which CEL library each function comes from, and since which release;
-//! - [`eval`]: evaluating a resource's rules; [`rule`]: the server's messages for a failed
+//! - [`eval`]: evaluating a resource's rules ([`fields_read`]: the fields of `self` they
+//!   read, the only ones converted); [`rule`]: the server's messages for a failed
 //!   rule; [`skipped`]: when the server does not evaluate them.
 //!
 //! It sits above `model` (it reads compiled schemas and fills a version's compiled-rules slot)
@@ -17,6 +18,7 @@ pub mod compile;
 pub mod cost;
 pub mod escaping;
 pub mod eval;
+pub mod fields_read;
 pub mod libraries;
 pub mod rule;
 pub mod runtime_cost;

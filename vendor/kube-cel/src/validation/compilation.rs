@@ -239,6 +239,10 @@ pub struct CompiledSchema {
     /// defaulting pass to fill a missing field before CEL evaluation, mirroring
     /// the apiserver's admission order (defaults applied before CEL rules run).
     pub default: Option<serde_json::Value>,
+    /// crdlint patch: the fields of `self` this node's rules read, when they read `self` only
+    /// by naming its fields (`self.a`, `has(self.b)`); None when a rule uses `self` otherwise.
+    /// Set by crdlint before evaluation (its `cel::fields_read`); kube-cel leaves it None.
+    pub self_fields: Option<Vec<String>>,
 }
 
 impl CompiledSchema {
@@ -298,6 +302,7 @@ fn compile_schema_inner(schema: &serde_json::Value, depth: usize) -> CompiledSch
             max_properties: None,
             preserve_unknown_fields: false,
             embedded_resource: false,
+            self_fields: None,
             default: None,
         };
     }
@@ -361,6 +366,7 @@ fn compile_schema_inner(schema: &serde_json::Value, depth: usize) -> CompiledSch
         preserve_unknown_fields,
         embedded_resource,
         default,
+        self_fields: None,
     }
 }
 
