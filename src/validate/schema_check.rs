@@ -174,6 +174,31 @@ fn branch_errors(node: &Node, s: &Schema, at: &str) -> Vec<FieldError> {
     errs
 }
 
+/// Whether [`type_check`] certainly reports `node` against `s` because the node is of another
+/// type: a junctor branch known to fail without building its messages (the integer branch of
+/// `anyOf: [{type: integer}, {type: string}]` for every string quantity). False when unsure.
+fn wrong_type(node: &Node, s: &Schema) -> bool {
+    if s.int_or_string || s.type_.is_empty() || !s.format.is_empty() {
+        return false;
+    }
+    let t = s.type_.as_str();
+    match &node.value {
+        Value::Null => t != "null" && !s.nullable,
+        Value::Bool(_) => t != "boolean",
+        // An integer is a number too (type_check's is_int_float).
+        Value::Int(_) => t != "integer" && t != "number",
+        Value::Float(f) => t != "number" && !(t == "integer" && is_float64_a_json_integer(*f)),
+        Value::String(_) => t != "string",
+        Value::Seq(_) => t != "array",
+        Value::Map(_) => t != "object",
+    }
+}
+
+/// Whether `node` validates against the junctor branch `s`.
+fn branch_valid(node: &Node, s: &Schema, at: &str) -> bool {
+    !wrong_type(node, s) && branch_errors(node, s, at).is_empty()
+}
+
 fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     if !s.all_of.is_empty() {
         let mut valid = 0;
@@ -197,41 +222,38 @@ fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             ));
         }
     }
-    if !s.any_of.is_empty() {
+    // The errors of the branches matter only when none validates: a valid one is looked for
+    // first, without building the messages of branches of another type.
+    if !s.any_of.is_empty() && !s.any_of.iter().any(|b| branch_valid(node, b, at)) {
         let mut best: Option<Vec<FieldError>> = None;
-        let mut ok = false;
         for b in &s.any_of {
             let e = branch_errors(node, b, at);
-            if e.is_empty() {
-                ok = true;
-                break;
-            }
             if best.as_ref().is_none_or(|b| e.len() < b.len()) {
                 best = Some(e);
             }
         }
-        if !ok {
-            out.push(composite(
-                "schema/any-of",
-                at,
-                "must validate at least one schema (anyOf)".into(),
-                node.span,
-            ));
-            out.extend(best.unwrap_or_default());
-        }
+        out.push(composite(
+            "schema/any-of",
+            at,
+            "must validate at least one schema (anyOf)".into(),
+            node.span,
+        ));
+        out.extend(best.unwrap_or_default());
     }
     if !s.one_of.is_empty() {
-        let mut valid = 0;
-        let mut best: Option<Vec<FieldError>> = None;
-        for b in &s.one_of {
-            let e = branch_errors(node, b, at);
-            if e.is_empty() {
-                valid += 1;
-            } else if best.as_ref().is_none_or(|b| e.len() < b.len()) {
-                best = Some(e);
-            }
-        }
+        let valid = s
+            .one_of
+            .iter()
+            .filter(|b| branch_valid(node, b, at))
+            .count();
         if valid == 0 {
+            let mut best: Option<Vec<FieldError>> = None;
+            for b in &s.one_of {
+                let e = branch_errors(node, b, at);
+                if best.as_ref().is_none_or(|b| e.len() < b.len()) {
+                    best = Some(e);
+                }
+            }
             out.push(composite(
                 "schema/one-of",
                 at,
@@ -249,7 +271,7 @@ fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         }
     }
     if let Some(not) = &s.not
-        && branch_errors(node, not, at).is_empty()
+        && branch_valid(node, not, at)
     {
         out.push(composite(
             "schema/not",
@@ -556,9 +578,8 @@ fn object_checks(
         ));
     }
     for e in entries {
-        let p = path::child(at, &e.key);
         if let Some(prop) = s.property_schema(&e.key) {
-            validate_at(&e.value, prop, &p, e.key_span, out);
+            validate_at(&e.value, prop, &path::child(at, &e.key), e.key_span, out);
         }
     }
     for r in &s.required {
@@ -577,6 +598,44 @@ fn object_checks(
 mod tests {
     use super::*;
     use crate::yaml::parse_stream;
+
+    /// `wrong_type` may only say "fails" where validation reports an error, and for a schema
+    /// of a type alone it says so exactly where validation does.
+    #[test]
+    fn wrong_type_agrees_with_validation() {
+        let values = [
+            "null", "true", "1", "-3", "1.0", "1.5", "1e300", "'1'", "x", "[1]", "[]", "{a: 1}",
+            "{}",
+        ];
+        let mut schemas = Vec::new();
+        for t in [
+            "", "null", "boolean", "integer", "number", "string", "array", "object",
+        ] {
+            for extra in ["", ", nullable: true", ", format: int32", ", format: date"] {
+                schemas.push((format!("{{type: '{t}'{extra}}}"), extra.is_empty()));
+            }
+        }
+        schemas.push(("{x-kubernetes-int-or-string: true}".into(), false));
+        schemas.push(("{type: string, minLength: 3}".into(), false));
+        schemas.push(("{type: integer, enum: [2]}".into(), false));
+        let mut checked = 0;
+        for (schema, type_only) in &schemas {
+            let s = parse_stream(schema).remove(0).root.unwrap();
+            let s = Schema::compile(&s, "s", &mut Vec::new());
+            for v in values {
+                let node = parse_stream(v).remove(0).root.unwrap();
+                let mut errs = Vec::new();
+                validate(&node, &s, "x", &mut errs);
+                let wrong = wrong_type(&node, &s);
+                assert!(!wrong || !errs.is_empty(), "{schema} {v}");
+                if *type_only {
+                    assert_eq!(wrong, !errs.is_empty(), "{schema} {v}: {errs:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 35 * values.len());
+    }
 
     /// The messages of validating `value` (YAML) at `spec.x` against `schema` (YAML).
     fn messages(schema: &str, value: &str) -> Vec<String> {
