@@ -18,6 +18,9 @@ use super::undeclared::bind_errors;
 use crate::model::crd::{CompiledCel, CrdVersion};
 use kube_cel::cel::Program;
 use kube_cel::cel::common::ast::{EntryExpr, Expr};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// How every reason a rule is withheld starts; the evaluator's report of the rule carries it.
 pub const WITHHELD: &str = "crdlint does not evaluate ";
@@ -125,15 +128,44 @@ pub enum Verdict {
     Error(String),
 }
 
+/// A parsed expression, or the parser's errors as text.
+pub type Parsed = Result<Rc<Program>, Rc<str>>;
+
+/// `Program::compile(expression)`, or its errors as text, kept for the next asker on this
+/// thread: lint reads each rule three times (whether it compiles, its result type, its cost),
+/// and parsing was most of what each of those cost.
+pub fn parsed(expression: &str) -> Parsed {
+    /// Enough for every rule of the largest CRDs; past it the cache starts again.
+    const KEPT: usize = 4096;
+    thread_local! {
+        static PARSED: RefCell<HashMap<Box<str>, Parsed>> =
+            RefCell::new(HashMap::new());
+    }
+    PARSED.with(|cache| {
+        if let Some(found) = cache.borrow().get(expression) {
+            return found.clone();
+        }
+        let result = Program::compile(expression)
+            .map(Rc::new)
+            .map_err(|errors| Rc::from(errors.to_string()));
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= KEPT {
+            cache.clear();
+        }
+        cache.insert(expression.into(), result.clone());
+        result
+    })
+}
+
 /// Compile one expression: None when it compiles and crdlint evaluates it.
 pub fn verdict(expression: &str) -> Option<Verdict> {
     if let Some(errors) = bind_errors(expression) {
         return Some(Verdict::Error(errors));
     }
-    match Program::compile(expression) {
+    match parsed(expression) {
         Ok(program) => program_withheld(&program).map(Verdict::Withheld),
-        Err(errors) => {
-            let detail = errors.to_string();
+        Err(detail) => {
+            let detail = detail.to_string();
             Some(if is_unsupported(&detail) {
                 Verdict::Unsupported(detail)
             } else {
@@ -159,6 +191,16 @@ pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_is_kept_for_the_next_asker_with_the_same_result() {
+        let a = parsed("self.a + 1 > 2").unwrap();
+        assert!(Rc::ptr_eq(&a, &parsed("self.a + 1 > 2").unwrap()));
+        assert!(!Rc::ptr_eq(&a, &parsed("self.a + 1 > 3").unwrap()));
+        let fresh = Program::compile("self ==").unwrap_err().to_string();
+        assert_eq!(&*parsed("self ==").unwrap_err(), fresh.as_str());
+        assert_eq!(&*parsed("self ==").unwrap_err(), fresh.as_str());
+    }
 
     #[test]
     fn unsupported_syntax_is_told_from_errors() {

@@ -914,7 +914,7 @@ fn literal<'a>(l: &LiteralValue) -> Val<'a> {
 /// A lower bound of cel-go's maximum estimated cost of `expression` evaluated with `self` (and
 /// `oldSelf`) of schema `node`; None when it does not parse (reported as `cel/compile-error`).
 pub fn estimate(expression: &str, node: &Schema, resource_root: bool) -> Option<u64> {
-    let program = cel::Program::compile(expression).ok()?;
+    let program = super::compile::parsed(expression).ok()?;
     let squeezed: String = expression.chars().filter(|c| !c.is_whitespace()).collect();
     let this = Val::of_schema(node, resource_root);
     let mut est = Estimator {

@@ -142,7 +142,7 @@ impl<'a> Infer<'a> {
 
 /// The type `expr` evaluates to with `self` of schema `self_schema`, when it is certain.
 pub fn result_type(expr: &str, self_schema: &Schema) -> Option<Ty> {
-    let program = cel::Program::compile(expr).ok()?;
+    let program = super::compile::parsed(expr).ok()?;
     let ast = program.expression();
     let ty = Infer { self_schema }.of(ast).0;
     (ty != Ty::Unknown).then_some(ty)
