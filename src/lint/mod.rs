@@ -247,7 +247,7 @@ pub struct SchemaSite<'a> {
 
 impl SchemaSite<'_> {
     /// The schema root, at its server path.
-    pub fn root(&self) -> At<'_> {
+    pub fn root(&self) -> At<'_, '_> {
         At::new(self.node, self.path, self.anchor)
     }
 }

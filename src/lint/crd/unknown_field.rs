@@ -267,7 +267,7 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
 }
 
 fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
-    check_keys(at.node, &at.path, &SCHEMA_KEYS, "a schema", strict, out);
+    check_keys(at.node, &at.path(), &SCHEMA_KEYS, "a schema", strict, out);
     if let Some(docs) = at.get("externalDocs").filter(|d| d.as_map().is_some()) {
         check_keys(
             docs,
@@ -285,7 +285,7 @@ fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
     {
-        let path = format!("{}.x-kubernetes-validations[{i}]", at.path);
+        let path = format!("{}.x-kubernetes-validations[{i}]", at.path());
         check_keys(
             rule,
             &path,

@@ -31,7 +31,7 @@ fn child_path(at: &str, key: &str) -> String {
 /// Where pruning goes on for the value of a map entry: the property's schema, else
 /// `additionalProperties` (no schema when that is `true`), and whether it is an embedded
 /// resource. None when the schema declares neither: the entry is pruned.
-fn entry_schema<'a>(s: &At<'a>, key: &str) -> Option<(Option<At<'a>>, bool)> {
+fn entry_schema<'a, 'p>(s: &'p At<'a, '_>, key: &str) -> Option<(Option<At<'a, 'p>>, bool)> {
     let sub = match s.property(key) {
         Some(prop) => Some(prop),
         None => {
@@ -127,7 +127,7 @@ pub fn check(root: &At, problems: &mut Vec<Finding>) {
             return;
         }
         // ValidateDefaults treats the root as an embedded resource.
-        let embedded = at.flag("x-kubernetes-embedded-resource") || at.path == root.path;
+        let embedded = at.flag("x-kubernetes-embedded-resource") || at.is_start();
         let mut pruned = Vec::new();
         prune(default, Some(at), embedded, "", &mut pruned);
         if pruned.is_empty() {

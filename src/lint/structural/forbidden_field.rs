@@ -100,7 +100,7 @@ pub fn check_schema_keyword(root: &At, problems: &mut Vec<Finding>) {
     if let Some(span) = first_schema_keyword(root.node) {
         problems.push(invalid(
             ID,
-            root.path.clone(),
+            root.path(),
             string(""),
             "OpenAPIV3Schema 'schema' is not supported",
             span,

@@ -135,7 +135,7 @@ fn nested(at: &At, skip_any_of: bool, skip_all_of_any_of: bool, problems: &mut V
     if let Some(meta) = at.property("metadata") {
         problems.push(forbidden(
             ID,
-            meta.path.clone(),
+            meta.path(),
             "must not be specified in a nested context",
             meta.anchor,
         ));
@@ -148,7 +148,7 @@ fn complete_nested(v: &At, s: Option<&At>, s_path: &str, problems: &mut Vec<Find
         problems.push(required(
             ID,
             s_path.to_string(),
-            &format!("because it is defined in {}", v.path),
+            &format!("because it is defined in {}", v.path()),
             v.anchor,
         ));
         return;
@@ -172,7 +172,7 @@ fn complete_junctors(v: &At, s: &At, problems: &mut Vec<Finding>) {
     junctors.extend(v.list("anyOf"));
     junctors.extend(v.list("oneOf"));
     for j in junctors {
-        complete_nested(&j, Some(s), &s.path, problems);
+        complete_nested(&j, Some(s), &s.path(), problems);
     }
 }
 

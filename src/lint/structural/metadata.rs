@@ -57,8 +57,8 @@ const STRUCTURAL_KEYS: [&str; 33] = [
 ];
 
 /// The keywords of the root `metadata` schema the server refuses.
-fn extra_keys<'a>(meta: &At<'a>) -> Vec<&'a str> {
-    let names: Vec<&str> = meta.properties().iter().map(|(k, _)| *k).collect();
+fn extra_keys<'a>(meta: &At<'a, '_>) -> Vec<&'a str> {
+    let names: Vec<&str> = meta.properties().map(|(k, _)| k).collect();
     let only_names = !names.is_empty()
         && names.len() <= 2
         && names.iter().all(|k| *k == "name" || *k == "generateName")
@@ -110,7 +110,7 @@ pub fn on_structural(at: &At, level: Level, problems: &mut Vec<Finding>) {
         if !extra.is_empty() {
             let mut p = forbidden(
                 ID,
-                meta.path.clone(),
+                meta.path(),
                 "must not specify anything other than name and generateName, but metadata is implicitly specified",
                 meta.anchor,
             );

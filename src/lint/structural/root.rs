@@ -113,7 +113,7 @@ fn status_root(root: &At, problems: &mut Vec<Finding>) {
         let mut p = crate::lint::walk::schema_node::problem(crate::wording::FieldError::new(
             ID,
             crate::wording::ErrorType::Invalid,
-            root.path.clone(),
+            root.path(),
             crate::wording::BadValue::Omit,
             "",
             root.key_span(key),
@@ -121,7 +121,7 @@ fn status_root(root: &At, problems: &mut Vec<Finding>) {
         // The server prints the whole root schema as a Go struct here.
         p.message = format!(
             "{}: Invalid value: apiextensions.JSONSchemaProps{{...}}: only {ALLOWED_NAMES} fields are allowed at the root of the schema if the status subresource is enabled",
-            root.path
+            root.path()
         );
         p.help = Some(format!(
             "{} is set at the root; move it into a property's schema (with the status subresource, properties[status] is validated on its own)",

@@ -19,7 +19,7 @@ pub const RULE: Rule = Rule {
     ..Rule::new(ID)
 };
 
-fn or_default<'a>(at: &At<'a>, key: &str, default: &'a str) -> &'a str {
+fn or_default<'a>(at: &At<'a, '_>, key: &str, default: &'a str) -> &'a str {
     match at.str(key) {
         "" => default,
         s => s,

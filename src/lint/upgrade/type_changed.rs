@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// The types a node accepts (empty: any, as in a junctor).
-pub fn types<'a>(at: &At<'a>) -> Vec<&'a str> {
+pub fn types<'a>(at: &At<'a, '_>) -> Vec<&'a str> {
     if at.flag("x-kubernetes-int-or-string") {
         vec!["integer", "string"]
     } else if at.ty().is_empty() {

@@ -63,7 +63,7 @@ pub fn check(_rev: &Revision, pair: &Pair, out: &mut Vec<Finding>) {
         f.span = entry.get("rule").map_or(entry.span, |r| r.span);
         f.field = Some(format!(
             "{}.x-kubernetes-validations[{}].rule",
-            pair.new.path,
+            pair.new.path(),
             pair.new
                 .get(KEY)
                 .and_then(Node::as_seq)

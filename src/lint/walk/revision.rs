@@ -199,11 +199,11 @@ impl<'a> Revision<'a> {
 }
 
 /// An old and a new schema node that describe the same field of the same versions.
-pub struct Pair<'a> {
-    pub old: At<'a>,
+pub struct Pair<'a, 'p> {
+    pub old: At<'a, 'p>,
     /// The new node, at its server path (`...openAPIV3Schema.properties[spec]`), anchored at
     /// the key that declares it.
-    pub new: At<'a>,
+    pub new: At<'a, 'p>,
     /// The versions whose schemas hold these nodes.
     pub versions: &'a [&'a str],
     /// The field of the custom resources the nodes describe: `""` at the root, `spec.ports[*]`
@@ -222,7 +222,7 @@ pub fn versions_label(versions: &[&str]) -> String {
     versions.join(", ")
 }
 
-impl Pair<'_> {
+impl Pair<'_, '_> {
     /// The field as shown in messages: `spec.color`, or `(root)`.
     pub fn field(&self) -> &str {
         if self.path.is_empty() {
@@ -343,12 +343,12 @@ fn walk(pair: &Pair, visit: &mut dyn FnMut(&Pair)) {
         return;
     }
     visit(pair);
-    fn child<'a>(
-        old: At<'a>,
-        new: At<'a>,
+    fn child<'a, 'p>(
+        old: At<'a, 'p>,
+        new: At<'a, 'p>,
         path: String,
         in_junctor: bool,
-    ) -> (At<'a>, At<'a>, String, bool, bool) {
+    ) -> (At<'a, 'p>, At<'a, 'p>, String, bool, bool) {
         let embedded = new.flag("x-kubernetes-embedded-resource");
         (old, new, path, in_junctor, embedded)
     }
@@ -468,7 +468,7 @@ pub(crate) mod tests {
             each_pair(rev, &mut |p| {
                 out.push(Finding::new(
                     "t",
-                    format!("{} {} {}", p.field(), p.new.path, p.in_junctor),
+                    format!("{} {} {}", p.field(), p.new.path(), p.in_junctor),
                     p.new.anchor,
                 ))
             });

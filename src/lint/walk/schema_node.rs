@@ -18,12 +18,50 @@ use crate::yaml::{Node, Value};
 
 /// A schema node being visited: the node, its path as the API server prints it
 /// (`spec.validation.openAPIV3Schema.properties[spec].items`) and where a finding about the node
-/// itself points (the key that declares it).
+/// itself points (the key that declares it). The path is built only when asked for
+/// ([`At::path`]): a walk visits every node and most are found fine.
 #[derive(Clone, Debug)]
-pub struct At<'a> {
+pub struct At<'a, 'p> {
     pub node: &'a Node,
-    pub path: String,
+    path: AtPath<'a, 'p>,
     pub anchor: Span,
+}
+
+/// A node's path: given whole, or its parent's and one more step.
+#[derive(Clone, Debug)]
+enum AtPath<'a, 'p> {
+    Given(String),
+    Child(&'p AtPath<'a, 'p>, Step<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Step<'a> {
+    /// `.key`
+    Key(&'a str),
+    /// `.properties[name]`
+    Property(&'a str),
+    /// `.key[i]`
+    Index(&'a str, usize),
+    /// `.key[name]`
+    Named(&'a str, &'a str),
+}
+
+impl AtPath<'_, '_> {
+    fn write(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self {
+            AtPath::Given(p) => out.push_str(p),
+            AtPath::Child(parent, step) => {
+                parent.write(out);
+                let _ = match step {
+                    Step::Key(k) => write!(out, ".{k}"),
+                    Step::Property(name) => write!(out, ".properties[{name}]"),
+                    Step::Index(k, i) => write!(out, ".{k}[{i}]"),
+                    Step::Named(k, name) => write!(out, ".{k}[{name}]"),
+                };
+            }
+        }
+    }
 }
 
 /// Where a finding about a whole node points: the key it is declared under, else its first key.
@@ -34,13 +72,33 @@ fn first_key_span(n: &Node) -> Span {
         .unwrap_or(n.span)
 }
 
-impl<'a> At<'a> {
+impl<'a, 'p> At<'a, 'p> {
     pub fn new(node: &'a Node, path: impl Into<String>, anchor: Span) -> Self {
         At {
             node,
-            path: path.into(),
+            path: AtPath::Given(path.into()),
             anchor,
         }
+    }
+
+    fn below<'q>(&'q self, node: &'a Node, step: Step<'a>, anchor: Span) -> At<'a, 'q> {
+        At {
+            node,
+            path: AtPath::Child(&self.path, step),
+            anchor,
+        }
+    }
+
+    /// The node's path as the server prints it.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        self.path.write(&mut out);
+        out
+    }
+
+    /// Whether this is the node the walk started from.
+    pub fn is_start(&self) -> bool {
+        matches!(self.path, AtPath::Given(_))
     }
 
     /// The value under `key`, unless absent or `null` (a Go pointer or slice left nil).
@@ -63,7 +121,10 @@ impl<'a> At<'a> {
 
     /// `<path>.<key>`.
     pub fn field(&self, key: &str) -> String {
-        format!("{}.{key}", self.path)
+        let mut out = self.path();
+        out.push('.');
+        out.push_str(key);
+        out
     }
 
     /// The span of `key` in this node, or the node's anchor when the key is absent.
@@ -80,32 +141,21 @@ impl<'a> At<'a> {
     }
 
     /// The schemas under `properties`, in file order.
-    pub fn properties(&self) -> Vec<(&'a str, At<'a>)> {
-        let Some(props) = self.get("properties").and_then(Node::as_map) else {
-            return Vec::new();
-        };
-        props
+    pub fn properties(&self) -> impl Iterator<Item = (&'a str, At<'a, '_>)> {
+        (self.get("properties").and_then(Node::as_map))
+            .unwrap_or_default()
             .iter()
             .filter(|e| e.value.as_map().is_some())
             .map(|e| {
-                let at = At::new(
-                    &e.value,
-                    format!("{}.properties[{}]", self.path, e.key),
-                    e.key_span,
-                );
+                let at = self.below(&e.value, Step::Property(&e.key), e.key_span);
                 (e.key.as_str(), at)
             })
-            .collect()
     }
 
-    pub fn property(&self, name: &str) -> Option<At<'a>> {
+    pub fn property(&self, name: &str) -> Option<At<'a, '_>> {
         let e = self.get("properties")?.entry(name)?;
         e.value.as_map()?;
-        Some(At::new(
-            &e.value,
-            format!("{}.properties[{name}]", self.path),
-            e.key_span,
-        ))
+        Some(self.below(&e.value, Step::Property(&e.key), e.key_span))
     }
 
     /// Whether `properties` has entries (Go's `len(s.Properties) > 0`).
@@ -116,44 +166,48 @@ impl<'a> At<'a> {
     }
 
     /// A schema under `key` when it is a mapping (`items`, `additionalProperties`, `not`).
-    pub fn child(&self, key: &str) -> Option<At<'a>> {
+    pub fn child(&self, key: &str) -> Option<At<'a, '_>> {
         let e = self.node.entry(key)?;
         e.value
             .as_map()
-            .map(|_| At::new(&e.value, self.field(key), e.key_span))
+            .map(|_| self.below(&e.value, Step::Key(&e.key), e.key_span))
+    }
+
+    /// The keyword `key` of this node as written (so a path can borrow it), unless `null`.
+    fn keyword(&self, key: &str) -> Option<(&'a str, &'a Node)> {
+        let e = self.node.entry(key)?;
+        (!e.value.is_null()).then_some((e.key.as_str(), &e.value))
     }
 
     /// The schemas of a list keyword (`allOf`, `items` as a list), with their index paths.
-    pub fn list(&self, key: &str) -> Vec<At<'a>> {
-        self.get(key)
-            .and_then(Node::as_seq)
+    pub fn list(&self, key: &str) -> Vec<At<'a, '_>> {
+        let Some((key, list)) = self.keyword(key) else {
+            return Vec::new();
+        };
+        list.as_seq()
             .unwrap_or_default()
             .iter()
             .enumerate()
             .filter(|(_, n)| n.as_map().is_some())
-            .map(|(i, n)| At::new(n, format!("{}.{key}[{i}]", self.path), first_key_span(n)))
+            .map(|(i, n)| self.below(n, Step::Index(key, i), first_key_span(n)))
             .collect()
     }
 
     /// The schemas of a map keyword (`definitions`, `dependencies`), with their key paths.
-    pub fn map(&self, key: &str) -> Vec<At<'a>> {
-        self.get(key)
-            .and_then(Node::as_map)
+    pub fn map(&self, key: &str) -> Vec<At<'a, '_>> {
+        let Some((key, map)) = self.keyword(key) else {
+            return Vec::new();
+        };
+        map.as_map()
             .unwrap_or_default()
             .iter()
             .filter(|e| e.value.as_map().is_some())
-            .map(|e| {
-                At::new(
-                    &e.value,
-                    format!("{}.{key}[{}]", self.path, e.key),
-                    e.key_span,
-                )
-            })
+            .map(|e| self.below(&e.value, Step::Named(key, &e.key), e.key_span))
             .collect()
     }
 
     /// `allOf[i]`, `anyOf[i]`, `oneOf[i]` and `not`, in that order.
-    pub fn junctors(&self) -> Vec<At<'a>> {
+    pub fn junctors(&self) -> Vec<At<'a, '_>> {
         let mut v = self.list("allOf");
         v.extend(self.list("anyOf"));
         v.extend(self.list("oneOf"));
@@ -379,7 +433,7 @@ pub enum Level {
 
 /// `validateStructuralInvariants`' recursion: `items` (a schema), `properties`, and an
 /// `additionalProperties` schema.
-pub fn structural<'a>(at: &At<'a>, level: Level, visit: &mut dyn FnMut(&At<'a>, Level)) {
+pub fn structural<'a>(at: &At<'a, '_>, level: Level, visit: &mut dyn FnMut(&At<'a, '_>, Level)) {
     visit(at, level);
     if let Some(items) = at.child("items") {
         structural(&items, Level::Item, visit);
@@ -417,7 +471,7 @@ const META_FIELDS: [&str; 3] = ["metadata", "kind", "apiVersion"];
 
 /// `ValidateCustomResourceDefinitionOpenAPISchema`'s recursion: additionalProperties,
 /// properties, not, allOf, oneOf, anyOf, definitions, items (a schema or a list), dependencies.
-pub fn openapi<'a>(at: &At<'a>, ctx: &OpenApi, visit: &mut dyn FnMut(&At<'a>, &OpenApi)) {
+pub fn openapi<'a>(at: &At<'a, '_>, ctx: &OpenApi, visit: &mut dyn FnMut(&At<'a, '_>, &OpenApi)) {
     visit(at, ctx);
     let plain = OpenApi {
         is_root: false,
@@ -463,7 +517,7 @@ pub fn openapi<'a>(at: &At<'a>, ctx: &OpenApi, visit: &mut dyn FnMut(&At<'a>, &O
 /// ValidateDefaults' recursion (`defaulting/validation.go`): items and properties, not
 /// additionalProperties (its comment: defaults are not followed there) nor junctors. `inside_meta`
 /// is true in the TypeMeta/ObjectMeta of an embedded resource (the root counts as one).
-pub fn defaults<'a>(at: &At<'a>, inside_meta: bool, visit: &mut dyn FnMut(&At<'a>, bool)) {
+pub fn defaults<'a>(at: &At<'a, '_>, inside_meta: bool, visit: &mut dyn FnMut(&At<'a, '_>, bool)) {
     let embedded = at.flag("x-kubernetes-embedded-resource");
     let inside_meta = inside_meta && !embedded;
     visit(at, inside_meta);
@@ -481,7 +535,7 @@ pub fn defaults<'a>(at: &At<'a>, inside_meta: bool, visit: &mut dyn FnMut(&At<'a
 
 /// Like [`defaults`], from the root of a resource schema, which ValidateDefaults treats as an
 /// embedded resource (so its own metadata, apiVersion and kind are "inside meta").
-pub fn defaults_from_root<'a>(at: &At<'a>, visit: &mut dyn FnMut(&At<'a>, bool)) {
+pub fn defaults_from_root<'a>(at: &At<'a, '_>, visit: &mut dyn FnMut(&At<'a, '_>, bool)) {
     visit(at, false);
     if let Some(items) = at.child("items") {
         defaults(&items, false, visit);
@@ -492,7 +546,7 @@ pub fn defaults_from_root<'a>(at: &At<'a>, visit: &mut dyn FnMut(&At<'a>, bool))
 }
 
 /// `SchemaHas`' recursion: every schema node under any keyword.
-pub fn every<'a>(at: &At<'a>, visit: &mut dyn FnMut(&At<'a>)) {
+pub fn every<'a>(at: &At<'a, '_>, visit: &mut dyn FnMut(&At<'a, '_>)) {
     visit(at);
     for key in ["items", "not", "additionalProperties", "additionalItems"] {
         if let Some(c) = at.child(key) {
@@ -569,7 +623,8 @@ pub(crate) mod tests {
         .unwrap();
         let mut paths = Vec::new();
         every(&At::new(&node, "s", node.span), &mut |at| {
-            paths.push(at.path.clone())
+            paths.push(at.path());
+            assert_eq!(at.is_start(), at.path() == "s");
         });
         assert_eq!(
             paths,
