@@ -102,3 +102,55 @@ impl serde::Serialize for JsonReport<'_> {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+    use crate::source::{SourceFile, Span};
+
+    /// serde_json's pretty printing of the whole report as one value: what `write` must
+    /// produce byte for byte, one diagnostic at a time.
+    fn whole(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+        let v = json!({
+            "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            "summary": {
+                "files": summary.files,
+                "documents": summary.documents,
+                "resources": summary.resources,
+                "crds": summary.crds,
+                "errors": summary.errors,
+                "warnings": summary.warnings,
+                "infos": summary.infos,
+            },
+        });
+        serde_json::to_string_pretty(&v).unwrap() + "\n"
+    }
+
+    #[test]
+    fn written_one_diagnostic_at_a_time_as_the_whole_value_prints() {
+        let source = SourceFile::new("a.yaml", "a: 1\nb: \"x\\ny\"\n".to_string());
+        let summary = Summary {
+            files: 1,
+            errors: 3,
+            ..Summary::default()
+        };
+        for n in [0, 1, 2, 511, 512, 513, 1100] {
+            let diagnostics: Vec<Diagnostic> = (0..n)
+                .map(|i| {
+                    let mut d = Diagnostic::new(
+                        "schema/type",
+                        Severity::Error,
+                        format!("line one {i}\nline \"two\"\t{{}}"),
+                        &source,
+                        (i % 3 != 0).then(|| Span::new(i % 5, 5 + i % 7)),
+                    );
+                    d.help = (i % 2 == 0).then(|| "help".to_string());
+                    d.document = Some(i);
+                    d
+                })
+                .collect();
+            assert_eq!(render(&diagnostics, &summary), whole(&diagnostics, &summary), "{n}");
+        }
+    }
+}
