@@ -150,7 +150,11 @@ mod tests {
                     d
                 })
                 .collect();
-            assert_eq!(render(&diagnostics, &summary), whole(&diagnostics, &summary), "{n}");
+            assert_eq!(
+                render(&diagnostics, &summary),
+                whole(&diagnostics, &summary),
+                "{n}"
+            );
         }
     }
 }
