@@ -14,7 +14,7 @@ const META_FIELDS: [&str; 3] = ["apiVersion", "kind", "metadata"];
 
 /// Prune a resource from its root (where apiVersion, kind and metadata are implicit).
 pub fn prune_root(node: &mut Node, schema: &Schema, out: &mut Vec<FieldError>) {
-    prune(node, Some(schema), true, "", out);
+    prune(node, Some(schema), true, &mut String::new(), out);
 }
 
 /// Strict field validation's error for a field the schema does not declare.
@@ -33,7 +33,14 @@ fn additional(s: &Schema) -> Option<Option<&Schema>> {
     }
 }
 
-fn prune(node: &mut Node, s: Option<&Schema>, embedded: bool, at: &str, out: &mut Vec<FieldError>) {
+/// `at` is the node's path, in a buffer the walk extends and truncates as it goes down.
+fn prune(
+    node: &mut Node,
+    s: Option<&Schema>,
+    embedded: bool,
+    at: &mut String,
+    out: &mut Vec<FieldError>,
+) {
     if let Some(s) = s.filter(|s| s.preserve_unknown_fields) {
         skip_prune(node, s, embedded, at, out);
         return;
@@ -44,60 +51,71 @@ fn prune(node: &mut Node, s: Option<&Schema>, embedded: bool, at: &str, out: &mu
                 if embedded && META_FIELDS.contains(&e.key.as_str()) {
                     return true;
                 }
-                let p = path::child(at, &e.key);
-                let Some(s) = s else {
-                    out.push(unknown(p, e.key_span));
-                    return false;
+                let len = path::push_child(at, &e.key);
+                let keep = match s {
+                    None => {
+                        out.push(unknown(at.clone(), e.key_span));
+                        false
+                    }
+                    Some(s) => {
+                        if let Some(prop) = s.properties.get(e.key.as_str()) {
+                            prune(&mut e.value, Some(prop), prop.embedded_resource, at, out);
+                            true
+                        } else if let Some(add) = additional(s) {
+                            let emb = add.is_some_and(|a| a.embedded_resource);
+                            prune(&mut e.value, add, emb, at, out);
+                            true
+                        } else {
+                            out.push(unknown(at.clone(), e.key_span));
+                            false
+                        }
+                    }
                 };
-                if let Some(prop) = s.properties.get(e.key.as_str()) {
-                    prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
-                    true
-                } else if let Some(add) = additional(s) {
-                    let emb = add.is_some_and(|a| a.embedded_resource);
-                    prune(&mut e.value, add, emb, &p, out);
-                    true
-                } else {
-                    out.push(unknown(p, e.key_span));
-                    false
-                }
+                at.truncate(len);
+                keep
             });
         }
         Value::Seq(items) => {
             let item_schema = s.and_then(|s| s.items.as_deref());
             let emb = item_schema.is_some_and(|i| i.embedded_resource);
             for (i, item) in items.iter_mut().enumerate() {
-                prune(item, item_schema, emb, &path::index(at, i), out);
+                let len = path::push_index(at, i);
+                prune(item, item_schema, emb, at, out);
+                at.truncate(len);
             }
         }
         _ => {}
     }
 }
 
-fn skip_prune(node: &mut Node, s: &Schema, embedded: bool, at: &str, out: &mut Vec<FieldError>) {
+fn skip_prune(
+    node: &mut Node,
+    s: &Schema,
+    embedded: bool,
+    at: &mut String,
+    out: &mut Vec<FieldError>,
+) {
     match &mut node.value {
         Value::Map(entries) => {
             for e in entries.iter_mut() {
                 if embedded && META_FIELDS.contains(&e.key.as_str()) {
                     continue;
                 }
-                let p = path::child(at, &e.key);
+                let len = path::push_child(at, &e.key);
                 if let Some(prop) = s.properties.get(e.key.as_str()) {
-                    prune(&mut e.value, Some(prop), prop.embedded_resource, &p, out);
+                    prune(&mut e.value, Some(prop), prop.embedded_resource, at, out);
                 } else if let Some(Some(add)) = additional(s) {
-                    prune(&mut e.value, Some(add), add.embedded_resource, &p, out);
+                    prune(&mut e.value, Some(add), add.embedded_resource, at, out);
                 }
+                at.truncate(len);
             }
         }
         Value::Seq(items) => {
             if let Some(item_schema) = s.items.as_deref() {
                 for (i, item) in items.iter_mut().enumerate() {
-                    skip_prune(
-                        item,
-                        item_schema,
-                        item_schema.embedded_resource,
-                        &path::index(at, i),
-                        out,
-                    );
+                    let len = path::push_index(at, i);
+                    skip_prune(item, item_schema, item_schema.embedded_resource, at, out);
+                    at.truncate(len);
                 }
             }
         }

@@ -58,6 +58,12 @@ fn composite(rule: &'static str, path: &str, msg: String, span: Span) -> FieldEr
 /// error whose text was already reported, and every result is merged through it, so e.g. a
 /// required field missing both from the object and from an `allOf` branch is one error.
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+    validate_in(node, s, &mut at.to_string(), out);
+}
+
+/// [`validate`] with the path in a buffer the walk extends and truncates as it goes down (a
+/// node's path is copied into an error only when there is one).
+fn validate_in(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>) {
     let start = out.len();
     validate_at(node, s, at, node.span, out);
     if out.len() - start < 2 {
@@ -75,7 +81,7 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
 }
 
 /// `owner` is what a missing field is blamed on: the key of the object that lacks it.
-fn validate_at(node: &Node, s: &Schema, at: &str, owner: Span, out: &mut Vec<FieldError>) {
+fn validate_at(node: &Node, s: &Schema, at: &mut String, owner: Span, out: &mut Vec<FieldError>) {
     if node.is_null() {
         // kube-openapi's early exit for nil: only the type and common (enum) validators run.
         type_check(node, s, at, out);
@@ -90,7 +96,7 @@ fn validate_at(node: &Node, s: &Schema, at: &str, owner: Span, out: &mut Vec<Fie
             out.push(FieldError::new(
                 "schema/format",
                 ErrorType::TypeInvalid,
-                at,
+                at.as_str(),
                 text.as_str(),
                 format!(
                     "{} must be of type {}: {}",
@@ -168,9 +174,9 @@ fn type_check(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
 }
 
 /// Errors of validating `node` against a sub-schema (a junctor branch), in isolation.
-fn branch_errors(node: &Node, s: &Schema, at: &str) -> Vec<FieldError> {
+fn branch_errors(node: &Node, s: &Schema, at: &mut String) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    validate(node, s, at, &mut errs);
+    validate_in(node, s, at, &mut errs);
     errs
 }
 
@@ -195,11 +201,11 @@ fn wrong_type(node: &Node, s: &Schema) -> bool {
 }
 
 /// Whether `node` validates against the junctor branch `s`.
-fn branch_valid(node: &Node, s: &Schema, at: &str) -> bool {
+fn branch_valid(node: &Node, s: &Schema, at: &mut String) -> bool {
     !wrong_type(node, s) && branch_errors(node, s, at).is_empty()
 }
 
-fn junctors(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>) {
     if !s.all_of.is_empty() {
         let mut valid = 0;
         let mut errs = Vec::new();
@@ -479,7 +485,13 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     }
 }
 
-fn slice_checks(node: &Node, items: &[Node], s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+fn slice_checks(
+    node: &Node,
+    items: &[Node],
+    s: &Schema,
+    at: &mut String,
+    out: &mut Vec<FieldError>,
+) {
     let size = items.len() as i64;
     if let Some(min) = s.min_items
         && size < min
@@ -505,7 +517,9 @@ fn slice_checks(node: &Node, items: &[Node], s: &Schema, at: &str, out: &mut Vec
     }
     if let Some(item_schema) = &s.items {
         for (i, item) in items.iter().enumerate() {
-            validate(item, item_schema, &path::index(at, i), out);
+            let len = path::push_index(at, i);
+            validate_in(item, item_schema, at, out);
+            at.truncate(len);
         }
     }
 }
@@ -550,7 +564,7 @@ fn object_checks(
     node: &Node,
     entries: &[crate::yaml::Entry],
     s: &Schema,
-    at: &str,
+    at: &mut String,
     owner: Span,
     out: &mut Vec<FieldError>,
 ) {
@@ -579,7 +593,9 @@ fn object_checks(
     }
     for e in entries {
         if let Some(prop) = s.property_schema(&e.key) {
-            validate_at(&e.value, prop, &path::child(at, &e.key), e.key_span, out);
+            let len = path::push_child(at, &e.key);
+            validate_at(&e.value, prop, at, e.key_span, out);
+            at.truncate(len);
         }
     }
     for r in &s.required {

@@ -14,6 +14,25 @@ pub fn child(path: &str, key: &str) -> String {
     }
 }
 
+/// [`child`] in place: `path` becomes its child `key`; returns the length to truncate it back
+/// to. For walks that keep one path and extend it as they go down.
+pub fn push_child(path: &mut String, key: &str) -> usize {
+    let len = path.len();
+    if len != 0 {
+        path.push('.');
+    }
+    path.push_str(key);
+    len
+}
+
+/// [`index`] in place, as [`push_child`].
+pub fn push_index(path: &mut String, i: usize) -> usize {
+    use std::fmt::Write as _;
+    let len = path.len();
+    let _ = write!(path, "[{i}]");
+    len
+}
+
 /// `field.Path.Index(i)`: `path[i]` (`[i]` at the root).
 pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
