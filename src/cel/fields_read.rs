@@ -9,7 +9,7 @@
 //! field selection does not depend on the other fields, so the verdict, the messages and the
 //! runtime cost are the same.
 
-use kube_cel::cel::common::ast::{EntryExpr, Expr, IdedExpr};
+use kube_cel::cel::common::ast::{Expr, IdedExpr};
 use kube_cel::cel::parser::Parser;
 use kube_cel::{CompilationResult, CompiledSchema};
 
@@ -62,37 +62,15 @@ fn visit(e: &IdedExpr, fields: &mut Vec<String>) -> bool {
             fields.push(s.field.clone());
             true
         }
-        Expr::Select(s) => visit(&s.operand, fields),
-        Expr::Call(c) => {
-            c.target.as_deref().is_none_or(|t| visit(t, fields))
-                && c.args.iter().all(|a| visit(a, fields))
+        // A variable named `self` would hide it: the plain case no longer holds.
+        Expr::Comprehension(c)
+            if c.iter_var == "self"
+                || c.iter_var2.as_deref() == Some("self")
+                || c.accu_var == "self" =>
+        {
+            false
         }
-        Expr::Comprehension(c) => {
-            // A variable named `self` would hide it: the plain case no longer holds.
-            c.iter_var != "self"
-                && c.iter_var2.as_deref() != Some("self")
-                && c.accu_var != "self"
-                && [
-                    &c.iter_range,
-                    &c.accu_init,
-                    &c.loop_cond,
-                    &c.loop_step,
-                    &c.result,
-                ]
-                .into_iter()
-                .all(|x| visit(x, fields))
-        }
-        Expr::List(l) => l.elements.iter().all(|x| visit(x, fields)),
-        Expr::Map(m) => m.entries.iter().all(|x| entry(&x.expr, fields)),
-        Expr::Struct(s) => s.entries.iter().all(|x| entry(&x.expr, fields)),
-        Expr::Literal(_) | Expr::Unspecified => true,
-    }
-}
-
-fn entry(e: &EntryExpr, fields: &mut Vec<String>) -> bool {
-    match e {
-        EntryExpr::MapEntry(m) => visit(&m.key, fields) && visit(&m.value, fields),
-        EntryExpr::StructField(f) => visit(&f.value, fields),
+        other => (super::undeclared::children(other).into_iter()).all(|x| visit(x, fields)),
     }
 }
 

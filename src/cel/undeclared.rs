@@ -118,7 +118,7 @@ fn calls_cel_bind(e: &IdedExpr) -> bool {
 
 /// The direct subexpressions, in the order the checker visits them (a call's arguments before
 /// its target; the order only matters for errors at the same position).
-fn children(e: &Expr) -> Vec<&IdedExpr> {
+pub(super) fn children(e: &Expr) -> Vec<&IdedExpr> {
     match e {
         Expr::Call(c) => c.args.iter().chain(c.target.as_deref()).collect(),
         Expr::Comprehension(c) => vec![

@@ -65,18 +65,23 @@ pub fn write(
 ) -> std::io::Result<()> {
     let report = JsonReport {
         diagnostics,
-        summary: json!({
-            "files": summary.files,
-            "documents": summary.documents,
-            "resources": summary.resources,
-            "crds": summary.crds,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-        }),
+        summary: summary_json(summary),
     };
     serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::from)?;
     w.write_all(b"\n")
+}
+
+/// The report's `summary` object.
+fn summary_json(summary: &Summary) -> Value {
+    json!({
+        "files": summary.files,
+        "documents": summary.documents,
+        "resources": summary.resources,
+        "crds": summary.crds,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "infos": summary.infos,
+    })
 }
 
 /// `{"diagnostics": [...], "summary": {...}}`, written one diagnostic at a time: the JSON
@@ -114,15 +119,7 @@ mod tests {
     fn whole(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         let v = json!({
             "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
-            "summary": {
-                "files": summary.files,
-                "documents": summary.documents,
-                "resources": summary.resources,
-                "crds": summary.crds,
-                "errors": summary.errors,
-                "warnings": summary.warnings,
-                "infos": summary.infos,
-            },
+            "summary": summary_json(summary),
         });
         serde_json::to_string_pretty(&v).unwrap() + "\n"
     }
