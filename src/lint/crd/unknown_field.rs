@@ -214,9 +214,10 @@ fn unknown(
     .with_field(full.to_string())
 }
 
+/// `path` gives the node's path: built only for a finding (most nodes have none).
 fn check_keys(
     n: &Node,
-    path: &str,
+    path: impl Fn() -> String,
     known: &[&str],
     owner: &str,
     strict: bool,
@@ -224,7 +225,7 @@ fn check_keys(
 ) {
     for e in n.as_map().unwrap_or_default() {
         if !known.contains(&e.key.as_str()) {
-            let full = format!("{path}.{}", e.key);
+            let full = format!("{}.{}", path(), e.key);
             out.push(unknown(&full, &e.key, known, owner, strict, e.key_span));
         }
     }
@@ -267,11 +268,11 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
 }
 
 fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
-    check_keys(at.node, &at.path(), &SCHEMA_KEYS, "a schema", strict, out);
+    check_keys(at.node, || at.path(), &SCHEMA_KEYS, "a schema", strict, out);
     if let Some(docs) = at.get("externalDocs").filter(|d| d.as_map().is_some()) {
         check_keys(
             docs,
-            &at.field("externalDocs"),
+            || at.field("externalDocs"),
             &EXTERNAL_DOCS_KEYS,
             "externalDocs",
             strict,
@@ -285,10 +286,9 @@ fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
     {
-        let path = format!("{}.x-kubernetes-validations[{i}]", at.path());
         check_keys(
             rule,
-            &path,
+            || format!("{}.x-kubernetes-validations[{i}]", at.path()),
             &VALIDATION_RULE_KEYS,
             "a validation rule",
             strict,
