@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU time of two builds side by side: runs A and B alternately N times each (`perf stat -e
 # task-clock,page-faults`, then once more for wall time) and prints each build's medians of CPU
-# time, wall time and page faults. Steadier than wall time on a shared machine; what each
+# time, wall time (plus a few ms of the shell reading the clock) and page faults. CPU time is
+# steadier than wall time on a shared machine; it is what each
 # performance commit of bench/RESULTS.md was measured with. Not a test. Needs `perf`.
 #
 # Usage: bench/cpu.sh N BUILD_A BUILD_B -- ARGS...
