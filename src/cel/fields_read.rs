@@ -10,7 +10,6 @@
 //! runtime cost are the same.
 
 use kube_cel::cel::common::ast::{Expr, IdedExpr};
-use kube_cel::cel::parser::Parser;
 use kube_cel::{CompilationResult, CompiledSchema};
 
 /// Set [`CompiledSchema::self_fields`] on every node of `c` with rules.
@@ -24,14 +23,15 @@ pub fn mark(c: &mut CompiledSchema) {
 }
 
 /// The fields of `self` a node's rules read, sorted; None when one of them needs all of it.
+/// Read from the programs kube-cel compiled (rules and messageExpressions): not parsed again.
 fn fields_of_node(
     validations: &[Result<CompilationResult, kube_cel::CompilationError>],
 ) -> Option<Vec<String>> {
     let mut fields = Vec::new();
     for v in validations {
-        let rule = &v.as_ref().ok()?.rule;
-        for expression in std::iter::once(&rule.rule).chain(&rule.message_expression) {
-            fields_read(expression, &mut fields)?;
+        let compiled = v.as_ref().ok()?;
+        for program in std::iter::once(&compiled.program).chain(&compiled.message_program) {
+            fields_read(program.expression(), &mut fields)?;
         }
     }
     fields.sort();
@@ -39,15 +39,10 @@ fn fields_of_node(
     Some(fields)
 }
 
-/// Add the fields of `self` that `expression` selects to `fields`; None when it uses `self`
-/// in any other way, or does not parse.
-pub fn fields_read(expression: &str, fields: &mut Vec<String>) -> Option<()> {
-    // As the evaluator parses it (cel::Program::compile).
-    let expr = Parser::default()
-        .enable_optional_syntax(true)
-        .parse(expression)
-        .ok()?;
-    visit(&expr, fields).then_some(())
+/// Add the fields of `self` that `expr` selects to `fields`; None when it uses `self` in any
+/// other way.
+fn fields_read(expr: &IdedExpr, fields: &mut Vec<String>) -> Option<()> {
+    visit(expr, fields).then_some(())
 }
 
 fn is_self(e: &IdedExpr) -> bool {
@@ -78,9 +73,12 @@ fn visit(e: &IdedExpr, fields: &mut Vec<String>) -> bool {
 mod tests {
     use super::fields_read;
 
+    /// The fields `expression` reads, parsed as the evaluator parses it; None when it reads
+    /// `self` otherwise or does not parse.
     fn read(expression: &str) -> Option<Vec<String>> {
+        let program = kube_cel::cel::Program::compile(expression).ok()?;
         let mut fields = Vec::new();
-        fields_read(expression, &mut fields)?;
+        fields_read(program.expression(), &mut fields)?;
         fields.sort();
         fields.dedup();
         Some(fields)
