@@ -205,6 +205,19 @@ fn branch_valid(node: &Node, s: &Schema, at: &mut String) -> bool {
     !wrong_type(node, s) && branch_errors(node, s, at).is_empty()
 }
 
+/// The errors of the branch with the fewest (the first of those), when no branch validates:
+/// what kube-openapi reports beside an `anyOf` or `oneOf` failure.
+fn fewest_errors(node: &Node, branches: &[Schema], at: &mut String) -> Vec<FieldError> {
+    let mut best: Option<Vec<FieldError>> = None;
+    for b in branches {
+        let e = branch_errors(node, b, at);
+        if best.as_ref().is_none_or(|b| e.len() < b.len()) {
+            best = Some(e);
+        }
+    }
+    best.unwrap_or_default()
+}
+
 fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>) {
     if !s.all_of.is_empty() {
         let mut valid = 0;
@@ -231,20 +244,13 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
     // The errors of the branches matter only when none validates: a valid one is looked for
     // first, without building the messages of branches of another type.
     if !s.any_of.is_empty() && !s.any_of.iter().any(|b| branch_valid(node, b, at)) {
-        let mut best: Option<Vec<FieldError>> = None;
-        for b in &s.any_of {
-            let e = branch_errors(node, b, at);
-            if best.as_ref().is_none_or(|b| e.len() < b.len()) {
-                best = Some(e);
-            }
-        }
         out.push(composite(
             "schema/any-of",
             at,
             "must validate at least one schema (anyOf)".into(),
             node.span,
         ));
-        out.extend(best.unwrap_or_default());
+        out.extend(fewest_errors(node, &s.any_of, at));
     }
     if !s.one_of.is_empty() {
         let valid = s
@@ -253,20 +259,13 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
             .filter(|b| branch_valid(node, b, at))
             .count();
         if valid == 0 {
-            let mut best: Option<Vec<FieldError>> = None;
-            for b in &s.one_of {
-                let e = branch_errors(node, b, at);
-                if best.as_ref().is_none_or(|b| e.len() < b.len()) {
-                    best = Some(e);
-                }
-            }
             out.push(composite(
                 "schema/one-of",
                 at,
                 "must validate one and only one schema (oneOf). Found none valid".into(),
                 node.span,
             ));
-            out.extend(best.unwrap_or_default());
+            out.extend(fewest_errors(node, &s.one_of, at));
         } else if valid > 1 {
             out.push(composite(
                 "schema/one-of",
