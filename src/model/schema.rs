@@ -32,15 +32,11 @@ pub struct Pattern {
 pub struct Properties(Vec<(CompactString, Schema)>);
 
 impl Properties {
-    fn position(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
-    }
-
     /// Where `key` is. Validation looks up every key of every object: a scan that compares
     /// lengths first beats a binary search's string comparisons on the usual handful of names.
     fn find(&self, key: &str) -> Option<usize> {
         if self.0.len() > 24 {
-            return self.position(key).ok();
+            return self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok();
         }
         let bytes = key.as_bytes();
         self.0
@@ -52,27 +48,8 @@ impl Properties {
         self.find(key).map(|i| &self.0[i].1)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Schema> {
-        self.find(key).map(|i| &mut self.0[i].1)
-    }
-
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_some()
-    }
-
-    /// Set the schema of `key`, replacing any it had.
-    pub fn insert(&mut self, key: CompactString, schema: Schema) -> Option<Schema> {
-        match self.position(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, schema)),
-            Err(i) => {
-                self.0.insert(i, (key, schema));
-                None
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -80,24 +57,12 @@ impl Properties {
     }
 
     /// By name, in order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&CompactString, &Schema)> {
-        self.0.iter().map(|(k, s)| (k, s))
+    pub fn iter(&self) -> impl Iterator<Item = (&CompactString, &Schema)> {
+        self.into_iter()
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &CompactString> {
-        self.0.iter().map(|(k, _)| k)
-    }
-
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Schema> {
+    pub fn values(&self) -> impl Iterator<Item = &Schema> {
         self.0.iter().map(|(_, s)| s)
-    }
-
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Schema> {
-        self.0.iter_mut().map(|(_, s)| s)
-    }
-
-    pub fn retain(&mut self, mut keep: impl FnMut(&CompactString, &mut Schema) -> bool) {
-        self.0.retain_mut(|(k, s)| keep(k, s));
     }
 }
 
