@@ -10,7 +10,7 @@
 
 use crate::lint::walk::schema_node::{At, defaults_from_root, problem};
 use crate::lint::{Finding, Rule, SchemaSite};
-use crate::wording::{ErrorType, FieldError};
+use crate::wording::{ErrorType, FieldError, field_path};
 use crate::yaml::{Node, Value};
 
 pub const ID: &str = "default/pruned";
@@ -19,14 +19,6 @@ pub const RULE: Rule = Rule {
     version_schema: Some(on_version_schema),
     ..Rule::new(ID)
 };
-
-fn child_path(at: &str, key: &str) -> String {
-    if at.is_empty() {
-        key.to_string()
-    } else {
-        format!("{at}.{key}")
-    }
-}
 
 /// Where pruning goes on for the value of a map entry: the property's schema, else
 /// `additionalProperties` (no schema when that is `true`), and whether it is an embedded
@@ -54,7 +46,7 @@ fn prune(v: &Node, s: Option<&At>, embedded: bool, at: &str, out: &mut Vec<Strin
     match &v.value {
         Value::Map(entries) => {
             for e in entries {
-                let p = child_path(at, &e.key);
+                let p = field_path::child(at, &e.key);
                 let Some(s) = s else {
                     out.push(p);
                     continue;
@@ -95,7 +87,7 @@ fn skip_prune(v: &Node, s: &At, embedded: bool, at: &str, out: &mut Vec<String>)
                 if embedded && ["apiVersion", "kind", "metadata"].contains(&e.key.as_str()) {
                     continue;
                 }
-                let p = child_path(at, &e.key);
+                let p = field_path::child(at, &e.key);
                 if let Some((sub, emb)) = entry_schema(s, &e.key) {
                     prune(&e.value, sub.as_ref(), emb, &p, out);
                 }

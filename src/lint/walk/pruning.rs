@@ -7,20 +7,12 @@
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/pruning/algorithm.go`.
 
 use super::layout::{additional_properties, flag, preserves_unknown, properties};
+use crate::wording::field_path;
 use crate::yaml::Node;
 
 /// Whether a schema keeps fields it does not declare.
 pub fn keeps_unknown(s: &Node) -> bool {
     preserves_unknown(s) || s.get("additionalProperties").and_then(Node::as_bool) == Some(true)
-}
-
-/// `path.key` (`key` at the root).
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 /// The fields an object valid for schema `a` holds that pruning against schema `b` removes,
@@ -34,7 +26,7 @@ pub fn pruned(a: &Node, b: &Node, path: &str, skip_meta: bool, out: &mut Vec<Str
         if skip_meta && matches!(e.key.as_str(), "apiVersion" | "kind" | "metadata") {
             continue;
         }
-        let child = join(path, &e.key);
+        let child = field_path::child(path, &e.key);
         let theirs = properties(b)
             .iter()
             .find(|p| p.key == e.key)
@@ -48,12 +40,18 @@ pub fn pruned(a: &Node, b: &Node, path: &str, skip_meta: bool, out: &mut Vec<Str
     }
     if let Some(aa) = additional_properties(a) {
         match additional_properties(b) {
-            Some(ba) => pruned(aa, ba, &join(path, "*"), skip_meta_below(aa, ba), out),
+            Some(ba) => pruned(
+                aa,
+                ba,
+                &field_path::child(path, "*"),
+                skip_meta_below(aa, ba),
+                out,
+            ),
             None if keeps_unknown(b) => {}
-            None => out.push(join(path, "*")),
+            None => out.push(field_path::child(path, "*")),
         }
     } else if preserves_unknown(a) && !keeps_unknown(b) && additional_properties(b).is_none() {
-        out.push(join(path, "*"));
+        out.push(field_path::child(path, "*"));
     }
     if let (Some(ai), Some(bi)) = (
         a.get("items").filter(|i| i.as_map().is_some()),

@@ -234,7 +234,7 @@ impl Pair<'_, '_> {
 
     /// A child field: `path.key` (`key` at the root).
     pub fn child_path(&self, key: &str) -> String {
-        super::pruning::join(&self.path, key)
+        crate::wording::field_path::child(&self.path, key)
     }
 
     /// Where a finding about keyword `key` points: the keyword in the new node, or the node.
