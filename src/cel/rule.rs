@@ -324,8 +324,8 @@ fn node_path<'e>(e: &'e kube_cel::ValidationError, entry: Option<&kube_cel::Rule
 /// The server's own error for a runtime error of a rule, if it has one: cost limits stop the
 /// run; a missing key (a field the object does not have, read without `has()`), an integer
 /// division or modulus by zero and a key `transformMapEntry` makes twice do not, and are
-/// reported at the rule's node, not at its fieldPath. Other evaluator errors are not claimed: their wording, and whether cel-go fails
-/// at all, may differ.
+/// reported at the rule's node, not at its fieldPath. Other evaluator errors are not claimed:
+/// their wording, and whether cel-go fails at all, may differ.
 /// Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 fn runtime_error(
     e: &kube_cel::ValidationError,

@@ -183,8 +183,9 @@ mod tests {
     /// a string's `format` and `charAt`, `orValue` with a string or list default, a URL's
     /// parts, `m.k` on a map (sizes are looked up by schema path, where `m['k']` is
     /// `@values`), and the items of a list without a schema path (a literal, map/filter,
-    /// split, sort/reverse/distinct) in `join`, and the messages of a `format` validation. Concatenating, matching or iterating such a value exceeds every
-    /// budget; comparing it does not. Each verdict is kubectl-validate 1.35's on a CRD whose
+    /// split, sort/reverse/distinct) in `join`, and the messages of a `format` validation.
+    /// Concatenating, matching or iterating such a value exceeds every budget; comparing it
+    /// does not. Each verdict is kubectl-validate 1.35's on a CRD whose
     /// `spec` has these properties (a rule, or a messageExpression beside `self.size != 7`).
     #[test]
     fn sizes_cel_go_does_not_know_are_the_largest() {
