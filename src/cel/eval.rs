@@ -177,7 +177,7 @@ impl Walk<'_> {
         }
         if !c.validations.is_empty() {
             // Only the fields the rules read, when that is all they do with `self`.
-            let value = match (&c.self_fields, &node.value) {
+            let value = match (c.self_fields.as_deref(), &node.value) {
                 (Some(fields), Value::Map(entries)) => {
                     self.map_to_cel(entries, Some(c), s, keys, Some(fields))
                 }
@@ -294,7 +294,7 @@ impl Walk<'_> {
         c: Option<&CompiledSchema>,
         s: Option<&Schema>,
         keys: Keys,
-        only: Option<&Vec<String>>,
+        only: Option<&[String]>,
     ) -> Box<dyn Val> {
         let mut map = std::collections::HashMap::with_capacity(match only {
             Some(fields) => fields.len(),
