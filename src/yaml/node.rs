@@ -172,10 +172,17 @@ impl Value {
     pub fn json_eq(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Map(a), Value::Map(b)) => {
+                // A mapping's keys are unique, so the entry at the same index, when it has the
+                // key, is the only one to compare with: two versions of a schema list their
+                // keys in the same order, and the search of `b` is then skipped.
                 a.len() == b.len()
-                    && a.iter().all(|ea| {
-                        b.iter()
-                            .any(|eb| eb.key == ea.key && ea.value.value.json_eq(&eb.value.value))
+                    && a.iter().zip(b).all(|(ea, at_same)| {
+                        let eb = if at_same.key == ea.key {
+                            Some(at_same)
+                        } else {
+                            b.iter().find(|eb| eb.key == ea.key)
+                        };
+                        eb.is_some_and(|eb| ea.value.value.json_eq(&eb.value.value))
                     })
             }
             (Value::Seq(a), Value::Seq(b)) => {
@@ -281,6 +288,86 @@ mod tests {
             },
         ]));
         assert_eq!(m.to_json(), r#"{"containerPort":88,"protocol":"TCP"}"#);
+    }
+
+    /// `json_eq` as it was written first: every key of `a` searched for in `b`.
+    fn json_eq_by_search(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter().all(|ea| {
+                        b.iter().any(|eb| {
+                            eb.key == ea.key && json_eq_by_search(&ea.value.value, &eb.value.value)
+                        })
+                    })
+            }
+            (Value::Seq(a), Value::Seq(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| json_eq_by_search(&x.value, &y.value))
+            }
+            (a, b) => a == b,
+        }
+    }
+
+    #[test]
+    fn json_eq_agrees_with_searching_every_key() {
+        // Every mapping of up to three of the keys a, b, c (each permutation), with values 1
+        // or 2, nested once more under `c` as a mapping or a sequence: each pair compared.
+        let leaves = [
+            Value::Int(1),
+            Value::Int(2),
+            Value::Seq(vec![n(Value::Int(1))]),
+        ];
+        let mut values: Vec<Value> = leaves.to_vec();
+        let perms: [&[&str]; 10] = [
+            &[],
+            &["a"],
+            &["b"],
+            &["a", "b"],
+            &["b", "a"],
+            &["a", "c"],
+            &["c", "a"],
+            &["a", "b", "c"],
+            &["c", "b", "a"],
+            &["b", "c", "a"],
+        ];
+        for depth in 0..2 {
+            let inner = values.clone();
+            for keys in perms {
+                for (i, v) in inner.iter().enumerate() {
+                    let entries = keys
+                        .iter()
+                        .enumerate()
+                        .map(|(k, key)| Entry {
+                            key: (*key).into(),
+                            key_span: Span::default(),
+                            value: n(if *key == "c" {
+                                v.clone()
+                            } else {
+                                leaves[(i + k) % 2].clone()
+                            }),
+                        })
+                        .collect();
+                    values.push(Value::Map(entries));
+                    if depth == 0 {
+                        values.push(Value::Seq(vec![n(v.clone())]));
+                    }
+                }
+            }
+        }
+        let (mut equal, mut pairs) = (0, 0);
+        for a in &values {
+            for b in &values {
+                let expected = json_eq_by_search(a, b);
+                assert_eq!(a.json_eq(b), expected, "{a:?} and {b:?}");
+                equal += usize::from(expected);
+                pairs += 1;
+            }
+        }
+        // Both answers occur, and equal values in another key order among them.
+        assert!(equal > values.len() && equal < pairs, "{equal} of {pairs}");
     }
 
     #[test]
