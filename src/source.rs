@@ -31,8 +31,9 @@ pub struct SourceFile {
     pub name: String,
     /// Empty once let go by [`SourceFile::without_text`].
     pub text: String,
-    /// Byte offset of the first character of every line.
-    line_starts: Vec<usize>,
+    /// Byte offset of the first character of every line: made when first asked for (most
+    /// files of a run have no diagnostic, and a large CRD has hundreds of thousands of lines).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The text's length in bytes (kept when the text is let go).
     len: usize,
 }
@@ -46,14 +47,20 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Arc<Self> {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let len = text.len();
         Arc::new(SourceFile {
             name: name.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             len,
+        })
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
         })
     }
 
@@ -69,7 +76,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             name: self.name.clone(),
             text: String::new(),
-            line_starts: self.line_starts.clone(),
+            line_starts: self.line_starts().to_vec().into(),
             len: self.len,
         })
     }
@@ -78,7 +85,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         // Without its text the file was ASCII: characters are bytes.
         let column = if self.text.len() < self.len {
             offset - start + 1
@@ -96,19 +103,19 @@ impl SourceFile {
 
     /// 0-based index of the line holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte offset of the start of 0-based line `line`.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line)
             .copied()
             .unwrap_or(self.text.len())
@@ -117,7 +124,7 @@ impl SourceFile {
     /// Byte offset just past the end of 0-based line `line`, without its line break.
     pub fn line_end(&self, line: usize) -> usize {
         let end = self
-            .line_starts
+            .line_starts()
             .get(line + 1)
             .map(|s| s - 1)
             .unwrap_or(self.text.len());
@@ -184,7 +191,7 @@ impl SourceCode for SourceFile {
         let last = (last_of_span + context_lines_after).min(self.line_count() - 1);
         let from = self.line_start(first);
         let to = self
-            .line_starts
+            .line_starts()
             .get(last + 1)
             .copied()
             .unwrap_or(self.text.len());
