@@ -36,7 +36,7 @@ fn schemas(root: &Node) -> Vec<Node> {
 fn count_rules(s: &Schema) -> usize {
     let own = s
         .validations
-        .as_ref()
+        .as_deref()
         .and_then(Node::as_seq)
         .unwrap_or_default()
         .iter()

@@ -137,7 +137,7 @@ pub fn min_size(s: &Schema) -> Option<u64> {
 
 /// `estimateMaxArrayItemsFromMinSize` / `estimateMaxAdditionalPropertiesFromMinSize`.
 fn list_max(s: &Schema) -> u64 {
-    match s.max_items {
+    match s.limits().max_items {
         Some(n) => non_negative(n),
         None => match s.items.as_deref().and_then(min_size) {
             Some(m) => UNBOUNDED_STRING / (m + 1),
@@ -147,7 +147,7 @@ fn list_max(s: &Schema) -> u64 {
 }
 
 fn map_max(s: &Schema, values: &Schema) -> u64 {
-    match s.max_properties {
+    match s.limits().max_properties {
         Some(n) => non_negative(n),
         None => match min_size(values) {
             Some(m) => UNBOUNDED_STRING / (m + 6),
@@ -159,7 +159,7 @@ fn map_max(s: &Schema, values: &Schema) -> u64 {
 /// The length the server assumes for a string: 4 bytes per character of `maxLength`, the
 /// longest `enum` value, or what fits in a request.
 fn string_max(s: &Schema) -> u64 {
-    if let Some(n) = s.max_length {
+    if let Some(n) = s.limits().max_length {
         return non_negative(n).saturating_mul(if s.format == "byte" { 1 } else { 4 });
     }
     if s.format != "byte"
@@ -180,8 +180,10 @@ fn string_max(s: &Schema) -> u64 {
 /// `extractMaxElements`: how many values of a child one value of `s` holds; None when unbounded.
 fn child_factor(s: &Schema) -> Option<u64> {
     match s.type_.as_str() {
-        "object" if s.additional_properties.is_some() => s.max_properties.map(non_negative),
-        "array" => s.max_items.map(non_negative),
+        "object" if s.additional_properties.is_some() => {
+            s.limits().max_properties.map(non_negative)
+        }
+        "array" => s.limits().max_items.map(non_negative),
         _ => Some(1),
     }
 }

@@ -46,7 +46,7 @@ fn walk(
     if !s.below.may_have_validations() {
         return;
     }
-    if let Some(list) = s.validations.as_ref().and_then(Node::as_seq) {
+    if let Some(list) = s.validations.as_deref().and_then(Node::as_seq) {
         for (index, entry) in list.iter().enumerate() {
             visit(&RuleAt {
                 schema: s,
@@ -83,9 +83,9 @@ fn walk(
         );
     }
     for (name, list) in [
-        ("allOf", &s.all_of),
-        ("anyOf", &s.any_of),
-        ("oneOf", &s.one_of),
+        ("allOf", s.all_of()),
+        ("anyOf", s.any_of()),
+        ("oneOf", s.one_of()),
     ] {
         for (i, j) in list.iter().enumerate() {
             walk(

@@ -93,15 +93,23 @@ pub fn hover_markdown(field: &str, s: &Schema) -> String {
             )
         })
     };
-    facts.extend(bound("minimum", s.minimum, s.exclusive_minimum));
-    facts.extend(bound("maximum", s.maximum, s.exclusive_maximum));
+    facts.extend(bound(
+        "minimum",
+        s.limits().minimum,
+        s.limits().exclusive_minimum,
+    ));
+    facts.extend(bound(
+        "maximum",
+        s.limits().maximum,
+        s.limits().exclusive_maximum,
+    ));
     for (name, v) in [
-        ("minLength", s.min_length),
-        ("maxLength", s.max_length),
-        ("minItems", s.min_items),
-        ("maxItems", s.max_items),
-        ("minProperties", s.min_properties),
-        ("maxProperties", s.max_properties),
+        ("minLength", s.limits().min_length),
+        ("maxLength", s.limits().max_length),
+        ("minItems", s.limits().min_items),
+        ("maxItems", s.limits().max_items),
+        ("minProperties", s.limits().min_properties),
+        ("maxProperties", s.limits().max_properties),
     ] {
         if let Some(v) = v {
             facts.push(format!("{name}: {v}"));

@@ -117,7 +117,39 @@ pub struct Schema {
     pub items: Option<Box<Schema>>,
     pub required: Vec<String>,
     pub enum_: Option<Vec<Value>>,
-    pub pattern: Option<Pattern>,
+    pub pattern: Option<Box<Pattern>>,
+    /// The bounds (`minLength` ... `multipleOf`), boxed: most nodes have none, and a compiled
+    /// schema's size is most of a compiled CRD's memory and of the time compiling it takes.
+    limits: Option<Box<Limits>>,
+    /// `allOf`, `anyOf` and `oneOf`, boxed as the bounds are (most nodes have none).
+    junctors: Option<Box<Junctors>>,
+    pub not: Option<Box<Schema>>,
+    pub default: Option<Box<Node>>,
+    pub preserve_unknown_fields: bool,
+    pub int_or_string: bool,
+    pub embedded_resource: bool,
+    pub list_type: Option<ListType>,
+    pub list_map_keys: Vec<String>,
+    /// `x-kubernetes-validations`, kept for the CEL stage.
+    pub validations: Option<Box<Node>>,
+    /// The schema node in the CRD file.
+    pub span: Span,
+    /// What this node and the nodes below it hold, so that a walk looking for one thing can
+    /// skip the subtrees without it. Set by [`Schema::compile`]; the default says "unknown".
+    pub below: Below,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Junctors {
+    all_of: Vec<Schema>,
+    any_of: Vec<Schema>,
+    one_of: Vec<Schema>,
+}
+
+/// A schema node's bounds: `minLength`, `maxLength`, `minItems`, `maxItems`, `minProperties`,
+/// `maxProperties`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`.
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
     pub min_length: Option<i64>,
     pub max_length: Option<i64>,
     pub min_items: Option<i64>,
@@ -129,24 +161,21 @@ pub struct Schema {
     pub exclusive_minimum: bool,
     pub exclusive_maximum: bool,
     pub multiple_of: Option<f64>,
-    pub all_of: Vec<Schema>,
-    pub any_of: Vec<Schema>,
-    pub one_of: Vec<Schema>,
-    pub not: Option<Box<Schema>>,
-    pub default: Option<Node>,
-    pub preserve_unknown_fields: bool,
-    pub int_or_string: bool,
-    pub embedded_resource: bool,
-    pub list_type: Option<ListType>,
-    pub list_map_keys: Vec<String>,
-    /// `x-kubernetes-validations`, kept for the CEL stage.
-    pub validations: Option<Node>,
-    /// The schema node in the CRD file.
-    pub span: Span,
-    /// What this node and the nodes below it hold, so that a walk looking for one thing can
-    /// skip the subtrees without it. Set by [`Schema::compile`]; the default says "unknown".
-    pub below: Below,
 }
+
+static NO_LIMITS: Limits = Limits {
+    min_length: None,
+    max_length: None,
+    min_items: None,
+    max_items: None,
+    min_properties: None,
+    max_properties: None,
+    minimum: None,
+    maximum: None,
+    exclusive_minimum: false,
+    exclusive_maximum: false,
+    multiple_of: None,
+};
 
 /// A summary of a schema subtree (the node itself, its properties, additionalProperties,
 /// items, allOf, anyOf, oneOf and not).
@@ -189,9 +218,9 @@ impl Below {
         let children = (s.properties.values())
             .chain(additional)
             .chain(s.items.as_deref())
-            .chain(&s.all_of)
-            .chain(&s.any_of)
-            .chain(&s.one_of)
+            .chain(s.all_of())
+            .chain(s.any_of())
+            .chain(s.one_of())
             .chain(s.not.as_deref());
         for c in children {
             b.embedded_resource |= c.below.may_embed();
@@ -254,6 +283,30 @@ impl std::fmt::Display for SchemaPath<'_> {
 }
 
 impl Schema {
+    /// The node's bounds (all absent when it has none).
+    pub fn limits(&self) -> &Limits {
+        self.limits.as_deref().unwrap_or(&NO_LIMITS)
+    }
+
+    fn limits_mut(&mut self) -> &mut Limits {
+        self.limits.get_or_insert_default()
+    }
+
+    /// `allOf`'s schemas (none when absent).
+    pub fn all_of(&self) -> &[Schema] {
+        self.junctors.as_ref().map_or(&[], |j| &j.all_of)
+    }
+
+    /// `anyOf`'s schemas (none when absent).
+    pub fn any_of(&self) -> &[Schema] {
+        self.junctors.as_ref().map_or(&[], |j| &j.any_of)
+    }
+
+    /// `oneOf`'s schemas (none when absent).
+    pub fn one_of(&self) -> &[Schema] {
+        self.junctors.as_ref().map_or(&[], |j| &j.one_of)
+    }
+
     /// Compile a schema node. `path` is the schema's own path in the CRD
     /// (`spec.versions[0].schema.openAPIV3Schema`) for problems found on the way.
     pub fn compile(node: &Node, path: &str, problems: &mut Vec<CompileError>) -> Schema {
@@ -331,10 +384,10 @@ impl Schema {
                     if let Some(p) = v.as_str() {
                         match compile_go_regex(p) {
                             Ok(regex) => {
-                                s.pattern = Some(Pattern {
+                                s.pattern = Some(Box::new(Pattern {
                                     source: p.to_string(),
                                     regex,
-                                })
+                                }))
                             }
                             Err(err) => problems.push(CompileError {
                                 kind: CompileErrorKind::BadPattern(err),
@@ -345,17 +398,21 @@ impl Schema {
                         }
                     }
                 }
-                "minLength" => s.min_length = v.as_i64(),
-                "maxLength" => s.max_length = v.as_i64(),
-                "minItems" => s.min_items = v.as_i64(),
-                "maxItems" => s.max_items = v.as_i64(),
-                "minProperties" => s.min_properties = v.as_i64(),
-                "maxProperties" => s.max_properties = v.as_i64(),
-                "minimum" => s.minimum = number(v),
-                "maximum" => s.maximum = number(v),
-                "exclusiveMinimum" => s.exclusive_minimum = v.as_bool().unwrap_or(false),
-                "exclusiveMaximum" => s.exclusive_maximum = v.as_bool().unwrap_or(false),
-                "multipleOf" => s.multiple_of = number(v),
+                "minLength" => s.limits_mut().min_length = v.as_i64(),
+                "maxLength" => s.limits_mut().max_length = v.as_i64(),
+                "minItems" => s.limits_mut().min_items = v.as_i64(),
+                "maxItems" => s.limits_mut().max_items = v.as_i64(),
+                "minProperties" => s.limits_mut().min_properties = v.as_i64(),
+                "maxProperties" => s.limits_mut().max_properties = v.as_i64(),
+                "minimum" => s.limits_mut().minimum = number(v),
+                "maximum" => s.limits_mut().maximum = number(v),
+                "exclusiveMinimum" => {
+                    s.limits_mut().exclusive_minimum = v.as_bool().unwrap_or(false)
+                }
+                "exclusiveMaximum" => {
+                    s.limits_mut().exclusive_maximum = v.as_bool().unwrap_or(false)
+                }
+                "multipleOf" => s.limits_mut().multiple_of = number(v),
                 "allOf" | "anyOf" | "oneOf" => {
                     let list: Vec<Schema> = v
                         .as_seq()
@@ -366,17 +423,18 @@ impl Schema {
                             Schema::compile_at(n, &SchemaPath::Indexed(path, &e.key, i), problems)
                         })
                         .collect();
+                    let junctors = s.junctors.get_or_insert_default();
                     match e.key.as_str() {
-                        "allOf" => s.all_of = list,
-                        "anyOf" => s.any_of = list,
-                        _ => s.one_of = list,
+                        "allOf" => junctors.all_of = list,
+                        "anyOf" => junctors.any_of = list,
+                        _ => junctors.one_of = list,
                     }
                 }
                 "not" => {
                     let at = SchemaPath::Key(path, "not");
                     s.not = Some(Box::new(Schema::compile_at(v, &at, problems)));
                 }
-                "default" => s.default = Some(v.clone()),
+                "default" => s.default = Some(Box::new(v.clone())),
                 "x-kubernetes-preserve-unknown-fields" => {
                     s.preserve_unknown_fields = v.as_bool().unwrap_or(false)
                 }
@@ -400,7 +458,7 @@ impl Schema {
                         .filter_map(|n| n.as_str().map(str::to_string))
                         .collect()
                 }
-                "x-kubernetes-validations" => s.validations = Some(v.clone()),
+                "x-kubernetes-validations" => s.validations = Some(Box::new(v.clone())),
                 _ => {}
             }
         }

@@ -219,10 +219,10 @@ fn fewest_errors(node: &Node, branches: &[Schema], at: &mut String) -> Vec<Field
 }
 
 fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>) {
-    if !s.all_of.is_empty() {
+    if !s.all_of().is_empty() {
         let mut valid = 0;
         let mut errs = Vec::new();
-        for b in &s.all_of {
+        for b in s.all_of() {
             let e = branch_errors(node, b, at);
             if e.is_empty() {
                 valid += 1;
@@ -230,7 +230,7 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
             errs.extend(e);
         }
         out.extend(errs);
-        if valid != s.all_of.len() {
+        if valid != s.all_of().len() {
             // schema_props.go: ". None validated" when no branch validates, nothing otherwise.
             let extra = if valid == 0 { ". None validated" } else { "" };
             out.push(composite(
@@ -243,18 +243,18 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
     }
     // The errors of the branches matter only when none validates: a valid one is looked for
     // first, without building the messages of branches of another type.
-    if !s.any_of.is_empty() && !s.any_of.iter().any(|b| branch_valid(node, b, at)) {
+    if !s.any_of().is_empty() && !s.any_of().iter().any(|b| branch_valid(node, b, at)) {
         out.push(composite(
             "schema/any-of",
             at,
             "must validate at least one schema (anyOf)".into(),
             node.span,
         ));
-        out.extend(fewest_errors(node, &s.any_of, at));
+        out.extend(fewest_errors(node, s.any_of(), at));
     }
-    if !s.one_of.is_empty() {
+    if !s.one_of().is_empty() {
         let valid = s
-            .one_of
+            .one_of()
             .iter()
             .filter(|b| branch_valid(node, b, at))
             .count();
@@ -265,7 +265,7 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
                 "must validate one and only one schema (oneOf). Found none valid".into(),
                 node.span,
             ));
-            out.extend(fewest_errors(node, &s.one_of, at));
+            out.extend(fewest_errors(node, s.one_of(), at));
         } else if valid > 1 {
             out.push(composite(
                 "schema/one-of",
@@ -291,7 +291,7 @@ fn junctors(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>)
 /// that fails, so a value has at most one of these errors.
 fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
     let len = || text.chars().count() as i64;
-    if let Some(max) = s.max_length
+    if let Some(max) = s.limits().max_length
         && len() > max
     {
         out.push(FieldError::too_long(
@@ -302,7 +302,7 @@ fn string_checks(node: &Node, text: &str, s: &Schema, at: &str, out: &mut Vec<Fi
         ));
         return;
     }
-    if let Some(min) = s.min_length
+    if let Some(min) = s.limits().min_length
         && len() < min
     {
         out.push(invalid(
@@ -395,7 +395,7 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         Value::Float(f) => (None, f),
         _ => return,
     };
-    if let Some(m) = s.multiple_of {
+    if let Some(m) = s.limits().multiple_of {
         let (factor, bad) = match int {
             Some(i) => {
                 let f = go_i64(m);
@@ -434,8 +434,8 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             Some(false) => {}
         }
     }
-    if let Some(max) = s.maximum {
-        let excl = s.exclusive_maximum;
+    if let Some(max) = s.limits().maximum {
+        let excl = s.limits().exclusive_maximum;
         let (bound, bad) = match int {
             Some(i) => {
                 let b = go_i64(max);
@@ -458,8 +458,8 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             ));
         }
     }
-    if let Some(min) = s.minimum {
-        let excl = s.exclusive_minimum;
+    if let Some(min) = s.limits().minimum {
+        let excl = s.limits().exclusive_minimum;
         let (bound, bad) = match int {
             Some(i) => {
                 let b = go_i64(min);
@@ -492,7 +492,7 @@ fn slice_checks(
     out: &mut Vec<FieldError>,
 ) {
     let size = items.len() as i64;
-    if let Some(min) = s.min_items
+    if let Some(min) = s.limits().min_items
         && size < min
     {
         out.push(invalid(
@@ -503,7 +503,7 @@ fn slice_checks(
             node.span,
         ));
     }
-    if let Some(max) = s.max_items
+    if let Some(max) = s.limits().max_items
         && size > max
     {
         out.push(FieldError::too_many(
@@ -568,7 +568,7 @@ fn object_checks(
     out: &mut Vec<FieldError>,
 ) {
     let n = entries.len() as i64;
-    if let Some(min) = s.min_properties
+    if let Some(min) = s.limits().min_properties
         && n < min
     {
         out.push(invalid(
@@ -579,7 +579,7 @@ fn object_checks(
             node.span,
         ));
     }
-    if let Some(max) = s.max_properties
+    if let Some(max) = s.limits().max_properties
         && n > max
     {
         out.push(FieldError::too_many(
