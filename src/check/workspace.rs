@@ -144,20 +144,20 @@ fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
         .iter()
         .flat_map(|f| f.patch_files.iter().cloned())
         .collect();
-    let checked: HashSet<PathBuf> = files
+    let names: Vec<PathBuf> = files
         .iter()
         .map(|f| kustomize::normalize(Path::new(&f.source.name)))
         .collect();
+    let checked: HashSet<&Path> = names.iter().map(PathBuf::as_path).collect();
     let mut seen_dirs = HashSet::new();
-    for f in files {
-        let path = kustomize::normalize(Path::new(&f.source.name));
+    for path in &names {
         for dir in path.ancestors().skip(1).take(4) {
-            if !seen_dirs.insert(dir.to_path_buf()) {
+            if !seen_dirs.insert(dir) {
                 continue;
             }
             for name in kustomize::FILE_NAMES {
                 let k = dir.join(name);
-                if !checked.contains(&k) {
+                if !checked.contains(k.as_path()) {
                     applied.extend(read_kustomization(&k));
                 }
             }
