@@ -70,6 +70,22 @@ fn without_dots(p: &Path) -> PathBuf {
     }
 }
 
+/// Sort the paths one walk found as paths sort (by component), at the cost of sorting bytes.
+/// Every path of a walk is its root followed by plain names; with `/` made the lowest byte,
+/// the byte order of such paths is the order of their components. (Sorting each directory's
+/// entries during the walk compared names the walker cuts out of each path at every step.)
+fn sort_walked(paths: &mut [PathBuf]) {
+    paths.sort_by_cached_key(|p| {
+        let mut key = p.as_os_str().as_encoded_bytes().to_vec();
+        for b in &mut key {
+            if *b == b'/' {
+                *b = 0;
+            }
+        }
+        key
+    });
+}
+
 /// A path that could not be used, with a one-line reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoverError {
@@ -250,9 +266,6 @@ pub fn discover_excluding(
                     .hidden(true)
                     .follow_links(false)
                     .require_git(false)
-                    // Entries by name in each directory: the walk then yields paths in order,
-                    // and sorting them below costs one comparison per path.
-                    .sort_by_file_name(|a, b| a.cmp(b))
                     .filter_entry(move |e| {
                         let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                         !is_helm_templates(e.path()) && !exclude.excludes(e.path(), is_dir)
@@ -262,14 +275,14 @@ pub fn discover_excluding(
                     match entry {
                         Ok(e) => {
                             if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) {
-                                found.push(Input::File(without_dots(e.path())));
+                                found.push(without_dots(e.path()));
                             }
                         }
                         Err(e) => errors.push(walk_error(&e, p)),
                     }
                 }
-                found.sort();
-                inputs.extend(found);
+                sort_walked(&mut found);
+                inputs.extend(found.into_iter().map(Input::File));
             }
             Ok(_) if exclude.excludes(p, false) || in_helm_templates(p) => {}
             Ok(_) => inputs.push(Input::File(without_dots(p))),
@@ -340,6 +353,49 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_yields_paths_in_path_order() {
+        // Names whose byte order is not their order as path components (`-`, `.`, ` ` and `0`
+        // sort before `/` in bytes, after the end of a name in components).
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "a.yaml",
+            "a-b.yaml",
+            "a.b.yaml",
+            "a/b.yaml",
+            "a/c/d.yaml",
+            "a b.yaml",
+            "a0.yaml",
+            "A.yaml",
+            "é.yaml",
+            "a-/x.yaml",
+            "a/b/c.yaml",
+            "ab/c.yaml",
+            "a.b/c.yaml",
+        ];
+        for n in names {
+            let p = dir.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "a: 1\n").unwrap();
+        }
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()], "");
+        assert!(errors.is_empty(), "{errors:?}");
+        let found: Vec<PathBuf> = inputs
+            .into_iter()
+            .map(|i| match i {
+                Input::File(p) => p,
+                Input::Stdin { .. } => unreachable!(),
+            })
+            .collect();
+        let mut expected: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
+        expected.sort();
+        assert_eq!(found, expected);
+        // The byte order would differ: the test tells the two apart.
+        let mut by_bytes = expected.clone();
+        by_bytes.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        assert_ne!(by_bytes, expected);
+    }
 
     #[test]
     fn walk_errors_name_the_entry_and_say_why_in_one_line() {
