@@ -409,10 +409,9 @@ pub(super) fn restore_crds(
     wanted: &std::collections::BTreeSet<(String, String)>,
 ) {
     let needed = |c: &model::Crd| wanted.contains(&(c.group.clone(), c.kind.clone()));
-    for f in files
-        .iter_mut()
-        .filter(|f| f.crds_stripped && f.crds.iter().any(|c| needed(c)))
-    {
+    // Each file is read again on a worker of its own: an operator's repository has a CRD file
+    // per kind, each with samples.
+    let restore = |f: &mut Loaded| {
         let docs = yaml::parse_stream(&f.source.text);
         for c in f.crds.iter_mut().filter(|c| needed(c)) {
             let root = docs
@@ -424,7 +423,11 @@ pub(super) fn restore_crds(
             }
         }
         f.crds_stripped = false;
-    }
+    };
+    files
+        .par_iter_mut()
+        .filter(|f| f.crds_stripped && f.crds.iter().any(|c| needed(c)))
+        .for_each(restore);
 }
 
 /// Add the group and kind of every resource in `file` to `wanted` (the kinds whose CRD
