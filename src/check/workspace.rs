@@ -150,7 +150,13 @@ fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
         .collect();
     let checked: HashSet<&Path> = names.iter().map(PathBuf::as_path).collect();
     let mut seen_dirs = HashSet::new();
+    let mut last_parent = None;
     for path in &names {
+        // Files come a directory at a time: the same parent, the same ancestors, all seen.
+        if path.parent().is_some() && path.parent() == last_parent {
+            continue;
+        }
+        last_parent = path.parent();
         for dir in path.ancestors().skip(1).take(4) {
             if !seen_dirs.insert(dir) {
                 continue;
