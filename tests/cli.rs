@@ -633,3 +633,129 @@ fn cel_rules_of_a_checked_crd_run_on_the_samples_beside_it() {
     );
     assert_eq!(errors(&given), expected);
 }
+
+/// A CRD for `things.t.crdlint.dev` whose `spec.size` is at most `max`.
+fn thing_crd(max: u32) -> String {
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.t.crdlint.dev\nspec:\n  group: t.crdlint.dev\n  scope: Namespaced\n  names: {{kind: Thing, plural: things, singular: thing, listKind: ThingList}}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [size]\n              properties:\n                size: {{type: integer, maximum: {max}}}\n"
+    )
+}
+
+/// Thirty `Thing`s of size 50 (`a00.yaml` ... `a29.yaml`), named to be read before the rest.
+fn write_things(dir: &Path) {
+    for i in 0..30 {
+        std::fs::write(
+            dir.join(format!("a{i:02}.yaml")),
+            format!("apiVersion: t.crdlint.dev/v1\nkind: Thing\nmetadata:\n  name: t{i}\nspec:\n  size: 50\n"),
+        )
+        .unwrap();
+    }
+}
+
+fn error_files(v: &serde_json::Value) -> Vec<String> {
+    let mut files: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["file"].as_str().unwrap().to_string())
+        .collect();
+    files.dedup();
+    files
+}
+
+// Files are checked as they are read against small `--crds` sources when no checked file says
+// anything about the others (check::run's EarlyCheck); a checked file that does (a CRD, a
+// kustomization) undoes those checks. Both ways must give what checking after reading gives.
+#[test]
+fn files_checked_as_read_against_crd_sources_are_checked_again_when_a_checked_crd_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::write(sources.join("thing.yaml"), thing_crd(10)).unwrap();
+    write_things(&root);
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--crds",
+        "../sources/thing.yaml",
+        ".",
+    ];
+    // Only the source defines Thing: every Thing is over its maximum of 10.
+    let v = json(&crdlint(&args, Some(&root), None));
+    let expected: Vec<String> = (0..30).map(|i| format!("a{i:02}.yaml")).collect();
+    assert_eq!(error_files(&v), expected);
+    // A checked CRD defines Thing too, with a maximum of 100: the checked one is used (checked
+    // files first), so no Thing is in error, however many were checked before it was read.
+    std::fs::write(root.join("zz-crd.yaml"), thing_crd(100)).unwrap();
+    let v = json(&crdlint(&args, Some(&root), None));
+    assert_eq!(error_files(&v), Vec::<String>::new(), "{v:#}");
+    assert_eq!(v["summary"]["files"], 31);
+    assert_eq!(v["summary"]["resources"], 30);
+}
+
+#[test]
+fn files_checked_as_read_are_checked_again_when_a_checked_kustomization_makes_one_a_patch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::write(sources.join("thing.yaml"), thing_crd(100)).unwrap();
+    write_things(&root);
+    // A partial Thing (no spec.size, which the schema requires), read first.
+    let patch = "apiVersion: t.crdlint.dev/v1\nkind: Thing\nmetadata:\n  name: t0\nspec: {}\n";
+    std::fs::write(root.join("a-patch.yaml"), patch).unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--crds",
+        "../sources/thing.yaml",
+        ".",
+    ];
+    let v = json(&crdlint(&args, Some(&root), None));
+    assert_eq!(error_files(&v), vec!["a-patch.yaml".to_string()]);
+    // A kustomization (read last) applies it as a patch: a partial object, not validated.
+    std::fs::write(
+        root.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a00.yaml]\npatches:\n  - path: a-patch.yaml\n",
+    )
+    .unwrap();
+    let v = json(&crdlint(&args, Some(&root), None));
+    assert_eq!(error_files(&v), Vec::<String>::new(), "{v:#}");
+}
+
+#[test]
+fn files_checked_as_read_are_checked_again_when_the_run_would_not_read_a_crd_source() {
+    // A CRD source is read when it names a kind of the run and its group (a text scan). This one
+    // writes its kind with an escape, so the run does not read it: its Things have no CRD. The
+    // early check read every source whole and found it; its checks must not stand.
+    // (The API server would read the escape; the text scan is crdlint's own shortcut.)
+    let dir = tempfile::tempdir().unwrap();
+    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&sources).unwrap();
+    let escaped = thing_crd(10)
+        .replace("kind: Thing,", "kind: \"Th\\u0069ng\",")
+        .replace("listKind: ThingList", "listKind: TList");
+    assert!(!escaped.contains("Thing"));
+    std::fs::write(sources.join("thing.yaml"), escaped).unwrap();
+    write_things(&root);
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--crds",
+        "../sources/thing.yaml",
+        ".",
+    ];
+    let v = json(&crdlint(&args, Some(&root), None));
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 30, "{v:#}");
+    assert!(
+        diags.iter().all(|d| d["rule"] == "resource/missing-crd"),
+        "{v:#}"
+    );
+}

@@ -24,33 +24,15 @@ pub(super) fn check_files(
     report.summary.files += files.len();
     let per_file: Vec<(String, FileOutcome)> = files
         .into_par_iter()
-        .map(|f| {
-            let mut f = match &f.released {
+        .map(|mut f| {
+            if let Some(done) = f.checked.take() {
+                return (f.source.name.clone(), *done);
+            }
+            let f = match &f.released {
                 Some(input) => reload(input),
                 None => f,
             };
-            let documents = yaml::documents_read(&f.docs);
-            let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_file(&mut f, index, ws, rules, max_diagnostics)
-            }))
-            .unwrap_or_else(|_| {
-                let d = internal_error(&f.source);
-                FileOutcome {
-                    diagnostics: vec![d],
-                    documents,
-                    unreadable: true,
-                    ..FileOutcome::default()
-                }
-            });
-            if !keep_text && !outcome.diagnostics.is_empty() {
-                let bare = f.source.without_text();
-                for d in &mut outcome.diagnostics {
-                    if Arc::ptr_eq(&d.source, &f.source) {
-                        d.source = Arc::clone(&bare);
-                    }
-                }
-            }
-            (f.source.name.clone(), outcome)
+            check_one(f, keep_text, index, ws, rules, max_diagnostics)
         })
         .collect();
     for (name, o) in per_file {
@@ -64,6 +46,50 @@ pub(super) fn check_files(
         });
         report.summary.crds += o.crds;
         report.unreadable |= o.unreadable;
+    }
+}
+
+/// One file's name and outcome; a panic while checking it is the file's `internal/panic`. The
+/// diagnostics keep the file's text only when `keep_text`.
+pub(super) fn check_one(
+    mut f: Loaded,
+    keep_text: bool,
+    index: &CrdIndex,
+    ws: &Workspace,
+    rules: &RuleSettings,
+    max_diagnostics: usize,
+) -> (String, FileOutcome) {
+    let documents = yaml::documents_read(&f.docs);
+    let mut outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check_file(&mut f, index, ws, rules, max_diagnostics)
+    }))
+    .unwrap_or_else(|_| {
+        let d = internal_error(&f.source);
+        FileOutcome {
+            diagnostics: vec![d],
+            documents,
+            unreadable: true,
+            ..FileOutcome::default()
+        }
+    });
+    if !keep_text && !outcome.diagnostics.is_empty() {
+        let bare = f.source.without_text();
+        for d in &mut outcome.diagnostics {
+            if Arc::ptr_eq(&d.source, &f.source) {
+                d.source = Arc::clone(&bare);
+            }
+        }
+    }
+    (f.source.name.clone(), outcome)
+}
+
+impl FileOutcome {
+    /// Let go of the room its lists grew into: an outcome kept until the run's end takes only
+    /// what it holds.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.diagnostics.shrink_to_fit();
+        self.resources.shrink_to_fit();
+        self.origins.shrink_to_fit();
     }
 }
 

@@ -37,6 +37,10 @@ pub(super) struct Loaded {
     /// The CRDs of `crds` were linted and then let go of their compiled schemas (see
     /// [`Loaded::strip_crds`]): read again from the text before a resource is validated.
     pub(super) crds_stripped: bool,
+    /// The file was checked as it was read, against the CRD sources alone (see `check::run`):
+    /// its outcome. Kept when the run's CRDs answer its questions the same; otherwise the file
+    /// is read and checked again.
+    pub(super) checked: Option<Box<super::document::FileOutcome>>,
 }
 
 pub(super) fn too_large(len: u64, limit: u64) -> String {
@@ -172,7 +176,21 @@ impl Loaded {
             unreadable: false,
             released: None,
             crds_stripped: false,
+            checked: None,
         }
+    }
+
+    /// A file known only by its name.
+    pub(super) fn named(name: &str) -> Self {
+        Loaded::empty(SourceFile::new(name, String::new()))
+    }
+
+    /// Whether the file says something about the others: a CRD, a CRD patch, a kustomization.
+    pub(super) fn informs_others(&self) -> bool {
+        !(self.crds.is_empty()
+            && self.crd_docs.is_empty()
+            && self.crd_patches.is_empty()
+            && self.patch_files.is_empty())
     }
 
     /// Let go of the compiled schemas (and the schema JSON kept for CEL) of this file's CRDs,
@@ -196,12 +214,7 @@ impl Loaded {
     /// CRD patch, no kustomization, no finding about the file itself. Such a file adds nothing
     /// to what the files of a run say about each other, so it can be read again later.
     fn plain(&self) -> bool {
-        self.crds.is_empty()
-            && self.crd_docs.is_empty()
-            && self.crd_patches.is_empty()
-            && self.patch_files.is_empty()
-            && self.diagnostics.is_empty()
-            && !self.unreadable
+        !self.informs_others() && self.diagnostics.is_empty() && !self.unreadable
     }
 }
 
@@ -386,18 +399,36 @@ pub(super) fn load_crd_source(
 ) -> Loaded {
     // Most CRD sources are not needed: each is scanned a block at a time, and read whole
     // only when it is.
+    settle_crd_source(input, opts, wanted, || {
+        // Not reported on, so not linted.
+        load_with(input, opts, |name, bytes| parse_input(name, bytes, None))
+    })
+}
+
+/// A CRD source read whole before the kinds of the run are known (see `check::run`): what
+/// [`load_crd_source`] would read, with [`settle_crd_source`] to say whether the run uses it.
+pub(super) fn load_whole_crd_source(input: &Input, opts: &Options) -> Loaded {
+    guarded(&input.display_name(), || {
+        load_with(input, opts, |name, bytes| parse_input(name, bytes, None))
+    })
+}
+
+/// A CRD source as a run uses it: `read()` (the source read whole) when it mentions the group
+/// and kind of a resource `wanted`, nothing when not, and its read error when it cannot be
+/// scanned.
+pub(super) fn settle_crd_source(
+    input: &Input,
+    opts: &Options,
+    wanted: &[(String, String)],
+    read: impl FnOnce() -> Loaded,
+) -> Loaded {
     let name = input.display_name();
-    guarded(&name, || {
-        let scanned = mentions_any_pair(input, opts, wanted)
-            .and_then(|needed| needed.then(|| read_input(input, opts)).transpose());
-        match scanned {
-            // Not reported on, so not linted.
-            Ok(Some(bytes)) => parse_input(&name, bytes, None),
-            Ok(None) => Loaded::empty(SourceFile::new(name.clone(), String::new())),
-            Err(reason) => {
-                let message = format!("cannot read {name}: {reason}");
-                failed(&name, String::new(), "input/unreadable", message, None)
-            }
+    guarded(&name, || match mentions_any_pair(input, opts, wanted) {
+        Ok(true) => read(),
+        Ok(false) => Loaded::empty(SourceFile::new(name.clone(), String::new())),
+        Err(reason) => {
+            let message = format!("cannot read {name}: {reason}");
+            failed(&name, String::new(), "input/unreadable", message, None)
         }
     })
 }

@@ -25,7 +25,7 @@ pub use base::{Base, BaseSource};
 use document::check_files;
 use load::{
     Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
-    load_text, load_with, parse_input, restore_crds,
+    load_text, load_whole_crd_source, load_with, parse_input, restore_crds, settle_crd_source,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -158,10 +158,11 @@ pub fn run(opts: &Options) -> Report {
     // file and lets it go, so what a run holds grows with its diagnostics, not its inputs.
     let retention = Retention::new(RETAINED_TEXT);
     let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let early_check = EarlyCheck::new(opts, &mode, &inputs, &crd_only);
     let mut files: Vec<Loaded> = inputs
         .par_iter()
         .map(|i| {
-            let mut l = load(i, opts, &mode);
+            let l = load(i, opts, &mode);
             let mut kinds = std::collections::BTreeSet::new();
             add_kinds(&l, &mut kinds);
             if !kinds.is_empty() {
@@ -169,6 +170,13 @@ pub fn run(opts: &Options) -> Report {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .append(&mut kinds);
+            }
+            let mut l = match &early_check {
+                Some(early) => early.check(l, opts),
+                None => l,
+            };
+            if l.checked.is_some() {
+                return l;
             }
             if mode.strip {
                 l.strip_crds();
@@ -179,12 +187,37 @@ pub fn run(opts: &Options) -> Report {
     let wanted = wanted.into_inner().unwrap_or_else(|e| e.into_inner());
     restore_crds(&mut files, &wanted);
     let wanted: Vec<(String, String)> = wanted.into_iter().collect();
-    let crd_files: Vec<Loaded> = crd_only
-        .par_iter()
-        .map(|i| load_crd_source(i, opts, &wanted))
-        .collect();
+    let (crd_files, early_index) = match early_check {
+        Some(early) => {
+            let index = early.index;
+            let crd_files: Vec<Loaded> = (early.sources.into_par_iter().zip(&crd_only))
+                .map(|(l, i)| settle_crd_source(i, opts, &wanted, || l))
+                .collect();
+            (crd_files, Some(index))
+        }
+        None => {
+            let crd_files: Vec<Loaded> = crd_only
+                .par_iter()
+                .map(|i| load_crd_source(i, opts, &wanted))
+                .collect();
+            (crd_files, None)
+        }
+    };
 
     let (mut ws, index) = Workspace::build(&files, &crd_files);
+    // The files checked as they were read stand when the run's CRDs answer what their checks
+    // asked as the CRD sources alone did, and no file says anything about the others (else the
+    // workspace, its patch files, would differ); otherwise they are read and checked again.
+    if let Some(early_index) = early_index {
+        let stands = !files.iter().any(Loaded::informs_others) && early_index.answers_as(&index);
+        if !stands {
+            for (f, i) in files.iter_mut().zip(&inputs) {
+                if f.checked.take().is_some() {
+                    f.released = Some(i.clone());
+                }
+            }
+        }
+    }
     ws.compare_only = opts.diff;
     for f in &crd_files {
         // CRD sources are not reported on, but one that cannot be read at all still matters.
@@ -237,6 +270,95 @@ pub fn run(opts: &Options) -> Report {
     }
     finish(&mut report);
     report
+}
+
+/// Checking a file as it is read, in the first pass: when the only CRDs of a run may be its CRD
+/// sources (no old revision, no `resources`, not `diff`) and those are small, they are read
+/// whole first (before the kinds of the run are known), and each file that says nothing about
+/// the others is checked against them as soon as it is read, its trees let go at once: no
+/// tree is kept for a second pass, and no file read twice. Whether that holds is settled after
+/// the first pass (see `run`): a file with a CRD, a CRD patch or a kustomization turns it off
+/// for the files read after it and undoes it for those read before.
+struct EarlyCheck {
+    /// The CRD sources, read whole.
+    sources: Vec<Loaded>,
+    index: CrdIndex,
+    ws: Workspace,
+    /// A file says something about the others: no more files are checked early.
+    off: std::sync::atomic::AtomicBool,
+}
+
+/// The CRD sources read whole for an early check, at most: past it they are scanned for the
+/// kinds of the run first, as usual (an editor's check of one file against hundreds of CRDs).
+const EARLY_CHECK_SOURCES: u64 = 4 << 20;
+
+impl EarlyCheck {
+    fn new(
+        opts: &Options,
+        mode: &load::CrdMode,
+        inputs: &[Input],
+        crd_only: &[&Input],
+    ) -> Option<Self> {
+        if opts.diff || opts.base.is_some() || !opts.resources.is_empty() || !mode.strip {
+            return None;
+        }
+        let mut size = 0u64;
+        for i in crd_only {
+            match i {
+                Input::File(p) => {
+                    size = size.saturating_add(std::fs::metadata(p).map_or(u64::MAX, |m| m.len()))
+                }
+                Input::Stdin { .. } => return None,
+            }
+            if size > EARLY_CHECK_SOURCES {
+                return None;
+            }
+        }
+        let sources: Vec<Loaded> = crd_only
+            .par_iter()
+            .map(|i| load_whole_crd_source(i, opts))
+            .collect();
+        // The workspace of files that say nothing about each other: only their names count
+        // (kustomizations on disk above them).
+        let named: Vec<Loaded> = inputs
+            .iter()
+            .map(|i| Loaded::named(&i.display_name()))
+            .collect();
+        let (ws, index) = Workspace::build(&named, &sources);
+        Some(EarlyCheck {
+            sources,
+            index: index.recording(),
+            ws,
+            off: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// `l` checked (only its name and outcome kept, in `checked`), or `l` as it was when it
+    /// says something about the others or early checks are off.
+    fn check(&self, l: Loaded, opts: &Options) -> Loaded {
+        use std::sync::atomic::Ordering;
+        if self.off.load(Ordering::Relaxed) {
+            return l;
+        }
+        if l.informs_others() {
+            self.off.store(true, Ordering::Relaxed);
+            return l;
+        }
+        let (name, mut outcome) = document::check_one(
+            l,
+            opts.keep_source_text,
+            &self.index,
+            &self.ws,
+            &opts.rules,
+            opts.max_diagnostics_per_file,
+        );
+        outcome.shrink_to_fit();
+        // Not `released`: the input is named again only if the check does not stand.
+        Loaded {
+            checked: Some(Box::new(outcome)),
+            ..Loaded::named(&name)
+        }
+    }
 }
 
 /// Sort the diagnostics and files of a report, and count them in its summary.

@@ -334,9 +334,34 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
 #[derive(Debug, Default)]
 pub struct CrdIndex {
     by_group_kind: HashMap<(String, String), Arc<Crd>>,
+    /// Every group and kind asked for, when recorded (see [`CrdIndex::recording`]).
+    asked: Option<std::sync::Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
 impl CrdIndex {
+    /// This index, recording every group and kind [`CrdIndex::get`] is asked for: a check made
+    /// with it holds for another index that answers the same for each of them.
+    pub fn recording(mut self) -> Self {
+        self.asked = Some(Default::default());
+        self
+    }
+
+    /// Whether `other` answers every question asked of this (recording) index the same: the
+    /// same CRD (not an equal one: the same definition read once), or none.
+    pub fn answers_as(&self, other: &CrdIndex) -> bool {
+        let Some(asked) = &self.asked else {
+            return false;
+        };
+        let asked = asked.lock().unwrap_or_else(|e| e.into_inner());
+        asked.iter().all(
+            |key| match (self.by_group_kind.get(key), other.by_group_kind.get(key)) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            },
+        )
+    }
+
     pub fn insert(&mut self, crd: Arc<Crd>) {
         self.by_group_kind
             .entry((crd.group.clone(), crd.kind.clone()))
@@ -344,8 +369,14 @@ impl CrdIndex {
     }
 
     pub fn get(&self, group: &str, kind: &str) -> Option<&Arc<Crd>> {
-        self.by_group_kind
-            .get(&(group.to_string(), kind.to_string()))
+        let key = (group.to_string(), kind.to_string());
+        if let Some(asked) = &self.asked {
+            asked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key.clone());
+        }
+        self.by_group_kind.get(&key)
     }
 
     /// Add every CRD of `other` that this index does not define yet.
