@@ -22,11 +22,9 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// 45-65 MiB and page zeroing a quarter of its profile. The options are read when the first
 /// arena is reserved, at the first allocation, before `main`: so they are set from a constructor,
 /// which the loader runs before Rust's runtime allocates anything. Memory freed is returned to
-/// the system after 10 ms instead of v3's 1,000: a long run frees each file's trees as it
-/// goes, and never returning them made 50,000 files 101 MiB resident, not 86. (It was 1 ms
-/// while compiled schemas were twice their size, when 10 ms kept 25 MiB more; now 4 MiB more
-/// than 1 ms, and 1 ms made the CRD lint 3% and the widget run 4% slower, memory being
-/// returned and faulted in again.)
+/// the system after 1 ms instead of v3's 1,000: a long run frees each file's trees as it goes,
+/// and 50,000 files were 100-103 MiB resident with a 10 ms delay, 86-95 MiB with 1 ms, for 3%
+/// of the CRD lint's time (a smaller run differs by less than its noise).
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -37,7 +35,7 @@ extern "C" fn allocator_options() {
     // SAFETY: sets a plain integer option of the allocator; no memory is handed over.
     unsafe {
         mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        mi_option_set(MI_OPTION_PURGE_DELAY, 10);
+        mi_option_set(MI_OPTION_PURGE_DELAY, 1);
     }
 }
 
