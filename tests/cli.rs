@@ -641,16 +641,32 @@ fn thing_crd(max: u32) -> String {
     )
 }
 
-/// Thirty `Thing`s of size 50 (`a00.yaml` ... `a29.yaml`), named to be read before the rest.
-fn write_things(dir: &Path) {
+/// A repository (`repo`, returned) of thirty `Thing`s of size 50 (`a00.yaml` ... `a29.yaml`,
+/// named to be read before anything else), beside a CRD source `sources/thing.yaml` holding
+/// `source_crd`; checked from `repo` with [`THINGS_CHECK`].
+fn things_repo(dir: &Path, source_crd: &str) -> std::path::PathBuf {
+    let (root, sources) = (dir.join("repo"), dir.join("sources"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::write(sources.join("thing.yaml"), source_crd).unwrap();
     for i in 0..30 {
         std::fs::write(
-            dir.join(format!("a{i:02}.yaml")),
+            root.join(format!("a{i:02}.yaml")),
             format!("apiVersion: t.crdlint.dev/v1\nkind: Thing\nmetadata:\n  name: t{i}\nspec:\n  size: 50\n"),
         )
         .unwrap();
     }
+    root
 }
+
+const THINGS_CHECK: [&str; 6] = [
+    "check",
+    "--format",
+    "json",
+    "--crds",
+    "../sources/thing.yaml",
+    ".",
+];
 
 fn error_files(v: &serde_json::Value) -> Vec<String> {
     let mut files: Vec<String> = v["diagnostics"]
@@ -670,19 +686,8 @@ fn error_files(v: &serde_json::Value) -> Vec<String> {
 #[test]
 fn files_checked_as_read_against_crd_sources_are_checked_again_when_a_checked_crd_differs() {
     let dir = tempfile::tempdir().unwrap();
-    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::create_dir_all(&sources).unwrap();
-    std::fs::write(sources.join("thing.yaml"), thing_crd(10)).unwrap();
-    write_things(&root);
-    let args = [
-        "check",
-        "--format",
-        "json",
-        "--crds",
-        "../sources/thing.yaml",
-        ".",
-    ];
+    let root = things_repo(dir.path(), &thing_crd(10));
+    let args = THINGS_CHECK;
     // Only the source defines Thing: every Thing is over its maximum of 10.
     let v = json(&crdlint(&args, Some(&root), None));
     let expected: Vec<String> = (0..30).map(|i| format!("a{i:02}.yaml")).collect();
@@ -699,22 +704,11 @@ fn files_checked_as_read_against_crd_sources_are_checked_again_when_a_checked_cr
 #[test]
 fn files_checked_as_read_are_checked_again_when_a_checked_kustomization_makes_one_a_patch() {
     let dir = tempfile::tempdir().unwrap();
-    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::create_dir_all(&sources).unwrap();
-    std::fs::write(sources.join("thing.yaml"), thing_crd(100)).unwrap();
-    write_things(&root);
+    let root = things_repo(dir.path(), &thing_crd(100));
     // A partial Thing (no spec.size, which the schema requires), read first.
     let patch = "apiVersion: t.crdlint.dev/v1\nkind: Thing\nmetadata:\n  name: t0\nspec: {}\n";
     std::fs::write(root.join("a-patch.yaml"), patch).unwrap();
-    let args = [
-        "check",
-        "--format",
-        "json",
-        "--crds",
-        "../sources/thing.yaml",
-        ".",
-    ];
+    let args = THINGS_CHECK;
     let v = json(&crdlint(&args, Some(&root), None));
     assert_eq!(error_files(&v), vec!["a-patch.yaml".to_string()]);
     // A kustomization (read last) applies it as a patch: a partial object, not validated.
@@ -733,24 +727,13 @@ fn files_checked_as_read_are_checked_again_when_the_run_would_not_read_a_crd_sou
     // writes its kind with an escape, so the run does not read it: its Things have no CRD. The
     // early check read every source whole and found it; its checks must not stand.
     // (The API server would read the escape; the text scan is crdlint's own shortcut.)
-    let dir = tempfile::tempdir().unwrap();
-    let (root, sources) = (dir.path().join("repo"), dir.path().join("sources"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::create_dir_all(&sources).unwrap();
     let escaped = thing_crd(10)
         .replace("kind: Thing,", "kind: \"Th\\u0069ng\",")
         .replace("listKind: ThingList", "listKind: TList");
     assert!(!escaped.contains("Thing"));
-    std::fs::write(sources.join("thing.yaml"), escaped).unwrap();
-    write_things(&root);
-    let args = [
-        "check",
-        "--format",
-        "json",
-        "--crds",
-        "../sources/thing.yaml",
-        ".",
-    ];
+    let dir = tempfile::tempdir().unwrap();
+    let root = things_repo(dir.path(), &escaped);
+    let args = THINGS_CHECK;
     let v = json(&crdlint(&args, Some(&root), None));
     let diags = v["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 30, "{v:#}");
