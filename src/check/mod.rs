@@ -273,7 +273,8 @@ pub fn run(opts: &Options) -> Report {
 }
 
 /// Checking a file as it is read, in the first pass: when the only CRDs of a run may be its CRD
-/// sources (no old revision, no `resources`, not `diff`) and those are small, they are read
+/// sources (no old revision, no `resources`, not `diff`) and those are small (in all, and for
+/// the number of files checked: [`EARLY_CHECK_SOURCES`]), they are read
 /// whole first (before the kinds of the run are known), and each file that says nothing about
 /// the others is checked against them as soon as it is read, its trees let go at once: no
 /// tree is kept for a second pass, and no file read twice. Whether that holds is settled after
@@ -288,9 +289,12 @@ struct EarlyCheck {
     off: std::sync::atomic::AtomicBool,
 }
 
-/// The CRD sources read whole for an early check, at most: past it they are scanned for the
-/// kinds of the run first, as usual (an editor's check of one file against hundreds of CRDs).
+/// The CRD sources read whole for an early check, at most: in all, and per checked file. Past
+/// it they are scanned for the kinds of the run first, as usual: a pre-commit or editor check
+/// of one file against a repository's CRDs reads only the CRDs that file needs (one file
+/// against 3.7 MB of sources took 28 ms read whole, 12 ms scanned).
 const EARLY_CHECK_SOURCES: u64 = 4 << 20;
+const EARLY_CHECK_SOURCES_PER_FILE: u64 = 64 << 10;
 
 impl EarlyCheck {
     fn new(
@@ -302,6 +306,8 @@ impl EarlyCheck {
         if opts.diff || opts.base.is_some() || !opts.resources.is_empty() || !mode.strip {
             return None;
         }
+        let limit = EARLY_CHECK_SOURCES
+            .min(EARLY_CHECK_SOURCES_PER_FILE.saturating_mul(inputs.len() as u64));
         let mut size = 0u64;
         for i in crd_only {
             match i {
@@ -310,7 +316,7 @@ impl EarlyCheck {
                 }
                 Input::Stdin { .. } => return None,
             }
-            if size > EARLY_CHECK_SOURCES {
+            if size > limit {
                 return None;
             }
         }
