@@ -111,8 +111,9 @@ impl serde::Serialize for JsonReport<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Severity;
+    use crate::diagnostics::{ResourceRef, Severity};
     use crate::source::{SourceFile, Span};
+    use std::sync::Arc;
 
     /// serde_json's pretty printing of the whole report as one value: what `write` must
     /// produce byte for byte, one diagnostic at a time.
@@ -143,7 +144,26 @@ mod tests {
                         (i % 3 != 0).then(|| Span::new(i % 5, 5 + i % 7)),
                     );
                     d.help = (i % 2 == 0).then(|| "help".to_string());
-                    d.document = Some(i);
+                    d.document = (i % 4 != 1).then_some(i);
+                    d.field = (i % 3 == 1).then(|| format!("spec.items[{i}].\u{e9}"));
+                    d.reason = (i % 5 == 2).then_some("FieldValueInvalid");
+                    d.resource = (i % 2 == 1).then(|| {
+                        Arc::new(ResourceRef {
+                            api_version: "v1".into(),
+                            kind: "ConfigMap".into(),
+                            name: (i % 3 != 2).then(|| format!("cm-{i}")),
+                            namespace: (i % 4 == 3).then(|| "ns\u{1}".into()),
+                        })
+                    });
+                    d.origin = (i % 7 == 3).then(|| Arc::from("chart/templates/x.yaml"));
+                    d.change = (i % 11 == 5).then(|| {
+                        Box::new(crate::lint::Change {
+                            old: json!({"b": 1, "a": [true, null]}),
+                            new: json!("x"),
+                            versions: vec!["v1".into(), "v2".into()],
+                            path: (i % 2 == 0).then(|| "spec.x".into()),
+                        })
+                    });
                     d
                 })
                 .collect();
