@@ -256,7 +256,7 @@ impl Retention {
         }
         Loaded {
             released: Some(input.clone()),
-            ..Loaded::empty(SourceFile::new(l.source.name.clone(), String::new()))
+            ..Loaded::named(&l.source.name)
         }
     }
 }
@@ -399,16 +399,14 @@ pub(super) fn load_crd_source(
 ) -> Loaded {
     // Most CRD sources are not needed: each is scanned a block at a time, and read whole
     // only when it is.
-    settle_crd_source(input, opts, wanted, || {
-        // Not reported on, so not linted.
-        load_with(input, opts, |name, bytes| parse_input(name, bytes, None))
-    })
+    settle_crd_source(input, opts, wanted, || load_whole_crd_source(input, opts))
 }
 
-/// A CRD source read whole before the kinds of the run are known (see `check::run`): what
-/// [`load_crd_source`] would read, with [`settle_crd_source`] to say whether the run uses it.
+/// A CRD source read whole, also before the kinds of the run are known (see `check::run`), with
+/// [`settle_crd_source`] to say whether the run uses it.
 pub(super) fn load_whole_crd_source(input: &Input, opts: &Options) -> Loaded {
     guarded(&input.display_name(), || {
+        // Not reported on, so not linted.
         load_with(input, opts, |name, bytes| parse_input(name, bytes, None))
     })
 }
@@ -425,7 +423,7 @@ pub(super) fn settle_crd_source(
     let name = input.display_name();
     guarded(&name, || match mentions_any_pair(input, opts, wanted) {
         Ok(true) => read(),
-        Ok(false) => Loaded::empty(SourceFile::new(name.clone(), String::new())),
+        Ok(false) => Loaded::named(&name),
         Err(reason) => {
             let message = format!("cannot read {name}: {reason}");
             failed(&name, String::new(), "input/unreadable", message, None)
