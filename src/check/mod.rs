@@ -158,7 +158,7 @@ pub fn run(opts: &Options) -> Report {
     // file and lets it go, so what a run holds grows with its diagnostics, not its inputs.
     let retention = Retention::new(RETAINED_TEXT);
     let wanted = std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let early_check = EarlyCheck::new(opts, &mode, &inputs, &crd_only);
+    let early_check = EarlyCheck::new(opts, &inputs, &crd_only);
     let mut files: Vec<Loaded> = inputs
         .par_iter()
         .map(|i| {
@@ -297,13 +297,8 @@ const EARLY_CHECK_SOURCES: u64 = 4 << 20;
 const EARLY_CHECK_SOURCES_PER_FILE: u64 = 64 << 10;
 
 impl EarlyCheck {
-    fn new(
-        opts: &Options,
-        mode: &load::CrdMode,
-        inputs: &[Input],
-        crd_only: &[&Input],
-    ) -> Option<Self> {
-        if opts.diff || opts.base.is_some() || !opts.resources.is_empty() || !mode.strip {
+    fn new(opts: &Options, inputs: &[Input], crd_only: &[&Input]) -> Option<Self> {
+        if opts.diff || opts.base.is_some() || !opts.resources.is_empty() {
             return None;
         }
         let limit = EARLY_CHECK_SOURCES
@@ -324,13 +319,8 @@ impl EarlyCheck {
             .par_iter()
             .map(|i| load_whole_crd_source(i, opts))
             .collect();
-        // The workspace of files that say nothing about each other: only their names count
-        // (kustomizations on disk above them).
-        let named: Vec<Loaded> = inputs
-            .iter()
-            .map(|i| Loaded::named(&i.display_name()))
-            .collect();
-        let (ws, index) = Workspace::build(&named, &sources);
+        let names: Vec<String> = inputs.iter().map(Input::display_name).collect();
+        let (ws, index) = Workspace::before_reading(names.iter().map(String::as_str), &sources);
         Some(EarlyCheck {
             sources,
             index: index.recording(),

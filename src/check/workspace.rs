@@ -42,7 +42,10 @@ impl Workspace {
     /// first definition of a group and kind is used.
     pub(super) fn build(files: &[Loaded], sources: &[Loaded]) -> (Workspace, CrdIndex) {
         let mut ws = Workspace {
-            patch_files: applied_patch_files(files),
+            patch_files: applied_patch_files(
+                files.iter().map(|f| f.source.name.as_str()),
+                files.iter().flat_map(|f| f.patch_files.iter().cloned()),
+            ),
             ..Workspace::default()
         };
         for f in files {
@@ -68,6 +71,21 @@ impl Workspace {
             }
         }
         let index = ws.index(files, sources);
+        (ws, index)
+    }
+
+    /// What [`Workspace::build`] makes of files named `names` that say nothing about each
+    /// other (no CRD, CRD patch or kustomization among them), before any is read: the patch
+    /// files of the kustomizations on disk above them, and the index of `sources`.
+    pub(super) fn before_reading<'a>(
+        names: impl Iterator<Item = &'a str>,
+        sources: &[Loaded],
+    ) -> (Workspace, CrdIndex) {
+        let mut ws = Workspace {
+            patch_files: applied_patch_files(names, std::iter::empty()),
+            ..Workspace::default()
+        };
+        let index = ws.index(&[], sources);
         (ws, index)
     }
 
@@ -139,14 +157,14 @@ impl Workspace {
 /// `config/crd/kustomization.yaml` applies `config/crd/patches/*.yaml`), read from disk when not
 /// checked: pre-commit names only the changed files, and a patch checked without its
 /// kustomization is a partial object the server would refuse.
-fn applied_patch_files(files: &[Loaded]) -> HashSet<PathBuf> {
-    let mut applied: HashSet<PathBuf> = files
-        .iter()
-        .flat_map(|f| f.patch_files.iter().cloned())
-        .collect();
-    let names: Vec<PathBuf> = files
-        .iter()
-        .map(|f| kustomize::normalize(Path::new(&f.source.name)))
+/// `names`: the checked files'; `checked_patches`: what the kustomizations among them apply.
+fn applied_patch_files<'a>(
+    names: impl Iterator<Item = &'a str>,
+    checked_patches: impl Iterator<Item = PathBuf>,
+) -> HashSet<PathBuf> {
+    let mut applied: HashSet<PathBuf> = checked_patches.collect();
+    let names: Vec<PathBuf> = names
+        .map(|name| kustomize::normalize(Path::new(name)))
         .collect();
     let checked: HashSet<&Path> = names.iter().map(PathBuf::as_path).collect();
     let mut seen_dirs = HashSet::new();
