@@ -93,23 +93,16 @@ pub fn hover_markdown(field: &str, s: &Schema) -> String {
             )
         })
     };
-    facts.extend(bound(
-        "minimum",
-        s.limits().minimum,
-        s.limits().exclusive_minimum,
-    ));
-    facts.extend(bound(
-        "maximum",
-        s.limits().maximum,
-        s.limits().exclusive_maximum,
-    ));
+    let limits = s.limits();
+    facts.extend(bound("minimum", limits.minimum, limits.exclusive_minimum));
+    facts.extend(bound("maximum", limits.maximum, limits.exclusive_maximum));
     for (name, v) in [
-        ("minLength", s.limits().min_length),
-        ("maxLength", s.limits().max_length),
-        ("minItems", s.limits().min_items),
-        ("maxItems", s.limits().max_items),
-        ("minProperties", s.limits().min_properties),
-        ("maxProperties", s.limits().max_properties),
+        ("minLength", limits.min_length),
+        ("maxLength", limits.max_length),
+        ("minItems", limits.min_items),
+        ("maxItems", limits.max_items),
+        ("minProperties", limits.min_properties),
+        ("maxProperties", limits.max_properties),
     ] {
         if let Some(v) = v {
             facts.push(format!("{name}: {v}"));

@@ -395,7 +395,8 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
         Value::Float(f) => (None, f),
         _ => return,
     };
-    if let Some(m) = s.limits().multiple_of {
+    let limits = s.limits();
+    if let Some(m) = limits.multiple_of {
         let (factor, bad) = match int {
             Some(i) => {
                 let f = go_i64(m);
@@ -434,8 +435,8 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             Some(false) => {}
         }
     }
-    if let Some(max) = s.limits().maximum {
-        let excl = s.limits().exclusive_maximum;
+    if let Some(max) = limits.maximum {
+        let excl = limits.exclusive_maximum;
         let (bound, bad) = match int {
             Some(i) => {
                 let b = go_i64(max);
@@ -458,8 +459,8 @@ fn number_checks(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             ));
         }
     }
-    if let Some(min) = s.limits().minimum {
-        let excl = s.limits().exclusive_minimum;
+    if let Some(min) = limits.minimum {
+        let excl = limits.exclusive_minimum;
         let (bound, bad) = match int {
             Some(i) => {
                 let b = go_i64(min);
