@@ -490,17 +490,31 @@ impl Builder {
             EventKind::Scalar {
                 anchor,
                 tag,
-                value,
+                mut value,
                 plain_implicit,
                 style,
                 ..
             } => {
                 let key_position = self.in_key_position();
-                let resolved = resolve::resolve_go(tag.as_deref(), &value, plain_implicit);
                 // go-yaml's isMerge.
                 let merge = key_position
                     && value == "<<"
                     && (plain_implicit || tag.as_deref() == Some("tag:yaml.org,2002:merge"));
+                let empty = value.is_empty()
+                    && style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && span.is_empty();
+                let resolved =
+                    if tag.is_none() && resolve::untagged_is_string(&value, plain_implicit) {
+                        // A string: the scanner's text (owned when it was unescaped or folded) is
+                        // moved into it, not copied.
+                        Ok((
+                            GoScalar::Str(CompactString::from(std::mem::take(&mut value))),
+                            false,
+                        ))
+                    } else {
+                        resolve::resolve_go(tag.as_deref(), &value, plain_implicit)
+                    };
                 if !merge {
                     self.decode_count += 1;
                 }
@@ -564,10 +578,6 @@ impl Builder {
                         })),
                     );
                 }
-                let empty = value.is_empty()
-                    && style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && span.is_empty();
                 self.attach(Done {
                     node,
                     go,

@@ -211,17 +211,28 @@ pub fn resolve_go(
     ))
 }
 
-/// go-yaml's `resolve` proper: (short tag name, value, is the merge key).
-fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
-    let is_str = tag == "tag:yaml.org,2002:str";
-    let hint = match s.as_bytes().first() {
+/// go-yaml's `resolve_table` hint for a scalar's first character; 0: it can only be a string.
+fn resolve_hint(s: &str) -> u8 {
+    match s.as_bytes().first() {
         None => b'N',
         Some(b'+' | b'-') => b'S',
         Some(b'0'..=b'9') => b'D',
         Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => b'M',
         Some(b'.') => b'.',
         Some(_) => 0,
-    };
+    }
+}
+
+/// Whether [`resolve_go`] makes this untagged scalar a string without looking further: it is
+/// not plain (quoted or a block scalar), or its first character cannot start another type.
+pub fn untagged_is_string(s: &str, implicit: bool) -> bool {
+    !implicit || resolve_hint(s) == 0
+}
+
+/// go-yaml's `resolve` proper: (short tag name, value, is the merge key).
+fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
+    let is_str = tag == "tag:yaml.org,2002:str";
+    let hint = resolve_hint(s);
     if hint == 0 || is_str {
         return ("str", GoScalar::Str(s.into()), false);
     }
@@ -614,6 +625,36 @@ mod tests {
             Resolved::Value(v) => v,
             other => panic!("{s}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn untagged_is_string_only_where_resolve_go_makes_a_string() {
+        let mut strings = 0;
+        let mut others = 0;
+        let firsts = (0u8..128).map(char::from).chain(['\u{e9}', '\u{4e2d}']);
+        for first in firsts {
+            for rest in [
+                "", "es", "rue", "ull", "1", "0", ".5", "e3", "nf", "x y", "<",
+            ] {
+                let s = format!("{first}{rest}");
+                for implicit in [true, false] {
+                    let resolved = resolve_go(None, &s, implicit);
+                    if untagged_is_string(&s, implicit) {
+                        strings += 1;
+                        assert_eq!(
+                            resolved,
+                            Ok((GoScalar::Str(s.as_str().into()), false)),
+                            "{s:?} implicit {implicit}"
+                        );
+                    } else {
+                        others += 1;
+                    }
+                }
+            }
+        }
+        // Both answers are given: plain scalars that may be numbers, booleans or null are
+        // left to resolve_go.
+        assert!(strings > 1000 && others > 100, "{strings} {others}");
     }
 
     #[test]
