@@ -33,9 +33,55 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset of the first character of every line: made when first asked for (most
     /// files of a run have no diagnostic, and a large CRD has hundreds of thousands of lines).
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    line_starts: std::sync::OnceLock<LineStarts>,
     /// The text's length in bytes (kept when the text is let go).
     len: usize,
+}
+
+/// Byte offset of the first character of every line, as `u32` when the text is shorter than
+/// 4 GiB (always, in practice): a long run keeps the index of every file with diagnostics to
+/// its end, and half the width is half that memory.
+#[derive(Clone, Debug)]
+enum LineStarts {
+    Narrow(Box<[u32]>),
+    Wide(Box<[usize]>),
+}
+
+impl LineStarts {
+    fn of(text: &[u8]) -> Self {
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        match u32::try_from(text.len()) {
+            Ok(_) => LineStarts::Narrow(starts.map(|s| s as u32).collect()),
+            Err(_) => LineStarts::Wide(starts.collect()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Narrow(s) => s.len(),
+            LineStarts::Wide(s) => s.len(),
+        }
+    }
+
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            LineStarts::Narrow(s) => s.get(line).map(|&x| x as usize),
+            LineStarts::Wide(s) => s.get(line).copied(),
+        }
+    }
+
+    /// 0-based index of the line holding `offset` (at most the text's length).
+    fn line_of(&self, offset: usize) -> usize {
+        let found = match self {
+            // A narrow index is of a text shorter than 4 GiB, and offsets are clamped to it.
+            LineStarts::Narrow(s) => s.binary_search(&(offset.min(u32::MAX as usize) as u32)),
+            LineStarts::Wide(s) => s.binary_search(&offset),
+        };
+        match found {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -56,12 +102,9 @@ impl SourceFile {
         })
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
-            starts
-        })
+    fn line_starts(&self) -> &LineStarts {
+        self.line_starts
+            .get_or_init(|| LineStarts::of(self.text.as_bytes()))
     }
 
     /// The same file without its text, for reports that need only lines and columns (every
@@ -76,7 +119,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             name: self.name.clone(),
             text: String::new(),
-            line_starts: self.line_starts().to_vec().into(),
+            line_starts: self.line_starts().clone().into(),
             len: self.len,
         })
     }
@@ -85,7 +128,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        let start = self.line_starts()[line];
+        let start = self.line_starts().get(line).unwrap_or(0);
         // Without its text the file was ASCII: characters are bytes.
         let column = if self.text.len() < self.len {
             offset - start + 1
@@ -103,10 +146,7 @@ impl SourceFile {
 
     /// 0-based index of the line holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts().binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        self.line_starts().line_of(offset)
     }
 
     pub fn line_count(&self) -> usize {
@@ -115,10 +155,7 @@ impl SourceFile {
 
     /// Byte offset of the start of 0-based line `line`.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts()
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.line_starts().get(line).unwrap_or(self.text.len())
     }
 
     /// Byte offset just past the end of 0-based line `line`, without its line break.
@@ -190,11 +227,7 @@ impl SourceCode for SourceFile {
         let last_of_span = self.line_of(if end > start { end - 1 } else { end });
         let last = (last_of_span + context_lines_after).min(self.line_count() - 1);
         let from = self.line_start(first);
-        let to = self
-            .line_starts()
-            .get(last + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let to = self.line_starts().get(last + 1).unwrap_or(self.text.len());
         Ok(Box::new(Contents {
             data: &self.text.as_bytes()[from..to],
             span: SourceSpan::new(from.into(), to - from),
@@ -209,6 +242,39 @@ impl SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn narrow_and_wide_line_indexes_agree() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "a\n",
+            "a\nbb\n\nccc",
+            "\n\n\n",
+            "x: 1\r\ny: 2\r\n",
+        ] {
+            let narrow = LineStarts::of(text.as_bytes());
+            assert!(matches!(narrow, LineStarts::Narrow(_)), "{text:?}");
+            let LineStarts::Narrow(starts) = &narrow else {
+                unreachable!()
+            };
+            let wide = LineStarts::Wide(starts.iter().map(|&s| s as usize).collect());
+            assert_eq!(narrow.len(), wide.len(), "{text:?}");
+            assert_eq!(narrow.len(), text.matches('\n').count() + 1, "{text:?}");
+            for line in 0..=narrow.len() {
+                assert_eq!(narrow.get(line), wide.get(line), "{text:?} line {line}");
+            }
+            // Past the end too: the last line holds it.
+            for offset in 0..=text.len() + 2 {
+                let line = narrow.line_of(offset);
+                assert_eq!(line, wide.line_of(offset), "{text:?} offset {offset}");
+                let start = narrow.get(line).unwrap();
+                assert!(start <= offset, "{text:?} offset {offset}");
+                assert!(narrow.get(line + 1).is_none_or(|next| offset < next));
+            }
+        }
+    }
 
     #[test]
     fn line_and_column_count_characters() {
