@@ -334,7 +334,7 @@ pub(super) fn check_document(
     let mut crds = 0;
     'document: {
         out.extend(yaml_problems(f, doc));
-        if let Some(c) = f.crd_docs.iter().find(|c| c.index == doc.index) {
+        if let Some(c) = f.crd_docs().iter().find(|c| c.index == doc.index) {
             let to_diagnostic = |p: &lint::Finding| finding_diagnostic(p, &f.source, doc.index);
             if ws.is_patch_file(&f.source.name) {
                 let patch = lint::crd::kustomize_patch::finding(c.name.as_deref(), c.name_span);

@@ -19,16 +19,8 @@ pub(super) struct CrdDoc {
 pub(super) struct Loaded {
     pub(super) source: Arc<SourceFile>,
     pub(super) docs: Vec<yaml::Document>,
-    /// CRDs read from this file.
-    pub(super) crds: Vec<Arc<model::Crd>>,
-    /// Per CRD document: its index, the CRD's name and what lint found in it. CRD trees are
-    /// dropped once read and linted, so only these remain.
-    pub(super) crd_docs: Vec<CrdDoc>,
-    /// CRD documents that are kustomize patches: their index, and the CRD whose conversion
-    /// webhook they set, if they do.
-    pub(super) crd_patches: Vec<(usize, Option<String>)>,
-    /// The patch files the kustomizations in this file apply.
-    pub(super) patch_files: Vec<PathBuf>,
+    /// What the file says about the others; None for most files (see [`Informs`]).
+    pub(super) informs: Option<Box<Informs>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) unreadable: bool,
     /// Set when the file's documents and text were let go after the first pass over the inputs
@@ -41,6 +33,23 @@ pub(super) struct Loaded {
     /// its outcome. Kept when the run's CRDs answer its questions the same; otherwise the file
     /// is read and checked again.
     pub(super) checked: Option<Box<super::document::FileOutcome>>,
+}
+
+/// What a file says about the others: its CRDs, CRD patches and kustomizations. Boxed in
+/// [`Loaded`], as most files have none: a run keeps a `Loaded` per file to its end, and these
+/// four lists were half of it.
+#[derive(Default)]
+pub(super) struct Informs {
+    /// CRDs read from this file.
+    pub(super) crds: Vec<Arc<model::Crd>>,
+    /// Per CRD document: its index, the CRD's name and what lint found in it. CRD trees are
+    /// dropped once read and linted, so only these remain.
+    pub(super) crd_docs: Vec<CrdDoc>,
+    /// CRD documents that are kustomize patches: their index, and the CRD whose conversion
+    /// webhook they set, if they do.
+    pub(super) crd_patches: Vec<(usize, Option<String>)>,
+    /// The patch files the kustomizations in this file apply.
+    pub(super) patch_files: Vec<PathBuf>,
 }
 
 pub(super) fn too_large(len: u64, limit: u64) -> String {
@@ -168,10 +177,7 @@ impl Loaded {
         Loaded {
             source,
             docs: Vec::new(),
-            crds: Vec::new(),
-            crd_docs: Vec::new(),
-            crd_patches: Vec::new(),
-            patch_files: Vec::new(),
+            informs: None,
             diagnostics: Vec::new(),
             unreadable: false,
             released: None,
@@ -187,10 +193,29 @@ impl Loaded {
 
     /// Whether the file says something about the others: a CRD, a CRD patch, a kustomization.
     pub(super) fn informs_others(&self) -> bool {
-        !(self.crds.is_empty()
-            && self.crd_docs.is_empty()
-            && self.crd_patches.is_empty()
-            && self.patch_files.is_empty())
+        self.informs.as_ref().is_some_and(|i| {
+            !(i.crds.is_empty()
+                && i.crd_docs.is_empty()
+                && i.crd_patches.is_empty()
+                && i.patch_files.is_empty())
+        })
+    }
+
+    /// The CRDs read from this file.
+    pub(super) fn crds(&self) -> &[Arc<model::Crd>] {
+        self.informs.as_ref().map_or(&[], |i| &i.crds)
+    }
+
+    pub(super) fn crd_docs(&self) -> &[CrdDoc] {
+        self.informs.as_ref().map_or(&[], |i| &i.crd_docs)
+    }
+
+    pub(super) fn crd_patches(&self) -> &[(usize, Option<String>)] {
+        self.informs.as_ref().map_or(&[], |i| &i.crd_patches)
+    }
+
+    pub(super) fn patch_files(&self) -> &[PathBuf] {
+        self.informs.as_ref().map_or(&[], |i| &i.patch_files)
     }
 
     /// Let go of the compiled schemas (and the schema JSON kept for CEL) of this file's CRDs,
@@ -199,7 +224,7 @@ impl Loaded {
     /// They were read without what only validation needs (see [`CrdMode::strip`]): so each is
     /// read again before it validates, stripped here or not.
     pub(super) fn strip_crds(&mut self) {
-        for crd in &mut self.crds {
+        for crd in self.informs.iter_mut().flat_map(|i| &mut i.crds) {
             if let Some(crd) = Arc::get_mut(crd) {
                 for v in &mut crd.versions {
                     v.schema = None;
@@ -442,7 +467,12 @@ pub(super) fn restore_crds(
     // per kind, each with samples.
     let restore = |f: &mut Loaded| {
         let docs = yaml::parse_stream(&f.source.text);
-        for c in f.crds.iter_mut().filter(|c| needed(c)) {
+        for c in f
+            .informs
+            .iter_mut()
+            .flat_map(|i| &mut i.crds)
+            .filter(|c| needed(c))
+        {
             let root = docs
                 .iter()
                 .find(|d| d.index == c.document)
@@ -455,7 +485,7 @@ pub(super) fn restore_crds(
     };
     files
         .par_iter_mut()
-        .filter(|f| f.crds_stripped && f.crds.iter().any(|c| needed(c)))
+        .filter(|f| f.crds_stripped && f.crds().iter().any(|c| needed(c)))
         .for_each(restore);
 }
 
@@ -547,7 +577,7 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) ->
                     } else {
                         Vec::new()
                     };
-                    l.crd_docs.push(CrdDoc {
+                    l.informs.get_or_insert_default().crd_docs.push(CrdDoc {
                         index: doc.index,
                         name: crd_name(&root),
                         name_span: name_span(&root),
@@ -555,14 +585,25 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) ->
                         tree: mode.keeps(crd.as_ref()).then_some(root),
                     });
                 }
-                l.crds.extend(crd.map(Arc::new));
+                if let Some(crd) = crd {
+                    l.informs.get_or_insert_default().crds.push(Arc::new(crd));
+                }
             }
             DocKind::CrdPatch => {
                 let webhook = kustomize::conversion_webhook_of(root).map(str::to_string);
-                l.crd_patches.push((doc.index, webhook));
+                l.informs
+                    .get_or_insert_default()
+                    .crd_patches
+                    .push((doc.index, webhook));
             }
             DocKind::Config | DocKind::Other if kustomize::is_kustomization(root, &path) => {
-                l.patch_files.extend(kustomize::patch_files(root, &path));
+                let patches = kustomize::patch_files(root, &path);
+                if !patches.is_empty() {
+                    l.informs
+                        .get_or_insert_default()
+                        .patch_files
+                        .extend(patches);
+                }
             }
             _ => {}
         }

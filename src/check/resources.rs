@@ -14,7 +14,7 @@ pub(super) fn kinds(files: &[Loaded], ws: &Workspace) -> Vec<(String, String)> {
     let mut kinds: Vec<(String, String)> = files
         .iter()
         .filter(|f| !ws.is_patch_file(&f.source.name))
-        .flat_map(|f| &f.crds)
+        .flat_map(|f| f.crds())
         .map(|c| (c.group.clone(), c.kind.clone()))
         .collect();
     kinds.sort();
@@ -43,7 +43,9 @@ pub(super) fn load(
         .map(|i| {
             let mut l = load_crd_source(i, opts, &kinds);
             // Their CRDs are not the project's definitions: the checked ones are.
-            l.crds.clear();
+            if let Some(i) = &mut l.informs {
+                i.crds.clear();
+            }
             l
         })
         .filter(|l| !l.docs.is_empty())

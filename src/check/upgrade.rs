@@ -24,7 +24,7 @@ pub(super) fn read_base(
     let mut names: Vec<&str> = Vec::new();
     let mut preferred: HashMap<String, PathBuf> = HashMap::new();
     for f in files.iter().chain(sources) {
-        for c in &f.crds {
+        for c in f.crds() {
             if !names.contains(&c.name.as_str()) {
                 names.push(&c.name);
             }
@@ -63,14 +63,17 @@ pub(super) fn compare(
         .map(|f| {
             let patch = ws.is_patch_file(&f.source.name);
             let mut found = Vec::new();
-            for c in &mut f.crd_docs {
+            let Some(informs) = f.informs.as_deref_mut() else {
+                return found;
+            };
+            for c in &mut informs.crd_docs {
                 let Some(tree) = c.tree.take() else { continue };
                 if patch {
                     continue;
                 }
                 let (Some(name), Some(new)) = (
                     c.name.as_ref(),
-                    f.crds.iter().find(|crd| crd.document == c.index),
+                    informs.crds.iter().find(|crd| crd.document == c.index),
                 ) else {
                     continue;
                 };
@@ -111,7 +114,7 @@ pub(super) fn compare(
 fn report_removed(base: &Base, files: &[Loaded], opts: &Options, report: &mut Report) {
     let new: std::collections::HashSet<&str> = files
         .iter()
-        .flat_map(|f| f.crds.iter().map(|c| c.name.as_str()))
+        .flat_map(|f| f.crds().iter().map(|c| c.name.as_str()))
         .collect();
     let label = opts
         .paths

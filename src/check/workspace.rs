@@ -44,13 +44,13 @@ impl Workspace {
         let mut ws = Workspace {
             patch_files: applied_patch_files(
                 files.iter().map(|f| f.source.name.as_str()),
-                files.iter().flat_map(|f| f.patch_files.iter().cloned()),
+                files.iter().flat_map(|f| f.patch_files().iter().cloned()),
             ),
             ..Workspace::default()
         };
         for f in files {
             let applied = ws.is_patch_file(&f.source.name);
-            for (_, webhook) in &f.crd_patches {
+            for (_, webhook) in f.crd_patches() {
                 let Some(crd) = webhook else {
                     continue;
                 };
@@ -103,11 +103,11 @@ impl Workspace {
         let definitions: Vec<(&Arc<Crd>, bool)> = files
             .iter()
             .filter(|f| !self.is_patch_file(&f.source.name))
-            .flat_map(|f| f.crds.iter().map(|c| (c, true)))
+            .flat_map(|f| f.crds().iter().map(|c| (c, true)))
             .chain(
                 sources
                     .iter()
-                    .flat_map(|f| f.crds.iter().map(|c| (c, false))),
+                    .flat_map(|f| f.crds().iter().map(|c| (c, false))),
             )
             .collect();
         // By group and kind: the definitions that differ from the one used, checked ones first.
@@ -213,7 +213,7 @@ fn read_kustomization(path: &Path) -> Vec<PathBuf> {
 /// need an index: the editor's workspace CRDs).
 pub(super) fn index_of<'a>(files: impl IntoIterator<Item = &'a Loaded>) -> CrdIndex {
     let mut index = CrdIndex::default();
-    for c in files.into_iter().flat_map(|f| &f.crds) {
+    for c in files.into_iter().flat_map(|f| f.crds()) {
         index.insert(Arc::clone(c));
     }
     index
