@@ -34,6 +34,9 @@ pub struct SourceFile {
     /// Byte offset of the first character of every line: made when first asked for (most
     /// files of a run have no diagnostic, and a large CRD has hundreds of thousands of lines).
     line_starts: std::sync::OnceLock<LineStarts>,
+    /// Once the text is let go ([`SourceFile::without_text`]): the line and column of each
+    /// offset the file's diagnostics point at, by offset.
+    positions: Box<[(usize, LineCol)]>,
     /// The text's length in bytes (kept when the text is let go).
     len: usize,
 }
@@ -98,6 +101,7 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts: std::sync::OnceLock::new(),
+            positions: Box::default(),
             len,
         })
     }
@@ -107,37 +111,46 @@ impl SourceFile {
             .get_or_init(|| LineStarts::of(self.text.as_bytes()))
     }
 
-    /// The same file without its text, for reports that need only lines and columns (every
-    /// format but the human one, which shows code frames): a run over many files then keeps
-    /// per file with diagnostics its line index, not its text. Only an ASCII text is let go,
-    /// where a column counted in characters is one counted in bytes; otherwise, and for a text
-    /// already let go, the file itself is returned.
-    pub fn without_text(self: &Arc<Self>) -> Arc<SourceFile> {
-        if self.text.is_empty() || !self.text.is_ascii() {
+    /// The same file without its text, for reports that need only the lines and columns of
+    /// the diagnostics' spans (every format but the human one, which shows code frames): it
+    /// keeps the line and column of each of `offsets` (the spans' starts and ends), found in
+    /// one pass over the text, and [`SourceFile::line_col`] answers for those offsets alone. A
+    /// run over many files then keeps per file with diagnostics a few positions, not its text
+    /// or line index; a large CRD's line index is never made. A text already let go, or empty,
+    /// is returned as it is.
+    pub fn without_text(self: &Arc<Self>, offsets: impl IntoIterator<Item = usize>) -> Arc<Self> {
+        if self.text.is_empty() {
             return Arc::clone(self);
         }
+        let mut offsets: Vec<usize> = offsets.into_iter().map(|o| o.min(self.len)).collect();
+        offsets.sort_unstable();
+        offsets.dedup();
         Arc::new(SourceFile {
             name: self.name.clone(),
             text: String::new(),
-            line_starts: self.line_starts().clone().into(),
+            line_starts: std::sync::OnceLock::new(),
+            positions: positions(&self.text, &offsets).into(),
             len: self.len,
         })
     }
 
-    /// Line and column (both 1-based, column in characters) of a byte offset.
+    /// Line and column (both 1-based, column in characters) of a byte offset. Once the text is
+    /// let go, only of an offset given to [`SourceFile::without_text`]; of another, the nearest
+    /// one before it (or the file's start).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.len);
+        if self.text.len() < self.len {
+            let i = self.positions.partition_point(|(o, _)| *o <= offset);
+            return i
+                .checked_sub(1)
+                .map_or(LineCol { line: 1, column: 1 }, |i| self.positions[i].1);
+        }
         let line = self.line_of(offset);
         let start = self.line_starts().get(line).unwrap_or(0);
-        // Without its text the file was ASCII: characters are bytes.
-        let column = if self.text.len() < self.len {
-            offset - start + 1
-        } else {
-            self.text[start..floor_char_boundary(&self.text, offset)]
-                .chars()
-                .count()
-                + 1
-        };
+        let column = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
         LineCol {
             line: line + 1,
             column,
@@ -171,6 +184,33 @@ impl SourceFile {
             end
         }
     }
+}
+
+/// The line and column [`SourceFile::line_col`] gives each of `offsets` (ascending, at most
+/// the text's length), in one pass: lines counted from one offset to the next.
+fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, LineCol)> {
+    let (mut from, mut line, mut line_start) = (0, 0, 0);
+    offsets
+        .iter()
+        .map(|&offset| {
+            for nl in memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]) {
+                line += 1;
+                line_start = from + nl + 1;
+            }
+            from = offset;
+            let column = text[line_start..floor_char_boundary(text, offset)]
+                .chars()
+                .count()
+                + 1;
+            (
+                offset,
+                LineCol {
+                    line: line + 1,
+                    column,
+                },
+            )
+        })
+        .collect()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -287,20 +327,36 @@ mod tests {
     }
 
     #[test]
-    fn without_text_keeps_lines_and_columns() {
-        let ascii = SourceFile::new("a.yaml", "a: 1\nname: x\n\n".to_string());
-        let bare = ascii.without_text();
-        assert!(bare.text.is_empty());
-        for offset in 0..=ascii.text.len() + 2 {
-            assert_eq!(
-                bare.line_col(offset),
-                ascii.line_col(offset),
-                "offset {offset}"
-            );
+    fn without_text_keeps_the_lines_and_columns_of_the_offsets_given() {
+        let texts = [
+            "a: 1\nname: x\n\n",
+            "näme: x\n  ü: \"日本\"\r\nb:\n",
+            "\n\n",
+            "x",
+            "a: 1\r\n\r\nb: 2",
+        ];
+        for text in texts {
+            let full = SourceFile::new("a.yaml", text.to_string());
+            let every: Vec<usize> = (0..=text.len() + 2).collect();
+            let bare = full.without_text(every.iter().copied());
+            assert!(bare.text.is_empty(), "{text:?}");
+            for &offset in &every {
+                assert_eq!(
+                    bare.line_col(offset),
+                    full.line_col(offset),
+                    "{text:?} offset {offset}"
+                );
+            }
+            // Some offsets only, given in any order and repeated: each answers as in the text.
+            let some = [text.len(), 1, text.len() / 2, 1];
+            let bare = full.without_text(some);
+            for offset in some {
+                assert_eq!(bare.line_col(offset), full.line_col(offset), "{text:?}");
+            }
         }
-        // A text that is not ASCII is kept (columns count characters).
-        let other = SourceFile::new("b.yaml", "näme: x\n".to_string());
-        assert!(Arc::ptr_eq(&other.without_text(), &other));
+        // An empty text has nothing to let go.
+        let empty = SourceFile::new("e.yaml", String::new());
+        assert!(Arc::ptr_eq(&empty.without_text([0]), &empty));
     }
 
     #[test]

@@ -73,7 +73,13 @@ pub(super) fn check_one(
         }
     });
     if !keep_text && !outcome.diagnostics.is_empty() {
-        let bare = f.source.without_text();
+        let offsets = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| Arc::ptr_eq(&d.source, &f.source))
+            .filter_map(|d| d.span)
+            .flat_map(|s| [s.start, s.end]);
+        let bare = f.source.without_text(offsets);
         for d in &mut outcome.diagnostics {
             if Arc::ptr_eq(&d.source, &f.source) {
                 d.source = Arc::clone(&bare);
