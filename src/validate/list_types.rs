@@ -8,6 +8,13 @@ use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Entry, Node, Value};
 
 pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
+    if s.below.may_have_set_or_map() {
+        validate_in(node, s, &mut at.to_string(), out);
+    }
+}
+
+/// [`validate`] with the path in a buffer the walk extends and truncates as it goes down.
+fn validate_in(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldError>) {
     if !s.below.may_have_set_or_map() {
         return;
     }
@@ -20,19 +27,23 @@ pub fn validate(node: &Node, s: &Schema, at: &str, out: &mut Vec<FieldError>) {
             }
             if let Some(item_schema) = &s.items {
                 for (i, item) in items.iter().enumerate() {
-                    validate(item, item_schema, &path::index(at, i), out);
+                    let len = path::push_index(at, i);
+                    validate_in(item, item_schema, at, out);
+                    at.truncate(len);
                 }
             }
         }
         Value::Map(entries) => {
             for e in entries {
-                // ValidateListSetsAndMaps: a property is fldPath.Child(k), a key of a map
-                // (additionalProperties) fldPath.Key(k), printed `[k]`.
-                if let Some(prop) = s.properties.get(e.key.as_str()) {
-                    validate(&e.value, prop, &path::child(at, &e.key), out);
+                let (sub, len) = if let Some(prop) = s.properties.get(e.key.as_str()) {
+                    (prop, path::push_child(at, &e.key))
                 } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
-                    validate(&e.value, add, &path::key(at, &e.key), out);
-                }
+                    (&**add, path::push_key(at, &e.key))
+                } else {
+                    continue;
+                };
+                validate_in(&e.value, sub, at, out);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -86,7 +97,7 @@ fn validate_set(items: &[Node], at: &str, out: &mut Vec<FieldError>) {
 /// set. With one key field, an item without it (or a null item) has the "unspecified" key,
 /// reported as `{}`; with several, each item's key is the object of the key fields it has
 /// (`{}` for a null item).
-fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldError>) {
+fn validate_map<'a>(items: &'a [Node], keys: &[String], at: &str, out: &mut Vec<FieldError>) {
     for (i, item) in items.iter().enumerate() {
         if !matches!(item.value, Value::Map(_) | Value::Null) {
             out.push(FieldError::new(
@@ -103,14 +114,14 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
     if items.len() <= 1 {
         return;
     }
-    let key_of = |item: &Node| -> Vec<Entry> {
+    let key_of = |item: &'a Node| -> Vec<&'a Entry> {
         if item.is_null() {
             return Vec::new();
         }
-        keys.iter().filter_map(|k| item.entry(k).cloned()).collect()
+        keys.iter().filter_map(|k| item.entry(k)).collect()
     };
-    let item_keys: Vec<Vec<Entry>> = items.iter().map(key_of).collect();
-    let same = |a: &Vec<Entry>, b: &Vec<Entry>| {
+    let item_keys: Vec<Vec<&Entry>> = items.iter().map(key_of).collect();
+    let same = |a: &Vec<&Entry>, b: &Vec<&Entry>| {
         a.len() == b.len()
             && a.iter()
                 .zip(b)
@@ -121,7 +132,7 @@ fn validate_map(items: &[Node], keys: &[String], at: &str, out: &mut Vec<FieldEr
             "schema/list-map-duplicate",
             at,
             i,
-            Value::Map(item_keys[i].clone()),
+            Value::Map(item_keys[i].iter().map(|e| (*e).clone()).collect()),
             &items[i],
         ));
     }

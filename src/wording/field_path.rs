@@ -33,6 +33,15 @@ pub fn push_index(path: &mut String, i: usize) -> usize {
     len
 }
 
+/// [`key`] in place, as [`push_child`].
+pub fn push_key(path: &mut String, key: &str) -> usize {
+    let len = path.len();
+    path.push('[');
+    path.push_str(key);
+    path.push(']');
+    len
+}
+
 /// `field.Path.Index(i)`: `path[i]` (`[i]` at the root).
 pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
