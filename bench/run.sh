@@ -10,7 +10,7 @@
 #   REALCORPUS=dir  (the real-repository corpus, tools/real-corpus: more built-in manifests for
 #     the large-repository run)
 #   LARGE="5000 10000 25000 50000"  (sizes of the large-repository run; empty to skip it)
-#   BASELINE=path/to/another/crdlint  (timed beside this one in the same rounds, e.g. the build of
+#   BASELINE=path/to/another/crdlint  (timed beside this one in the same rounds, e.g. the dist build of
 #     the commit before a change; the table then shows both)
 #   KUBECONFORM defaults to ../tools/bin/kubeconform and KUBECONFORM_SCHEMAS to /tmp/kcschemas
 #   when those exist.
@@ -19,11 +19,11 @@ cd "$(dirname "$0")/.."
 corpus=../shared/corpus
 runs=${1:-7}
 [ -d "$corpus" ] || { echo "no $corpus: nothing to measure"; exit 0; }
-cargo build --release -q
-cargo build --release -q --example parse_floor
+# crdlint and the floor as they are installed: the `dist` profile (Cargo.toml).
+cargo build --profile dist -q --bin crdlint --example parse_floor
 target=${CARGO_TARGET_DIR:-target}
-bin=$target/release/crdlint
-floor=$target/release/examples/parse_floor
+bin=$target/dist/crdlint
+floor=$target/dist/examples/parse_floor
 w=$corpus/bench/widgets
 records=$(mktemp --suffix=.jsonl)
 section=
@@ -95,7 +95,8 @@ fi
 # The YAML reader against the floor, inside one process (paired rounds, medians).
 echo "YAML reader, widgets crs/:"; $floor --runs "$((runs * 2 + 1))" $w/crs
 echo "YAML reader, crds/:"; $floor --runs "$((runs * 2 + 1))" $corpus/crds
-# CEL cost estimation (cel/cost) alone: all rules of the corpus CRDs, single-threaded.
+# CEL cost estimation (cel/cost) alone: all rules of the corpus CRDs, single-threaded (a release
+# build: compared with nothing else, it need not wait for an LTO link).
 cargo build --release -q --example cel_cost
 $target/release/examples/cel_cost --runs "$runs" $corpus/crds
 
