@@ -59,7 +59,7 @@ fn the_rule_count_and_families_are_those_of_the_registry() {
 fn install_is_written_down_with_locked_and_the_minimum_rust() {
     let text = readme();
     assert!(text.contains("## Install"));
-    assert!(text.contains("cargo install --locked --path ."));
+    assert!(text.contains("cargo install --locked --profile dist --path ."));
     for line in text.lines().filter(|l| l.contains("cargo install")) {
         let command = &line[line.find("cargo install").unwrap()..];
         if command.starts_with("cargo install`") {
@@ -68,6 +68,8 @@ fn install_is_written_down_with_locked_and_the_minimum_rust() {
         assert!(command.contains("--locked"), "without --locked: {line}");
     }
     let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    // The profile the install commands name.
+    assert!(manifest.contains("\n[profile.dist]\n"));
     let msrv = regex::Regex::new(r#"(?m)^rust-version = "([0-9.]+)""#)
         .unwrap()
         .captures(&manifest)
@@ -93,6 +95,7 @@ fn every_flag_the_readme_uses_exists() {
         "--root",
         "--force",
         "--release",
+        "--profile",
         "--all-targets",
         "--check",
         "--version",
