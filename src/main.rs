@@ -11,25 +11,23 @@ unsafe extern "C" {
     /// mimalloc's option setter (`mimalloc.h`, v3, which the `mimalloc` crate builds).
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
-/// `mi_option_arena_eager_commit`, `mi_option_purge_delay` and `mi_option_arena_purge_mult`
-/// (v3's `mi_option_e`).
+/// `mi_option_arena_eager_commit` and `mi_option_purge_delay` (v3's `mi_option_e`).
 #[cfg(target_os = "linux")]
 const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 #[cfg(target_os = "linux")]
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-#[cfg(target_os = "linux")]
-const MI_OPTION_ARENA_PURGE_MULT: std::ffi::c_int = 24;
 
 /// mimalloc commits its memory as it is used, not a whole arena eagerly: an eager arena is
 /// backed by huge pages the kernel zeroes whole, which made the resident set of a small check
 /// 45-65 MiB and page zeroing a quarter of its profile. The options are read when the first
 /// arena is reserved, at the first allocation, before `main`: so they are set from a constructor,
 /// which the loader runs before Rust's runtime allocates anything. Memory freed is returned to
-/// the system after 1 ms (pages) and 10 ms (arena ranges) instead of v3's 1,000: a long run
-/// frees each file's trees as it goes, and what is freed but not yet returned adds to its peak
-/// (50,000 files: 85 MiB resident with 1 ms for both, 93 with 10 ms for arena ranges, 96 with
-/// 30). Arena ranges held 10 ms are 10% fewer page faults and 3% less CPU time for the CRD
-/// lint, whose large files free large ranges; smaller runs differ by less than their noise.
+/// the system after 100 ms (arena ranges too: v3's `arena_purge_mult` is 1) instead of 1,000: a long run frees each file's trees as it goes,
+/// and what is freed but not yet returned adds to its peak (50,000 files: 87 MiB resident with
+/// 1 ms, 92 with 100 ms; a constant, not growing with the files). Returning it sooner costs a
+/// `madvise`, the other core's TLB flush and fresh zeroed pages when the memory is used again:
+/// with 1 ms, the CRD lint made 20% more page faults, 4x the context switches and took 3%
+/// more CPU time.
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -40,8 +38,7 @@ extern "C" fn allocator_options() {
     // SAFETY: sets a plain integer option of the allocator; no memory is handed over.
     unsafe {
         mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
-        mi_option_set(MI_OPTION_PURGE_DELAY, 1);
-        mi_option_set(MI_OPTION_ARENA_PURGE_MULT, 10);
+        mi_option_set(MI_OPTION_PURGE_DELAY, 100);
     }
 }
 
