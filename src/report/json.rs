@@ -4,39 +4,52 @@
 use crate::diagnostics::{Diagnostic, Summary};
 use serde_json::{Value, json};
 
-pub fn diagnostic_json(d: &Diagnostic) -> Value {
-    let (start, end) = match d.span {
+/// One diagnostic as the report's JSON object, written field by field (no `Value` built): the
+/// keys in sorted order, as serde_json prints a map. `tests::diagnostic_json` is the same object
+/// as a `Value`, and the test below holds the two to the same bytes.
+struct DiagnosticJson<'a>(&'a Diagnostic);
+
+impl serde::Serialize for DiagnosticJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let d = self.0;
+        let (start, end) = positions(d);
+        let mut map = serializer.serialize_map(None)?;
+        // Only upgrade findings have it: without one, the object is as it always was.
+        if let Some(c) = &d.change {
+            map.serialize_entry("change", &change_json(c))?;
+        }
+        map.serialize_entry("column", &start.column)?;
+        map.serialize_entry("document", &d.document)?;
+        map.serialize_entry("end_column", &end.column)?;
+        map.serialize_entry("end_line", &end.line)?;
+        map.serialize_entry("field", &d.field)?;
+        map.serialize_entry("file", d.file())?;
+        map.serialize_entry("help", &d.help)?;
+        map.serialize_entry("line", &start.line)?;
+        map.serialize_entry("message", &d.message)?;
+        map.serialize_entry("reason", &d.reason)?;
+        map.serialize_entry("resource", &d.resource.as_deref())?;
+        map.serialize_entry("rule", d.rule)?;
+        map.serialize_entry("severity", d.severity.as_str())?;
+        // A document of a rendered stream: `file` is its origin (Helm's `# Source:`), the
+        // positions are in the stream, named here.
+        if d.origin.is_some() {
+            map.serialize_entry("stream", &d.source.name)?;
+        }
+        map.end()
+    }
+}
+
+/// A diagnostic's start and end (1:1 for a whole file).
+fn positions(d: &Diagnostic) -> (crate::source::LineCol, crate::source::LineCol) {
+    match d.span {
         Some(s) => (d.source.line_col(s.start), d.source.line_col(s.end)),
         None => (
             crate::source::LineCol { line: 1, column: 1 },
             crate::source::LineCol { line: 1, column: 1 },
         ),
-    };
-    let mut v = json!({
-        "file": d.file(),
-        "line": start.line,
-        "column": start.column,
-        "end_line": end.line,
-        "end_column": end.column,
-        "severity": d.severity.as_str(),
-        "rule": d.rule,
-        "message": d.message,
-        "field": d.field,
-        "reason": d.reason,
-        "help": d.help,
-        "document": d.document,
-        "resource": d.resource.as_deref(),
-    });
-    // A document of a rendered stream: `file` is its origin (Helm's `# Source:`), the
-    // positions are in the stream, named here.
-    if d.origin.is_some() {
-        v["stream"] = json!(d.source.name);
     }
-    // Only upgrade findings have it: without one, the object is as it always was.
-    if let Some(c) = &d.change {
-        v["change"] = change_json(c);
-    }
-    v
 }
 
 /// `{"old": ..., "new": ..., "versions": [...], "path": ...}` of an `upgrade/*` diagnostic.
@@ -98,7 +111,7 @@ impl serde::Serialize for JsonReport<'_> {
         struct Diagnostics<'a>(&'a [Diagnostic]);
         impl serde::Serialize for Diagnostics<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.iter().map(diagnostic_json))
+                serializer.collect_seq(self.0.iter().map(DiagnosticJson))
             }
         }
         let mut map = serializer.serialize_map(Some(2))?;
@@ -114,6 +127,34 @@ mod tests {
     use crate::diagnostics::{ResourceRef, Severity};
     use crate::source::{SourceFile, Span};
     use std::sync::Arc;
+
+    /// A diagnostic as a JSON value, the keys in any order (a `Value` sorts them): the object
+    /// [`DiagnosticJson`] must write.
+    fn diagnostic_json(d: &Diagnostic) -> Value {
+        let (start, end) = positions(d);
+        let mut v = json!({
+            "file": d.file(),
+            "line": start.line,
+            "column": start.column,
+            "end_line": end.line,
+            "end_column": end.column,
+            "severity": d.severity.as_str(),
+            "rule": d.rule,
+            "message": d.message,
+            "field": d.field,
+            "reason": d.reason,
+            "help": d.help,
+            "document": d.document,
+            "resource": d.resource.as_deref(),
+        });
+        if d.origin.is_some() {
+            v["stream"] = json!(d.source.name);
+        }
+        if let Some(c) = &d.change {
+            v["change"] = change_json(c);
+        }
+        v
+    }
 
     /// serde_json's pretty printing of the whole report as one value: what `write` must
     /// produce byte for byte, one diagnostic at a time.
