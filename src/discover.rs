@@ -59,6 +59,16 @@ fn is_manifest(p: &Path) -> bool {
 /// `p` without `.` components, so that a file named on the command line and the same file
 /// found by walking `.` are one input (`bad.yaml` and `./bad.yaml`), checked once.
 fn without_dots(p: &Path) -> PathBuf {
+    // A path of plain names (no `.`, no empty name: what a walk from such a root yields) is
+    // its own components: copied as it is, not taken apart and put together again.
+    let bytes = p.as_os_str().as_encoded_bytes();
+    let plain = cfg!(unix)
+        && !bytes.is_empty()
+        && (bytes.split(|&b| b == b'/').enumerate())
+            .all(|(i, name)| name != b"." && (!name.is_empty() || i == 0));
+    if plain {
+        return p.to_path_buf();
+    }
     let cleaned: PathBuf = p
         .components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -125,6 +135,18 @@ enum ExcludeSet {
 
 /// Whether a file or directory name could match a [`DEFAULT_EXCLUDE`] glob: a digit first,
 /// then `-assert` or `-errors` somewhere.
+/// Whether `path` made absolute may have a component [`could_be_default_excluded`] takes: one
+/// with `-assert` or `-errors` in it, in the path or in the working directory a relative path
+/// is joined to (making it absolute only drops components).
+fn may_name_default_excluded(path: &Path) -> bool {
+    let has = |p: &Path| {
+        let b = p.as_os_str().as_encoded_bytes();
+        memchr::memmem::find(b, b"-assert").is_some()
+            || memchr::memmem::find(b, b"-errors").is_some()
+    };
+    has(path) || (!path.is_absolute() && has(working_dir()))
+}
+
 fn could_be_default_excluded(name: &std::ffi::OsStr) -> bool {
     let name = name.as_encoded_bytes();
     let has = |part: &[u8]| name.windows(part.len()).any(|w| w == part);
@@ -172,28 +194,46 @@ impl Exclude {
 
     /// Whether `path` (or a directory above it) is excluded.
     pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
-        if self.sets.is_empty() {
-            return false;
-        }
-        let path = absolute(path);
-        self.sets.iter().any(|set| {
+        // Made absolute once, and only for a set that may exclude it (a walk asks for every
+        // entry, and most runs have only the default set, which excludes almost nothing).
+        let mut whole: Option<PathBuf> = None;
+        for set in &self.sets {
             let set = match set {
                 ExcludeSet::Built(set) => set,
                 ExcludeSet::Default { base, built } => {
-                    let below = path.strip_prefix(base).ok();
+                    if !may_name_default_excluded(path) {
+                        continue;
+                    }
+                    let whole = whole.get_or_insert_with(|| absolute(path));
+                    let below = whole.strip_prefix(base).ok();
                     if !below.is_some_and(|p| p.iter().any(could_be_default_excluded)) {
-                        return false;
+                        continue;
                     }
                     built.get_or_init(|| {
                         build_set(base, &DEFAULT_EXCLUDE).expect("the default globs are valid")
                     })
                 }
             };
+            let whole = whole.get_or_insert_with(|| absolute(path));
             // Globs are relative to their base: paths outside it cannot match.
-            path.starts_with(set.path())
-                && set.matched_path_or_any_parents(&path, is_dir).is_ignore()
-        })
+            if whole.starts_with(set.path())
+                && set.matched_path_or_any_parents(&*whole, is_dir).is_ignore()
+            {
+                return true;
+            }
+        }
+        false
     }
+}
+
+/// The working directory, without links (read once).
+fn working_dir() -> &'static Path {
+    static CWD: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
+        std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .unwrap_or_default()
+    });
+    &CWD
 }
 
 /// The root of the git work tree that holds `dir`: the nearest directory, `dir` itself or an
@@ -208,15 +248,10 @@ pub fn repository_root(dir: &Path) -> Option<PathBuf> {
 /// `p` as an absolute path without `.` and `..` components (the current directory resolved
 /// once), computed without touching the file system.
 pub fn absolute(p: &Path) -> PathBuf {
-    static CWD: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
-        std::env::current_dir()
-            .and_then(std::fs::canonicalize)
-            .unwrap_or_default()
-    });
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
-        CWD.join(p)
+        working_dir().join(p)
     };
     let mut out = PathBuf::new();
     for c in joined.components() {
@@ -353,6 +388,67 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_dots_copies_plain_paths_and_rebuilds_the_others_as_before() {
+        let parts = ["", ".", "..", "a", "b.yaml", "0-assert.yaml"];
+        let mut paths = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for sep in ["/", "//"] {
+                        paths.push(format!("{a}{sep}{b}/{c}"));
+                        paths.push(format!("/{a}{sep}{b}"));
+                        paths.push(format!("{a}{sep}{b}/"));
+                    }
+                    paths.push(format!("{a}/{b}"));
+                    paths.push(a.to_string());
+                }
+            }
+        }
+        for p in paths.iter().map(Path::new) {
+            // The whole rebuild, as every path was before the plain ones were copied.
+            let cleaned: PathBuf = p
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            let want = if cleaned.as_os_str().is_empty() {
+                p.to_path_buf()
+            } else {
+                cleaned
+            };
+            assert_eq!(without_dots(p), want, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_exclusion_is_asked_of_paths_that_may_name_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("repo");
+        let mut exclude = Exclude::default();
+        exclude.add_default(&base);
+        let cases = [
+            ("repo/tests/e2e/00-assert.yaml", false, true),
+            ("repo/tests/01-errors.yml", false, true),
+            ("repo/tests/00-assert", true, false),
+            ("repo/00-assert-x/a.yaml", false, false),
+            ("repo/a-assert.yaml", false, false),
+            ("repo/tests/e2e/pod.yaml", false, false),
+            ("repo/../repo/02-errors.yaml", false, true),
+            ("other/00-assert.yaml", false, false),
+        ];
+        for (rel, is_dir, excluded) in cases {
+            let p = dir.path().join(rel);
+            assert_eq!(exclude.excludes(&p, is_dir), excluded, "{rel}");
+            // Nothing the quick test turns away could have been excluded.
+            if !may_name_default_excluded(&p) {
+                assert!(!excluded, "{rel}");
+            }
+        }
+        assert!(!may_name_default_excluded(
+            &dir.path().join("repo/tests/pod.yaml")
+        ));
+    }
 
     #[test]
     fn a_walk_yields_paths_in_path_order() {
