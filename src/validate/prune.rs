@@ -128,6 +128,10 @@ fn skip_prune(
 /// dropped, as if it were not there (so `spec:` with only a comment under it is an absent
 /// `spec`, and a required field left `null` is reported as `Required value`). List items stay.
 pub fn prune_nulls(node: &mut Node, s: Option<&Schema>) {
+    // Without a schema nothing below is dropped: nothing to walk.
+    if s.is_none() {
+        return;
+    }
     match &mut node.value {
         Value::Map(entries) => entries.retain_mut(|e| {
             let schema = s.and_then(|s| s.property_schema(&e.key));
