@@ -565,3 +565,42 @@ fn human_output_wraps_at_the_terminal_width_and_at_80_when_unknown() {
         }
     }
 }
+
+#[test]
+fn columns_count_characters_after_non_ascii_text_in_json_and_github_reports() {
+    // CRLF line ends, and characters of two and three bytes before and inside the spans: the
+    // machine formats, which let the text go once the file is checked, give the columns the
+    // text gives (in characters, counted by hand here).
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: größe\r\ndata: {ü: a, ü: b}\r\n";
+    std::fs::write(dir.path().join("cm.yaml"), text).unwrap();
+    let (_, json) = run_in(dir.path(), &["check", "--format", "json", "cm.yaml"], "");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let at = |rule: &str| {
+        let d = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {json}"));
+        (
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+            d["end_line"].as_u64().unwrap(),
+            d["end_column"].as_u64().unwrap(),
+        )
+    };
+    // `größe` (5 characters, 7 bytes) from column 9; the second `ü` at column 14.
+    assert_eq!(at("metadata/name"), (4, 9, 4, 14));
+    assert_eq!(at("yaml/duplicate-key"), (5, 14, 5, 15));
+    let (_, github) = run_in(dir.path(), &["check", "--format", "github", "cm.yaml"], "");
+    assert!(
+        github.contains("line=4,col=9,endLine=4,endColumn=14"),
+        "{github}"
+    );
+    assert!(
+        github.contains("line=5,col=14,endLine=5,endColumn=15"),
+        "{github}"
+    );
+}
