@@ -163,25 +163,35 @@ fn applied_patch_files<'a>(
     checked_patches: impl Iterator<Item = PathBuf>,
 ) -> HashSet<PathBuf> {
     let mut applied: HashSet<PathBuf> = checked_patches.collect();
-    let names: Vec<PathBuf> = names
-        .map(|name| kustomize::normalize(Path::new(name)))
-        .collect();
-    let checked: HashSet<&Path> = names.iter().map(PathBuf::as_path).collect();
-    let mut seen_dirs = HashSet::new();
+    // The checked files that are kustomizations (the others are never looked up), and one
+    // path per directory: files come a directory at a time, and a file's parent, normalized,
+    // is its normalized path's parent.
+    let mut checked: HashSet<PathBuf> = HashSet::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     let mut last_parent = None;
-    for path in &names {
-        // Files come a directory at a time: the same parent, the same ancestors, all seen.
+    for name in names {
+        let path = Path::new(name);
+        if path
+            .file_name()
+            .is_some_and(|f| kustomize::FILE_NAMES.iter().any(|k| f == *k))
+        {
+            checked.insert(kustomize::normalize(path));
+        }
         if path.parent().is_some() && path.parent() == last_parent {
             continue;
         }
         last_parent = path.parent();
+        files.push(kustomize::normalize(path));
+    }
+    let mut seen_dirs = HashSet::new();
+    for path in &files {
         for dir in path.ancestors().skip(1).take(4) {
             if !seen_dirs.insert(dir) {
                 continue;
             }
             for name in kustomize::FILE_NAMES {
                 let k = dir.join(name);
-                if !checked.contains(k.as_path()) {
+                if !checked.contains(&k) {
                     applied.extend(read_kustomization(&k));
                 }
             }
@@ -217,4 +227,75 @@ pub(super) fn index_of<'a>(files: impl IntoIterator<Item = &'a Loaded>) -> CrdIn
         index.insert(Arc::clone(c));
     }
     index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `applied_patch_files` as it was first written: every name normalized and kept, the
+    /// directories walked per change of normalized parent.
+    fn applied_by_every_name<'a>(names: impl Iterator<Item = &'a str>) -> HashSet<PathBuf> {
+        let mut applied = HashSet::new();
+        let names: Vec<PathBuf> = names
+            .map(|name| kustomize::normalize(Path::new(name)))
+            .collect();
+        let checked: HashSet<&Path> = names.iter().map(PathBuf::as_path).collect();
+        let mut seen_dirs = HashSet::new();
+        for path in &names {
+            for dir in path.ancestors().skip(1).take(4) {
+                if !seen_dirs.insert(dir) {
+                    continue;
+                }
+                for name in kustomize::FILE_NAMES {
+                    let k = dir.join(name);
+                    if !checked.contains(k.as_path()) {
+                        applied.extend(read_kustomization(&k));
+                    }
+                }
+            }
+        }
+        applied
+    }
+
+    #[test]
+    fn patch_files_are_those_of_the_kustomizations_not_checked_above_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in ["config/crd/patches", "config/samples", "other"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let kustomization = "resources: [bases/x.yaml]\npatches:\n- path: patches/webhook.yaml\n";
+        std::fs::write(root.join("config/crd/kustomization.yaml"), kustomization).unwrap();
+        std::fs::write(
+            root.join("other/kustomization.yaml"),
+            "patchesStrategicMerge: [p.yaml]\n",
+        )
+        .unwrap();
+        let r = root.display();
+        let names = [
+            format!("{r}/config/crd/patches/webhook.yaml"),
+            format!("{r}/config/crd/patches/./other.yaml"),
+            format!("{r}/config/samples/a.yaml"),
+            format!("{r}/config/samples/b.yaml"),
+            format!("{r}/config/samples/../samples/c.yaml"),
+            // A checked kustomization is read as a checked file, not looked up on disk.
+            format!("{r}/other/kustomization.yaml"),
+            format!("{r}/other/x.yaml"),
+        ];
+        for take in 1..=names.len() {
+            let some = || names.iter().take(take).map(String::as_str);
+            assert_eq!(
+                applied_patch_files(some(), std::iter::empty()),
+                applied_by_every_name(some()),
+                "{take} names"
+            );
+        }
+        let all = applied_patch_files(names.iter().map(String::as_str), std::iter::empty());
+        assert!(
+            all.contains(&root.join("config/crd/patches/webhook.yaml")),
+            "{all:?}"
+        );
+        assert!(!all.iter().any(|p| p.ends_with("p.yaml")), "{all:?}");
+    }
 }
