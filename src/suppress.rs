@@ -196,6 +196,12 @@ fn parse(
     out
 }
 
+/// Whether `text` may hold an inline suppression: [`apply`] does nothing to a file whose text
+/// does not (a caller that knows it early, while the text is fresh in the cache, may skip it).
+pub fn may_suppress(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
+}
+
 /// Remove the diagnostics that inline suppressions cover, and add the findings about the
 /// suppressions themselves (invalid or unused). `rules` decides which rules run for this file:
 /// a suppression of a rule that is switched off is not reported as unused.
@@ -205,7 +211,7 @@ pub fn apply(
     rules: &FileRules,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if memchr::memmem::find(source.text.as_bytes(), MARKER.as_bytes()).is_none() {
+    if !may_suppress(&source.text) {
         return;
     }
     let mut problems = Vec::new();
