@@ -196,12 +196,6 @@ fn parse(
     out
 }
 
-/// Whether `text` may hold an inline suppression: [`apply`] does nothing to a file whose text
-/// does not (a caller that knows it early, while the text is fresh in the cache, may skip it).
-pub fn may_suppress(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
-}
-
 /// Remove the diagnostics that inline suppressions cover, and add the findings about the
 /// suppressions themselves (invalid or unused). `rules` decides which rules run for this file:
 /// a suppression of a rule that is switched off is not reported as unused.
@@ -211,7 +205,7 @@ pub fn apply(
     rules: &FileRules,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if !may_suppress(&source.text) {
+    if memchr::memmem::find(source.text.as_bytes(), MARKER.as_bytes()).is_none() {
         return;
     }
     let mut problems = Vec::new();

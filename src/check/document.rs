@@ -141,9 +141,7 @@ pub(super) fn check_file(
     }
     let file_rules = rules.for_file(&f.source.name);
     file_rules.apply(&mut outcome.diagnostics);
-    if f.may_suppress {
-        crate::suppress::apply(&f.source, &f.docs, &file_rules, &mut outcome.diagnostics);
-    }
+    crate::suppress::apply(&f.source, &f.docs, &file_rules, &mut outcome.diagnostics);
     if let Some(mut note) = cap_diagnostics(&mut outcome.diagnostics, max_diagnostics, &f.source) {
         file_rules.apply(&mut note);
         outcome.diagnostics.extend(note);

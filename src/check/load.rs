@@ -29,9 +29,6 @@ pub(super) struct Loaded {
     /// The CRDs of `crds` were linted and then let go of their compiled schemas (see
     /// [`Loaded::strip_crds`]): read again from the text before a resource is validated.
     pub(super) crds_stripped: bool,
-    /// False when the text, read, holds no inline suppression (`suppress::may_suppress`, asked
-    /// while the text is fresh in the cache): the check then skips `suppress::apply`.
-    pub(super) may_suppress: bool,
     /// The file was checked as it was read, against the CRD sources alone (see `check::run`):
     /// its outcome. Kept when the run's CRDs answer its questions the same; otherwise the file
     /// is read and checked again.
@@ -185,7 +182,6 @@ impl Loaded {
             unreadable: false,
             released: None,
             crds_stripped: false,
-            may_suppress: true,
             checked: None,
         }
     }
@@ -554,11 +550,9 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) ->
             return failed(&name, text, "input/encoding", message, Some(span));
         }
     };
-    let may_suppress = crate::suppress::may_suppress(&text);
     let docs = yaml::parse_stream(&text);
     let mut l = Loaded {
         docs,
-        may_suppress,
         ..Loaded::empty(SourceFile::new(name.clone(), text))
     };
     let path = PathBuf::from(&name);
