@@ -133,8 +133,6 @@ enum ExcludeSet {
     },
 }
 
-/// Whether a file or directory name could match a [`DEFAULT_EXCLUDE`] glob: a digit first,
-/// then `-assert` or `-errors` somewhere.
 /// Whether `path` made absolute may have a component [`could_be_default_excluded`] takes: one
 /// with `-assert` or `-errors` in it, in the path or in the working directory a relative path
 /// is joined to (making it absolute only drops components).
@@ -147,6 +145,8 @@ fn may_name_default_excluded(path: &Path) -> bool {
     has(path) || (!path.is_absolute() && has(working_dir()))
 }
 
+/// Whether a file or directory name could match a [`DEFAULT_EXCLUDE`] glob: a digit first,
+/// then `-assert` or `-errors` somewhere.
 fn could_be_default_excluded(name: &std::ffi::OsStr) -> bool {
     let name = name.as_encoded_bytes();
     let has = |part: &[u8]| name.windows(part.len()).any(|w| w == part);

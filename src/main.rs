@@ -22,9 +22,10 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// 45-65 MiB and page zeroing a quarter of its profile. The options are read when the first
 /// arena is reserved, at the first allocation, before `main`: so they are set from a constructor,
 /// which the loader runs before Rust's runtime allocates anything. Memory freed is returned to
-/// the system after 100 ms (arena ranges too: v3's `arena_purge_mult` is 1) instead of 1,000: a long run frees each file's trees as it goes,
-/// and what is freed but not yet returned adds to its peak (50,000 files: 87 MiB resident with
-/// 1 ms, 92 with 100 ms; a constant, not growing with the files). Returning it sooner costs a
+/// the system after 100 ms (arena ranges too: v3's `arena_purge_mult` is 1) instead of 1,000:
+/// a long run frees each file's trees as it goes, and what is freed but not yet returned adds
+/// to its peak (50,000 files: 87 MiB resident with 1 ms, 92 with 100 ms; a constant, not
+/// growing with the files). Returning it sooner costs a
 /// `madvise`, the other core's TLB flush and fresh zeroed pages when the memory is used again:
 /// with 1 ms, the CRD lint made 20% more page faults, 4x the context switches and took 3%
 /// more CPU time.

@@ -44,7 +44,7 @@ pub struct SourceFile {
 /// Byte offset of the first character of every line, as `u32` when the text is shorter than
 /// 4 GiB (always, in practice): a long run keeps the index of every file with diagnostics to
 /// its end, and half the width is half that memory.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 enum LineStarts {
     Narrow(Box<[u32]>),
     Wide(Box<[usize]>),
@@ -147,13 +147,9 @@ impl SourceFile {
         }
         let line = self.line_of(offset);
         let start = self.line_starts().get(line).unwrap_or(0);
-        let column = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count()
-            + 1;
         LineCol {
             line: line + 1,
-            column,
+            column: column(&self.text, start, offset),
         }
     }
 
@@ -198,10 +194,7 @@ fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, LineCol)> {
                 line_start = from + nl + 1;
             }
             from = offset;
-            let column = text[line_start..floor_char_boundary(text, offset)]
-                .chars()
-                .count()
-                + 1;
+            let column = column(text, line_start, offset);
             (
                 offset,
                 LineCol {
@@ -211,6 +204,14 @@ fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, LineCol)> {
             )
         })
         .collect()
+}
+
+/// The 1-based column, in characters, of `offset` on the line starting at `line_start`.
+fn column(text: &str, line_start: usize, offset: usize) -> usize {
+    text[line_start..floor_char_boundary(text, offset)]
+        .chars()
+        .count()
+        + 1
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

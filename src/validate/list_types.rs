@@ -35,6 +35,8 @@ fn validate_in(node: &Node, s: &Schema, at: &mut String, out: &mut Vec<FieldErro
         }
         Value::Map(entries) => {
             for e in entries {
+                // ValidateListSetsAndMaps: a property is fldPath.Child(k), a key of a map
+                // (additionalProperties) fldPath.Key(k), printed `[k]`.
                 let (sub, len) = if let Some(prop) = s.properties.get(e.key.as_str()) {
                     (prop, path::push_child(at, &e.key))
                 } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties {
