@@ -532,7 +532,8 @@ pub(super) fn crd_name(root: &Node) -> Option<String> {
 /// lint them.
 pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) -> Loaded {
     let name = name.to_string();
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // (memchr: a byte-at-a-time loop was 2% of checking small files.)
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         let message = format!("{name} is a binary file, not YAML or JSON");
         return failed(&name, String::new(), "input/encoding", message, None);
     }

@@ -16,9 +16,47 @@ pub enum Resolved {
     NotJson(String),
 }
 
-static YAML_STYLE_FLOAT: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$").unwrap()
-});
+/// go-yaml's `yamlStyleFloat`, `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, by
+/// hand: every plain scalar starting with a digit that is not an integer (`100Mi`, `10.0.0.1`)
+/// is matched against it, and the regex (with its cache pool) was most of resolving them.
+fn yaml_style_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits_from = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    if b.get(i) == Some(&b'.') {
+        let end = digits_from(i + 1);
+        if end == i + 1 {
+            return false;
+        }
+        i = end;
+    } else {
+        let end = digits_from(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+        if b.get(i) == Some(&b'.') {
+            i = digits_from(i + 1);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let end = digits_from(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == b.len()
+}
 
 /// Resolve a plain (unquoted, untagged) scalar: [`resolve_go`] of an untagged plain scalar, as
 /// crdlint's tree holds it.
@@ -276,7 +314,7 @@ fn go_resolve_untyped(tag: &str, s: &str) -> (&'static str, GoScalar, bool) {
             if let Some(u) = parse_go_magnitude(&plain) {
                 return ("int", GoScalar::Uint(u), false);
             }
-            if YAML_STYLE_FLOAT.is_match(&plain)
+            if yaml_style_float(&plain)
                 && let Ok(f) = plain.parse::<f64>()
                 && f.is_finite()
             {
@@ -625,6 +663,53 @@ mod tests {
             Resolved::Value(v) => v,
             other => panic!("{s}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn yaml_style_float_is_go_yamls_regex() {
+        // Every string of up to four characters over the alphabet that matters, and longer
+        // ones from real manifests: the hand matcher agrees with go-yaml's regex on each.
+        let re = regex::Regex::new(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+            .expect("regex");
+        let alphabet = ["", "0", "7", ".", "e", "E", "-", "+", "x", "_"];
+        let mut matched = 0;
+        let mut count = 0;
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        let s = format!("{a}{b}{c}{d}");
+                        assert_eq!(yaml_style_float(&s), re.is_match(&s), "{s:?}");
+                        matched += usize::from(re.is_match(&s));
+                        count += 1;
+                    }
+                }
+            }
+        }
+        for s in [
+            "100Mi",
+            "10.0.0.1",
+            "1.5e10",
+            "-1.5E-3",
+            "+.5e+7",
+            "1.",
+            "1.e5",
+            ".e5",
+            "1e",
+            "1e+",
+            "0.25",
+            "3m",
+            "2024-01-01",
+            "1_000.5",
+            "٣.5",
+        ] {
+            assert_eq!(yaml_style_float(s), re.is_match(s), "{s:?}");
+        }
+        // The alphabet reaches both answers many times.
+        assert!(
+            matched > 100 && count - matched > 1000,
+            "{matched} of {count}"
+        );
     }
 
     #[test]
