@@ -166,10 +166,12 @@ pub fn run(opts: &Options) -> Report {
             let mut kinds = std::collections::BTreeSet::new();
             add_kinds(&l, &mut kinds);
             if !kinds.is_empty() {
+                // Inserted one by one: `append` merges the two sets into a new tree, the whole
+                // set rebuilt for every file.
                 wanted
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .append(&mut kinds);
+                    .extend(kinds);
             }
             let mut l = match &early_check {
                 Some(early) => early.check(l, opts),
