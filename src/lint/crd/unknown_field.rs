@@ -11,7 +11,7 @@
 //! (types.go, types_jsonschema.go), `k8s.io/apimachinery/pkg/apis/meta/v1` (ObjectMeta) and the
 //! UnmarshalJSON methods of `apiextensions/v1/marshal.go`.
 
-use crate::lint::walk::schema_node::{At, SCHEMA_KEYS, nearest};
+use crate::lint::walk::schema_node::{At, SCHEMA_KEYS, is_schema_key, nearest};
 use crate::lint::{Finding, Rule, SchemaSite};
 use crate::source::Span;
 use crate::wording::go_quote;
@@ -268,7 +268,13 @@ pub fn check(root: &Node, problems: &mut Vec<Finding>) {
 }
 
 fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
-    check_keys(at.node, || at.path(), &SCHEMA_KEYS, "a schema", strict, out);
+    // The schema keywords by their faster lookup (every key of every schema node is one);
+    // check_keys for the keys that are not.
+    if let Some(map) = at.node.as_map()
+        && !map.iter().all(|e| is_schema_key(&e.key))
+    {
+        check_keys(at.node, || at.path(), &SCHEMA_KEYS, "a schema", strict, out);
+    }
     if let Some(docs) = at.get("externalDocs").filter(|d| d.as_map().is_some()) {
         check_keys(
             docs,

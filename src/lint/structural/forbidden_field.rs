@@ -76,17 +76,22 @@ fn first_schema_keyword(n: &Node) -> Option<Span> {
     if let Some(e) = n.entry("$schema").filter(|e| !e.value.is_null()) {
         return Some(e.key_span);
     }
-    let mut children: Vec<&Node> = Vec::new();
-    for key in ["items", "additionalProperties", "not"] {
-        children.extend(n.get(key).filter(|c| c.as_map().is_some()));
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        children.extend(n.get(key).and_then(Node::as_seq).unwrap_or_default());
-    }
-    if let Some(props) = n.get("properties").and_then(Node::as_map) {
-        children.extend(props.iter().map(|e| &e.value));
-    }
-    children.into_iter().find_map(first_schema_keyword)
+    // The children in this order, the first `$schema` found wins (no list of them is made: this
+    // runs at every node of every schema).
+    let schemas = ["items", "additionalProperties", "not"]
+        .into_iter()
+        .filter_map(|key| n.get(key).filter(|c| c.as_map().is_some()));
+    let junctors = ["allOf", "anyOf", "oneOf"]
+        .into_iter()
+        .flat_map(|key| n.get(key).and_then(Node::as_seq).unwrap_or_default());
+    let properties = (n.get("properties").and_then(Node::as_map))
+        .unwrap_or_default()
+        .iter()
+        .map(|e| &e.value);
+    schemas
+        .chain(junctors)
+        .chain(properties)
+        .find_map(first_schema_keyword)
 }
 
 /// `$schema`: NewStructural stops at the first one and the server words it as a conversion error

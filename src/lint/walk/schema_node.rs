@@ -373,9 +373,19 @@ pub const SCHEMA_KEYS: [&str; 44] = [
     "x-kubernetes-validations",
 ];
 
-/// Whether `key` is a JSONSchemaProps keyword.
+/// Whether `key` is a JSONSchemaProps keyword. Compared only with the keywords of its length
+/// (a few at most, not 44): every key of every schema node is looked up.
 pub fn is_schema_key(key: &str) -> bool {
-    SCHEMA_KEYS.contains(&key)
+    static BY_LENGTH: std::sync::LazyLock<Vec<Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            let longest = SCHEMA_KEYS.iter().map(|k| k.len()).max().unwrap_or(0);
+            let mut by_length = vec![Vec::new(); longest + 1];
+            for k in SCHEMA_KEYS {
+                by_length[k.len()].push(k);
+            }
+            by_length
+        });
+    BY_LENGTH.get(key.len()).is_some_and(|ks| ks.contains(&key))
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
@@ -571,6 +581,29 @@ pub fn every<'a>(at: &At<'a, '_>, visit: &mut dyn FnMut(&At<'a, '_>)) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn is_schema_key_is_membership_in_schema_keys() {
+        // Every keyword, and every keyword changed at one end or in case, or cut short.
+        let mut keys: Vec<String> = Vec::new();
+        for k in SCHEMA_KEYS {
+            keys.extend([
+                k.to_string(),
+                format!("{k}s"),
+                format!("x{k}"),
+                k.to_uppercase(),
+                k[1..].to_string(),
+                k[..k.len() - 1].to_string(),
+            ]);
+        }
+        keys.extend(["", "x-kubernetes-preserve-unknown-fields-too-long", "é"].map(String::from));
+        let mut known = 0;
+        for k in &keys {
+            assert_eq!(is_schema_key(k), SCHEMA_KEYS.contains(&k.as_str()), "{k:?}");
+            known += usize::from(is_schema_key(k));
+        }
+        assert!(known >= SCHEMA_KEYS.len(), "{known}");
+    }
 
     /// The messages of `f` on a parsed schema at path `s`.
     fn messages(yaml: &str, f: impl FnOnce(&At, &mut Vec<Finding>)) -> Vec<String> {
