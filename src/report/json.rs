@@ -69,19 +69,72 @@ pub fn render(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The report written to `w` as it is serialized (the same bytes as [`render`]), so a large
-/// report is never held whole in memory.
+/// Diagnostics rendered (in parallel) before they are written: a window of the report, never
+/// the whole of a large one, is held in memory.
+const WINDOW: usize = 4096;
+/// Diagnostics rendered by one task of a window.
+const CHUNK: usize = 64;
+
+/// The report written to `w` (the same bytes as [`render`]): serde_json's pretty printing of
+/// `{"diagnostics": [...], "summary": {...}}`, keys sorted, put together from the pretty
+/// printing of each diagnostic, indented to its depth. Diagnostics are rendered a window at a
+/// time, the window's chunks in parallel: writing a report was serial work after the check.
 pub fn write(
     diagnostics: &[Diagnostic],
     summary: &Summary,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let report = JsonReport {
-        diagnostics,
-        summary: summary_json(summary),
-    };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::from)?;
-    w.write_all(b"\n")
+    use rayon::prelude::*;
+    if diagnostics.is_empty() {
+        w.write_all(b"{\n  \"diagnostics\": [],\n  \"summary\": ")?;
+    } else {
+        w.write_all(b"{\n  \"diagnostics\": [\n")?;
+        for (k, window) in diagnostics.chunks(WINDOW).enumerate() {
+            let parts: Vec<std::io::Result<Vec<u8>>> = window
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(j, chunk)| {
+                    let mut out = Vec::with_capacity(chunk.len() * 768);
+                    let mut one = Vec::with_capacity(1024);
+                    for (i, d) in chunk.iter().enumerate() {
+                        if k > 0 || j > 0 || i > 0 {
+                            out.extend_from_slice(b",\n");
+                        }
+                        one.clear();
+                        serde_json::to_writer_pretty(&mut one, &DiagnosticJson(d))
+                            .map_err(std::io::Error::from)?;
+                        indented(&one, b"    ", true, &mut out);
+                    }
+                    Ok(out)
+                })
+                .collect();
+            for part in parts {
+                w.write_all(&part?)?;
+            }
+        }
+        w.write_all(b"\n  ],\n  \"summary\": ")?;
+    }
+    let summary =
+        serde_json::to_vec_pretty(&summary_json(summary)).map_err(std::io::Error::from)?;
+    let mut out = Vec::with_capacity(summary.len() + 32);
+    indented(&summary, b"  ", false, &mut out);
+    w.write_all(&out)?;
+    w.write_all(b"\n}\n")
+}
+
+/// `json` (pretty printed) with `indent` after each line break, and first if `first`: the
+/// value as printed `indent` deeper. A JSON string never holds a raw line break.
+fn indented(json: &[u8], indent: &[u8], first: bool, out: &mut Vec<u8>) {
+    if first {
+        out.extend_from_slice(indent);
+    }
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\n', json) {
+        out.extend_from_slice(&json[from..=at]);
+        out.extend_from_slice(indent);
+        from = at + 1;
+    }
+    out.extend_from_slice(&json[from..]);
 }
 
 /// The report's `summary` object.
@@ -95,30 +148,6 @@ fn summary_json(summary: &Summary) -> Value {
         "warnings": summary.warnings,
         "infos": summary.infos,
     })
-}
-
-/// `{"diagnostics": [...], "summary": {...}}`, written one diagnostic at a time: the JSON
-/// value of each is built, written and dropped, never the whole report's at once. The bytes
-/// are those of the whole value (keys in the same, sorted, order).
-struct JsonReport<'a> {
-    diagnostics: &'a [Diagnostic],
-    summary: Value,
-}
-
-impl serde::Serialize for JsonReport<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        struct Diagnostics<'a>(&'a [Diagnostic]);
-        impl serde::Serialize for Diagnostics<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(self.0.iter().map(DiagnosticJson))
-            }
-        }
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("diagnostics", &Diagnostics(self.diagnostics))?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.end()
-    }
 }
 
 #[cfg(test)]
@@ -157,7 +186,7 @@ mod tests {
     }
 
     /// serde_json's pretty printing of the whole report as one value: what `write` must
-    /// produce byte for byte, one diagnostic at a time.
+    /// produce byte for byte, from diagnostics printed apart and indented.
     fn whole(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         let v = json!({
             "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
@@ -167,14 +196,16 @@ mod tests {
     }
 
     #[test]
-    fn written_one_diagnostic_at_a_time_as_the_whole_value_prints() {
+    fn written_in_parallel_windows_as_the_whole_value_prints() {
         let source = SourceFile::new("a.yaml", "a: 1\nb: \"x\\ny\"\n".to_string());
         let summary = Summary {
             files: 1,
             errors: 3,
             ..Summary::default()
         };
-        for n in [0, 1, 2, 511, 512, 513, 1100] {
+        for n in [
+            0, 1, 2, 63, 64, 65, 511, 512, 513, 1100, 4095, 4096, 4097, 8300,
+        ] {
             let diagnostics: Vec<Diagnostic> = (0..n)
                 .map(|i| {
                     let mut d = Diagnostic::new(
