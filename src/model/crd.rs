@@ -257,7 +257,9 @@ pub fn read_crd(root: &Node, origin: &str, document: usize) -> Option<Crd> {
 
 /// [`read_crd`] for a CRD that is only linted before its schemas are let go: without the JSON
 /// of its schemas kept for CEL evaluation ([`CrdVersion::cel_source`], so `has_cel_rules` says
-/// no). Read it with `read_crd` before it validates a resource.
+/// no), and without the text of their descriptions
+/// ([`Schema::compile_without_descriptions`]). Read it with `read_crd` before it validates a
+/// resource.
 pub fn read_crd_for_lint(root: &Node, origin: &str, document: usize) -> Option<Crd> {
     read(root, origin, document, false)
 }
@@ -299,7 +301,13 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
                 compile_errors.clone_from(&first.compile_errors);
                 first.schema.clone()
             }
-            None => node.map(|s| Arc::new(Schema::compile(s, &schema_path, &mut compile_errors))),
+            None => node.map(|s| {
+                let compile = match for_validation {
+                    true => Schema::compile,
+                    false => Schema::compile_without_descriptions,
+                };
+                Arc::new(compile(s, &schema_path, &mut compile_errors))
+            }),
         };
         versions.push(CrdVersion {
             name: name.to_string(),
@@ -455,6 +463,28 @@ spec:
         let at = |v: usize| s[v].properties["a"].span.start;
         assert_eq!(&SHARED[at(1)..at(1) + 13], "{type: strin}");
         assert!(at(0) < at(1));
+    }
+
+    /// Lint learns only whether a schema node has a description (`crd/missing-description`);
+    /// validation, and the editor's hover through it, keep the text.
+    #[test]
+    fn a_crd_read_for_lint_keeps_whether_a_description_is_there_not_its_text() {
+        let text = SHARED.replace(
+            "{a: {type: strin}}}",
+            "{a: {type: string, description: The a.}, b: {type: string}}}",
+        );
+        let root = crate::yaml::parse_stream(&text).remove(0).root.unwrap();
+        let descriptions = |crd: &super::Crd| -> Vec<Option<String>> {
+            let s = crd.versions[1].schema.clone().unwrap();
+            ["a", "b"]
+                .iter()
+                .map(|p| s.properties[*p].description.clone())
+                .collect()
+        };
+        let linted = read_crd_for_lint(&root, "crd.yaml", 0).unwrap();
+        assert_eq!(descriptions(&linted), [Some(String::new()), None]);
+        let validated = read_crd(&root, "crd.yaml", 0).unwrap();
+        assert_eq!(descriptions(&validated), [Some("The a.".to_string()), None]);
     }
 
     fn hash(yaml: &str) -> u64 {
