@@ -301,31 +301,32 @@ fn walk_schema(at: &At, strict: bool, out: &mut Vec<Finding>) {
             out,
         );
     }
+    let h = at.holders();
     // Decoded by JSONSchemaPropsOrArray/OrBool/OrStringArray.UnmarshalJSON: not strict.
-    for key in ["items", "additionalProperties", "additionalItems"] {
-        if let Some(c) = at.child(key) {
+    for e in [h.items, h.additional_properties, h.additional_items] {
+        if let Some(c) = at.child_in(e) {
             walk_schema(&c, false, out);
         }
     }
-    for c in at.list("items") {
+    for c in at.list_in(h.items) {
         walk_schema(&c, false, out);
     }
-    for c in at.map("dependencies") {
+    for c in at.map_in(h.dependencies) {
         walk_schema(&c, false, out);
     }
-    if let Some(c) = at.child("not") {
+    if let Some(c) = at.child_in(h.not) {
         walk_schema(&c, strict, out);
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        for c in at.list(key) {
+    for e in [h.all_of, h.any_of, h.one_of] {
+        for c in at.list_in(e) {
             walk_schema(&c, strict, out);
         }
     }
-    for (_, p) in at.properties() {
+    for (_, p) in at.properties_in(h.properties) {
         walk_schema(&p, strict, out);
     }
-    for key in ["patternProperties", "definitions"] {
-        for c in at.map(key) {
+    for e in [h.pattern_properties, h.definitions] {
+        for c in at.map_in(e) {
             walk_schema(&c, strict, out);
         }
     }

@@ -9,7 +9,7 @@
 use crate::lint::walk::schema_node::{At, OpenApi, forbidden, invalid, string};
 use crate::lint::{Finding, Rule, SchemaSite};
 use crate::source::Span;
-use crate::yaml::Node;
+use crate::yaml::{Entry, Node};
 
 pub const ID: &str = "structural/forbidden-field";
 
@@ -23,44 +23,95 @@ fn non_empty_map(n: Option<&Node>) -> bool {
     n.and_then(Node::as_map).is_some_and(|m| !m.is_empty())
 }
 
+/// The keywords [`on_openapi`] reads, each the value of its first entry (as a lookup finds),
+/// found in one pass over a node's keys: they are rare, and a lookup each scanned the keys of
+/// every schema node ten times.
+#[derive(Default)]
+struct Keywords<'a> {
+    id: Option<&'a Node>,
+    additional_items: Option<&'a Node>,
+    pattern_properties: Option<&'a Node>,
+    definitions: Option<&'a Node>,
+    dependencies: Option<&'a Node>,
+    ref_: Option<&'a Node>,
+    type_: Option<&'a Node>,
+    unique_items: Option<&'a Node>,
+    additional_properties: Option<&'a Node>,
+    properties: Option<&'a Node>,
+}
+
+impl<'a> Keywords<'a> {
+    fn of(n: &'a Node) -> Self {
+        let mut k = Keywords::default();
+        for e in n.as_map().unwrap_or_default() {
+            let slot = match e.key.as_str() {
+                "id" => &mut k.id,
+                "additionalItems" => &mut k.additional_items,
+                "patternProperties" => &mut k.pattern_properties,
+                "definitions" => &mut k.definitions,
+                "dependencies" => &mut k.dependencies,
+                "$ref" => &mut k.ref_,
+                "type" => &mut k.type_,
+                "uniqueItems" => &mut k.unique_items,
+                "additionalProperties" => &mut k.additional_properties,
+                "properties" => &mut k.properties,
+                _ => continue,
+            };
+            slot.get_or_insert(&e.value);
+        }
+        k
+    }
+}
+
+/// A keyword's value as [`At::get`] gives it: `null` is absent.
+fn set(n: Option<&Node>) -> Option<&Node> {
+    n.filter(|n| !n.is_null())
+}
+
+/// A string keyword as [`At::str`] gives it: `""` when absent.
+fn str_of(n: Option<&Node>) -> &str {
+    set(n).and_then(Node::as_str).unwrap_or_default()
+}
+
 /// The checks at one node of the OpenAPI-schema walk.
 pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
     let mut forbid = |key: &str, detail: &str| {
         problems.push(forbidden(ID, at.field(key), detail, at.key_span(key)));
     };
-    if !at.str("id").is_empty() {
+    let k = Keywords::of(at.node);
+    if !str_of(k.id).is_empty() {
         forbid("id", "id is not supported");
     }
-    if at.get("additionalItems").is_some() {
+    if set(k.additional_items).is_some() {
         forbid("additionalItems", "additionalItems is not supported");
     }
-    if non_empty_map(at.get("patternProperties")) {
+    if non_empty_map(set(k.pattern_properties)) {
         forbid("patternProperties", "patternProperties is not supported");
     }
-    if non_empty_map(at.get("definitions")) {
+    if non_empty_map(set(k.definitions)) {
         forbid("definitions", "definitions is not supported");
     }
-    if at.get("dependencies").is_some() {
+    if set(k.dependencies).is_some() {
         forbid("dependencies", "dependencies is not supported");
     }
-    if at.get("$ref").is_some() {
+    if set(k.ref_).is_some() {
         forbid("$ref", "$ref is not supported");
     }
-    if at.ty() == "null" {
+    if str_of(k.type_) == "null" {
         forbid(
             "type",
             "type cannot be set to null, use nullable as an alternative",
         );
     }
-    if at.flag("uniqueItems") {
+    if set(k.unique_items).and_then(Node::as_bool) == Some(true) {
         forbid(
             "uniqueItems",
             "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
         );
     }
     // `additionalProperties: true` beside properties is allowed (it changes nothing).
-    let additional = at.get("additionalProperties");
-    if at.has_properties()
+    let additional = set(k.additional_properties);
+    if non_empty_map(set(k.properties))
         && additional.is_some_and(|a| a.as_map().is_some() || a.as_bool() == Some(false))
     {
         forbid(
@@ -73,18 +124,35 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
 /// The first `$schema` in the schemas NewStructural converts (properties, items,
 /// additionalProperties, junctors), found without building paths.
 fn first_schema_keyword(n: &Node) -> Option<Span> {
-    if let Some(e) = n.entry("$schema").filter(|e| !e.value.is_null()) {
+    // The entries looked at, found in one pass over the keys (the first of equal keys, as a
+    // lookup finds): this runs at every node of every schema.
+    let mut found: [Option<&Entry>; 8] = [None; 8];
+    for e in n.as_map().unwrap_or_default() {
+        let i = match e.key.as_str() {
+            "$schema" => 0,
+            "items" => 1,
+            "additionalProperties" => 2,
+            "not" => 3,
+            "allOf" => 4,
+            "anyOf" => 5,
+            "oneOf" => 6,
+            "properties" => 7,
+            _ => continue,
+        };
+        found[i].get_or_insert(e);
+    }
+    let [schema, items, additional, not, all_of, any_of, one_of, properties] = found;
+    if let Some(e) = schema.filter(|e| !e.value.is_null()) {
         return Some(e.key_span);
     }
-    // The children in this order, the first `$schema` found wins (no list of them is made: this
-    // runs at every node of every schema).
-    let schemas = ["items", "additionalProperties", "not"]
+    // The children in this order, the first `$schema` found wins (no list of them is made).
+    let schemas = [items, additional, not]
         .into_iter()
-        .filter_map(|key| n.get(key).filter(|c| c.as_map().is_some()));
-    let junctors = ["allOf", "anyOf", "oneOf"]
+        .filter_map(|e| e.map(|e| &e.value).filter(|c| c.as_map().is_some()));
+    let junctors = [all_of, any_of, one_of]
         .into_iter()
-        .flat_map(|key| n.get(key).and_then(Node::as_seq).unwrap_or_default());
-    let properties = (n.get("properties").and_then(Node::as_map))
+        .flat_map(|e| e.and_then(|e| e.value.as_seq()).unwrap_or_default());
+    let properties = (properties.and_then(|e| e.value.as_map()))
         .unwrap_or_default()
         .iter()
         .map(|e| &e.value);
