@@ -49,6 +49,23 @@ impl Node {
         }
     }
 
+    /// The entries of `N` keys in one pass over this mapping's keys: `slot` says which of the
+    /// `N` a key is, if any; each slot holds the first entry of its key, as [`Node::entry`]
+    /// finds it. For code that asks a node for several keys, most of them absent: a lookup each
+    /// scans the keys each time.
+    pub fn entries_of<const N: usize>(
+        &self,
+        slot: impl Fn(&str) -> Option<usize>,
+    ) -> [Option<&Entry>; N] {
+        let mut found = [None; N];
+        for e in self.as_map().unwrap_or_default() {
+            if let Some(i) = slot(&e.key) {
+                found[i].get_or_insert(e);
+            }
+        }
+        found
+    }
+
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
             Value::Map(entries) => entries
@@ -271,6 +288,36 @@ mod tests {
 
     fn n(v: Value) -> Node {
         Node::new(v, Span::default())
+    }
+
+    /// Each slot holds its key's first entry, as `entry` finds it; other keys and non-mappings
+    /// give nothing.
+    #[test]
+    fn entries_of_finds_the_first_entry_of_each_key_as_entry_does() {
+        let entry = |k: &str, v: i64, at: usize| Entry {
+            key: k.into(),
+            key_span: Span::new(at, at + 1),
+            value: n(Value::Int(v)),
+        };
+        let map = n(Value::Map(vec![
+            entry("b", 1, 0),
+            entry("x", 2, 1),
+            entry("a", 3, 2),
+            entry("b", 4, 3),
+        ]));
+        let slot = |k: &str| ["a", "b", "c"].iter().position(|s| *s == k);
+        let [a, b, c] = map.entries_of(slot);
+        for (key, found) in [("a", a), ("b", b), ("c", c)] {
+            assert_eq!(
+                found.map(|e| e.key_span),
+                map.entry(key).map(|e| e.key_span),
+                "{key}"
+            );
+        }
+        assert_eq!(b.map(|e| e.key_span.start), Some(0));
+        assert!(c.is_none());
+        let seq = n(Value::Seq(vec![map.clone()]));
+        assert!(seq.entries_of::<3>(slot).iter().all(Option::is_none));
     }
 
     #[test]

@@ -23,44 +23,25 @@ fn non_empty_map(n: Option<&Node>) -> bool {
     n.and_then(Node::as_map).is_some_and(|m| !m.is_empty())
 }
 
-/// The keywords [`on_openapi`] reads, each the value of its first entry (as a lookup finds),
-/// found in one pass over a node's keys: they are rare, and a lookup each scanned the keys of
-/// every schema node ten times.
-#[derive(Default)]
-struct Keywords<'a> {
-    id: Option<&'a Node>,
-    additional_items: Option<&'a Node>,
-    pattern_properties: Option<&'a Node>,
-    definitions: Option<&'a Node>,
-    dependencies: Option<&'a Node>,
-    ref_: Option<&'a Node>,
-    type_: Option<&'a Node>,
-    unique_items: Option<&'a Node>,
-    additional_properties: Option<&'a Node>,
-    properties: Option<&'a Node>,
-}
-
-impl<'a> Keywords<'a> {
-    fn of(n: &'a Node) -> Self {
-        let mut k = Keywords::default();
-        for e in n.as_map().unwrap_or_default() {
-            let slot = match e.key.as_str() {
-                "id" => &mut k.id,
-                "additionalItems" => &mut k.additional_items,
-                "patternProperties" => &mut k.pattern_properties,
-                "definitions" => &mut k.definitions,
-                "dependencies" => &mut k.dependencies,
-                "$ref" => &mut k.ref_,
-                "type" => &mut k.type_,
-                "uniqueItems" => &mut k.unique_items,
-                "additionalProperties" => &mut k.additional_properties,
-                "properties" => &mut k.properties,
-                _ => continue,
-            };
-            slot.get_or_insert(&e.value);
-        }
-        k
-    }
+/// The keywords [`on_openapi`] reads, in this order, found in one pass over a node's keys:
+/// they are rare, and a lookup each scanned the keys of every schema node ten times.
+fn keywords(n: &Node) -> [Option<&Node>; 10] {
+    let found: [Option<&Entry>; 10] = n.entries_of(|k| {
+        Some(match k {
+            "id" => 0,
+            "additionalItems" => 1,
+            "patternProperties" => 2,
+            "definitions" => 3,
+            "dependencies" => 4,
+            "$ref" => 5,
+            "type" => 6,
+            "uniqueItems" => 7,
+            "additionalProperties" => 8,
+            "properties" => 9,
+            _ => return None,
+        })
+    });
+    found.map(|e| e.map(|e| &e.value))
 }
 
 /// A keyword's value as [`At::get`] gives it: `null` is absent.
@@ -78,40 +59,51 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
     let mut forbid = |key: &str, detail: &str| {
         problems.push(forbidden(ID, at.field(key), detail, at.key_span(key)));
     };
-    let k = Keywords::of(at.node);
-    if !str_of(k.id).is_empty() {
+    let [
+        id,
+        additional_items,
+        pattern_properties,
+        definitions,
+        dependencies,
+        ref_,
+        type_,
+        unique_items,
+        additional_properties,
+        properties,
+    ] = keywords(at.node);
+    if !str_of(id).is_empty() {
         forbid("id", "id is not supported");
     }
-    if set(k.additional_items).is_some() {
+    if set(additional_items).is_some() {
         forbid("additionalItems", "additionalItems is not supported");
     }
-    if non_empty_map(set(k.pattern_properties)) {
+    if non_empty_map(set(pattern_properties)) {
         forbid("patternProperties", "patternProperties is not supported");
     }
-    if non_empty_map(set(k.definitions)) {
+    if non_empty_map(set(definitions)) {
         forbid("definitions", "definitions is not supported");
     }
-    if set(k.dependencies).is_some() {
+    if set(dependencies).is_some() {
         forbid("dependencies", "dependencies is not supported");
     }
-    if set(k.ref_).is_some() {
+    if set(ref_).is_some() {
         forbid("$ref", "$ref is not supported");
     }
-    if str_of(k.type_) == "null" {
+    if str_of(type_) == "null" {
         forbid(
             "type",
             "type cannot be set to null, use nullable as an alternative",
         );
     }
-    if set(k.unique_items).and_then(Node::as_bool) == Some(true) {
+    if set(unique_items).and_then(Node::as_bool) == Some(true) {
         forbid(
             "uniqueItems",
             "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
         );
     }
     // `additionalProperties: true` beside properties is allowed (it changes nothing).
-    let additional = set(k.additional_properties);
-    if non_empty_map(set(k.properties))
+    let additional = set(additional_properties);
+    if non_empty_map(set(properties))
         && additional.is_some_and(|a| a.as_map().is_some() || a.as_bool() == Some(false))
     {
         forbid(
@@ -124,24 +116,22 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
 /// The first `$schema` in the schemas NewStructural converts (properties, items,
 /// additionalProperties, junctors), found without building paths.
 fn first_schema_keyword(n: &Node) -> Option<Span> {
-    // The entries looked at, found in one pass over the keys (the first of equal keys, as a
-    // lookup finds): this runs at every node of every schema.
-    let mut found: [Option<&Entry>; 8] = [None; 8];
-    for e in n.as_map().unwrap_or_default() {
-        let i = match e.key.as_str() {
-            "$schema" => 0,
-            "items" => 1,
-            "additionalProperties" => 2,
-            "not" => 3,
-            "allOf" => 4,
-            "anyOf" => 5,
-            "oneOf" => 6,
-            "properties" => 7,
-            _ => continue,
-        };
-        found[i].get_or_insert(e);
-    }
-    let [schema, items, additional, not, all_of, any_of, one_of, properties] = found;
+    // The entries looked at, found in one pass over the keys: this runs at every node of
+    // every schema.
+    let [schema, items, additional, not, all_of, any_of, one_of, properties] =
+        n.entries_of(|k| {
+            Some(match k {
+                "$schema" => 0,
+                "items" => 1,
+                "additionalProperties" => 2,
+                "not" => 3,
+                "allOf" => 4,
+                "anyOf" => 5,
+                "oneOf" => 6,
+                "properties" => 7,
+                _ => return None,
+            })
+        });
     if let Some(e) = schema.filter(|e| !e.value.is_null()) {
         return Some(e.key_span);
     }

@@ -244,33 +244,53 @@ impl<'a, 'p> At<'a, 'p> {
 
     /// The keywords of this node that hold schemas, found in one pass over its keys.
     pub fn holders(&self) -> Holders<'a> {
-        let mut h = Holders::default();
-        for e in self.node.as_map().unwrap_or_default() {
-            let slot = match e.key.as_str() {
-                "items" => &mut h.items,
-                "not" => &mut h.not,
-                "additionalProperties" => &mut h.additional_properties,
-                "additionalItems" => &mut h.additional_items,
-                "allOf" => &mut h.all_of,
-                "anyOf" => &mut h.any_of,
-                "oneOf" => &mut h.one_of,
-                "properties" => &mut h.properties,
-                "patternProperties" => &mut h.pattern_properties,
-                "definitions" => &mut h.definitions,
-                "dependencies" => &mut h.dependencies,
-                _ => continue,
-            };
-            // The first of equal keys, as a lookup finds.
-            slot.get_or_insert(e);
+        let [
+            items,
+            not,
+            additional_properties,
+            additional_items,
+            all_of,
+            any_of,
+            one_of,
+            properties,
+            pattern_properties,
+            definitions,
+            dependencies,
+        ] = self.node.entries_of(|k| {
+            Some(match k {
+                "items" => 0,
+                "not" => 1,
+                "additionalProperties" => 2,
+                "additionalItems" => 3,
+                "allOf" => 4,
+                "anyOf" => 5,
+                "oneOf" => 6,
+                "properties" => 7,
+                "patternProperties" => 8,
+                "definitions" => 9,
+                "dependencies" => 10,
+                _ => return None,
+            })
+        });
+        Holders {
+            items,
+            not,
+            additional_properties,
+            additional_items,
+            all_of,
+            any_of,
+            one_of,
+            properties,
+            pattern_properties,
+            definitions,
+            dependencies,
         }
-        h
     }
 }
 
 /// The entries of a schema node that hold schemas: the walks below visit up to eleven keywords
 /// at every node, most of them absent, and looking each up scanned the node's keys again (6% of
 /// linting the corpus CRDs went to such lookups).
-#[derive(Default)]
 pub struct Holders<'a> {
     pub items: Option<&'a Entry>,
     pub not: Option<&'a Entry>,
