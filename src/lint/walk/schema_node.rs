@@ -244,19 +244,7 @@ impl<'a, 'p> At<'a, 'p> {
 
     /// The keywords of this node that hold schemas, found in one pass over its keys.
     pub fn holders(&self) -> Holders<'a> {
-        let [
-            items,
-            not,
-            additional_properties,
-            additional_items,
-            all_of,
-            any_of,
-            one_of,
-            properties,
-            pattern_properties,
-            definitions,
-            dependencies,
-        ] = self.node.entries_of(|k| {
+        let found: [Option<&'a Entry>; 11] = self.node.entries_of(|k| {
             Some(match k {
                 "items" => 0,
                 "not" => 1,
@@ -273,17 +261,17 @@ impl<'a, 'p> At<'a, 'p> {
             })
         });
         Holders {
-            items,
-            not,
-            additional_properties,
-            additional_items,
-            all_of,
-            any_of,
-            one_of,
-            properties,
-            pattern_properties,
-            definitions,
-            dependencies,
+            items: found[0],
+            not: found[1],
+            additional_properties: found[2],
+            additional_items: found[3],
+            all_of: found[4],
+            any_of: found[5],
+            one_of: found[6],
+            properties: found[7],
+            pattern_properties: found[8],
+            definitions: found[9],
+            dependencies: found[10],
         }
     }
 }
