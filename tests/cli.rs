@@ -742,3 +742,43 @@ fn files_checked_as_read_are_checked_again_when_the_run_would_not_read_a_crd_sou
         "{v:#}"
     );
 }
+
+/// A CRD source of several CRDs, too large to be read before the files (see check::run): of
+/// its CRDs only those a resource of the run uses or a checked CRD also defines are read. The
+/// resources are validated against theirs, and a checked CRD that the source defines
+/// differently is still reported (`crd/duplicate`), though no resource uses it.
+#[test]
+fn of_a_crd_source_the_crds_used_by_the_run_or_defined_by_a_checked_crd_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = |max: u32| {
+        thing_crd(max)
+            .replace("things.t.crdlint.dev", "others.t.crdlint.dev")
+            .replace(
+                "{kind: Thing, plural: things, singular: thing, listKind: ThingList}",
+                "{kind: Other, plural: others, singular: other, listKind: OtherList}",
+            )
+    };
+    // Past the early check's 64 KiB of sources per checked file (31 files).
+    let padding = "# padding\n".repeat(220_000);
+    let source = format!("{}---\n{}---\n{padding}", other(5), thing_crd(10));
+    let root = things_repo(dir.path(), &source);
+    std::fs::write(root.join("zz-other-crd.yaml"), other(7)).unwrap();
+    let v = json(&crdlint(&THINGS_CHECK, Some(&root), None));
+    let expected: Vec<String> = (0..30).map(|i| format!("a{i:02}.yaml")).collect();
+    assert_eq!(error_files(&v), expected, "{v:#}");
+    let duplicate: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "crd/duplicate")
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{v:#}");
+    assert_eq!(duplicate[0]["file"], "zz-other-crd.yaml");
+    assert!(
+        duplicate[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sources/thing.yaml"),
+        "{v:#}"
+    );
+}

@@ -436,6 +436,26 @@ pub(super) fn load_whole_crd_source(input: &Input, opts: &Options) -> Loaded {
     })
 }
 
+/// [`load_crd_source`] for a run in which a CRD source matters only for the group and kind it
+/// defines (see `check::run`): of a source read, only the CRDs whose group and kind are `used`
+/// are read into CRDs; the others are dropped once parsed, not compiled. The text scan that
+/// chooses the sources to read matches a group and a kind anywhere in a file: of the ten
+/// prometheus-operator CRD files a `Prometheus` resource makes it read, one defines it.
+pub(super) fn load_used_crd_source(
+    input: &Input,
+    opts: &Options,
+    wanted: &[(String, String)],
+    used: &std::collections::HashSet<(&str, &str)>,
+) -> Loaded {
+    settle_crd_source(input, opts, wanted, || {
+        guarded(&input.display_name(), || {
+            load_with(input, opts, |name, bytes| {
+                parse_input_of(name, bytes, None, Some(used))
+            })
+        })
+    })
+}
+
 /// A CRD source as a run uses it: `read()` (the source read whole) when it mentions the group
 /// and kind of a resource `wanted`, nothing when not, and its read error when it cannot be
 /// scanned.
@@ -531,6 +551,16 @@ pub(super) fn crd_name(root: &Node) -> Option<String> {
 /// Decode and parse the bytes of one input, read its CRDs and, with a mode (a checked file),
 /// lint them.
 pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) -> Loaded {
+    parse_input_of(name, bytes, mode, None)
+}
+
+/// [`parse_input`], reading only the CRDs whose group and kind are in `used`, when given.
+fn parse_input_of(
+    name: &str,
+    bytes: Vec<u8>,
+    mode: Option<&CrdMode>,
+    used: Option<&std::collections::HashSet<(&str, &str)>>,
+) -> Loaded {
     let name = name.to_string();
     // (memchr: a byte-at-a-time loop was 2% of checking small files.)
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
@@ -562,6 +592,13 @@ pub(super) fn parse_input(name: &str, bytes: Vec<u8>, mode: Option<&CrdMode>) ->
             continue;
         };
         match model::classify(root) {
+            DocKind::Crd
+                if used
+                    .is_some_and(|u| crd::group_kind(root).is_none_or(|gk| !u.contains(&gk))) =>
+            {
+                // Not used: as if the source did not hold it.
+                doc.root = None;
+            }
             DocKind::Crd => {
                 // The tree is dropped once read and linted: what is left of it is the findings.
                 let root = doc
@@ -628,6 +665,36 @@ pub(super) fn load_text(name: &str, text: &str, rules: &RuleSettings) -> Loaded 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Of a CRD source read for the run, only the CRDs of the groups and kinds used are read.
+    #[test]
+    fn a_crd_source_for_the_run_reads_only_the_crds_used() {
+        let crd = |kind: &str| {
+            format!(
+                "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: {k}s.example.com}}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {{kind: {kind}, plural: {k}s}}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema: {{type: object}}\n",
+                k = kind.to_lowercase()
+            )
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("crds.yaml");
+        std::fs::write(&file, format!("{}---\n{}", crd("Thing"), crd("Other"))).unwrap();
+        let input = Input::File(file);
+        let opts = Options::default();
+        let wanted = vec![("example.com".to_string(), "Thing".to_string())];
+        let kinds =
+            |l: &Loaded| -> Vec<String> { l.crds().iter().map(|c| c.kind.clone()).collect() };
+        assert_eq!(
+            kinds(&load_crd_source(&input, &opts, &wanted)),
+            ["Thing", "Other"]
+        );
+        let used = std::collections::HashSet::from([("example.com", "Thing")]);
+        let l = load_used_crd_source(&input, &opts, &wanted, &used);
+        assert_eq!(kinds(&l), ["Thing"]);
+        let used =
+            std::collections::HashSet::from([("example.com", "Thing"), ("example.com", "Other")]);
+        let l = load_used_crd_source(&input, &opts, &wanted, &used);
+        assert_eq!(kinds(&l), ["Thing", "Other"]);
+    }
 
     /// A group and kind are found wherever they fall against the blocks a CRD source is
     /// scanned in, and only both together make the source needed.

@@ -25,7 +25,8 @@ pub use base::{Base, BaseSource};
 use document::check_files;
 use load::{
     Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
-    load_text, load_whole_crd_source, load_with, parse_input, restore_crds, settle_crd_source,
+    load_text, load_used_crd_source, load_whole_crd_source, load_with, parse_input, restore_crds,
+    settle_crd_source,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -196,6 +197,25 @@ pub fn run(opts: &Options) -> Report {
                 .map(|(l, i)| settle_crd_source(i, opts, &wanted, || l))
                 .collect();
             (crd_files, Some(index))
+        }
+        // A CRD source serves only to validate the run's resources against it, and to say
+        // whether a CRD checked is defined differently elsewhere (`crd/duplicate`): only its
+        // CRDs of those groups and kinds are read, unless an old revision, `resources` or `diff`
+        // use the sources otherwise.
+        None if opts.base.is_none() && opts.resources.is_empty() && !opts.diff => {
+            let used: std::collections::HashSet<(&str, &str)> = (wanted.iter())
+                .map(|(g, k)| (g.as_str(), k.as_str()))
+                .chain(
+                    files
+                        .iter()
+                        .flat_map(|f| f.crds().iter().map(|c| (c.group.as_str(), c.kind.as_str()))),
+                )
+                .collect();
+            let crd_files: Vec<Loaded> = crd_only
+                .par_iter()
+                .map(|i| load_used_crd_source(i, opts, &wanted, &used))
+                .collect();
+            (crd_files, None)
         }
         None => {
             let crd_files: Vec<Loaded> = crd_only

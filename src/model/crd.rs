@@ -264,10 +264,16 @@ pub fn read_crd_for_lint(root: &Node, origin: &str, document: usize) -> Option<C
     read(root, origin, document, false)
 }
 
-fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Option<Crd> {
+/// The group and kind a CRD document defines (`spec.group`, `spec.names.kind`), as [`read_crd`]
+/// reads them: None when it would read no CRD for the lack of them.
+pub fn group_kind(root: &Node) -> Option<(&str, &str)> {
     let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
-    let group = str_at(spec, &["group"])?;
-    let kind = str_at(spec, &["names", "kind"])?;
+    Some((str_at(spec, &["group"])?, str_at(spec, &["names", "kind"])?))
+}
+
+fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Option<Crd> {
+    let (group, kind) = group_kind(root)?;
+    let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
     let plural = str_at(spec, &["names", "plural"]);
     let versions_node = spec
         .get("versions")
