@@ -416,42 +416,39 @@ pub(super) fn load(input: &Input, opts: &Options, mode: &CrdMode) -> Loaded {
 
 /// A CRD source is parsed only when it mentions the group and kind of a resource being
 /// checked: a cheap scan that keeps a pre-commit or editor check of one file from parsing and
-/// compiling hundreds of CRDs it does not need.
+/// compiling hundreds of CRDs it does not need. With `used`, of a source read only the CRDs
+/// whose group and kind are in it are read into CRDs; the others are dropped once parsed, not
+/// compiled: the scan matches a group and a kind anywhere in a file (of the ten
+/// prometheus-operator CRD files a `Prometheus` resource makes it read, one defines it).
 pub(super) fn load_crd_source(
     input: &Input,
     opts: &Options,
     wanted: &[(String, String)],
+    used: Option<&std::collections::HashSet<(&str, &str)>>,
 ) -> Loaded {
     // Most CRD sources are not needed: each is scanned a block at a time, and read whole
     // only when it is.
-    settle_crd_source(input, opts, wanted, || load_whole_crd_source(input, opts))
+    settle_crd_source(input, opts, wanted, || {
+        load_whole_crd_source_of(input, opts, used)
+    })
 }
 
 /// A CRD source read whole, also before the kinds of the run are known (see `check::run`), with
 /// [`settle_crd_source`] to say whether the run uses it.
 pub(super) fn load_whole_crd_source(input: &Input, opts: &Options) -> Loaded {
-    guarded(&input.display_name(), || {
-        // Not reported on, so not linted.
-        load_with(input, opts, |name, bytes| parse_input(name, bytes, None))
-    })
+    load_whole_crd_source_of(input, opts, None)
 }
 
-/// [`load_crd_source`] for a run in which a CRD source matters only for the group and kind it
-/// defines (see `check::run`): of a source read, only the CRDs whose group and kind are `used`
-/// are read into CRDs; the others are dropped once parsed, not compiled. The text scan that
-/// chooses the sources to read matches a group and a kind anywhere in a file: of the ten
-/// prometheus-operator CRD files a `Prometheus` resource makes it read, one defines it.
-pub(super) fn load_used_crd_source(
+/// [`load_whole_crd_source`], reading only the CRDs of `used` when given.
+fn load_whole_crd_source_of(
     input: &Input,
     opts: &Options,
-    wanted: &[(String, String)],
-    used: &std::collections::HashSet<(&str, &str)>,
+    used: Option<&std::collections::HashSet<(&str, &str)>>,
 ) -> Loaded {
-    settle_crd_source(input, opts, wanted, || {
-        guarded(&input.display_name(), || {
-            load_with(input, opts, |name, bytes| {
-                parse_input_of(name, bytes, None, Some(used))
-            })
+    guarded(&input.display_name(), || {
+        // Not reported on, so not linted.
+        load_with(input, opts, |name, bytes| {
+            parse_input_of(name, bytes, None, used)
         })
     })
 }
@@ -684,15 +681,15 @@ mod tests {
         let kinds =
             |l: &Loaded| -> Vec<String> { l.crds().iter().map(|c| c.kind.clone()).collect() };
         assert_eq!(
-            kinds(&load_crd_source(&input, &opts, &wanted)),
+            kinds(&load_crd_source(&input, &opts, &wanted, None)),
             ["Thing", "Other"]
         );
         let used = std::collections::HashSet::from([("example.com", "Thing")]);
-        let l = load_used_crd_source(&input, &opts, &wanted, &used);
+        let l = load_crd_source(&input, &opts, &wanted, Some(&used));
         assert_eq!(kinds(&l), ["Thing"]);
         let used =
             std::collections::HashSet::from([("example.com", "Thing"), ("example.com", "Other")]);
-        let l = load_used_crd_source(&input, &opts, &wanted, &used);
+        let l = load_crd_source(&input, &opts, &wanted, Some(&used));
         assert_eq!(kinds(&l), ["Thing", "Other"]);
     }
 

@@ -25,8 +25,7 @@ pub use base::{Base, BaseSource};
 use document::check_files;
 use load::{
     Loaded, RETAINED_TEXT, Retention, add_kinds, guarded, internal_error, load, load_crd_source,
-    load_text, load_used_crd_source, load_whole_crd_source, load_with, parse_input, restore_crds,
-    settle_crd_source,
+    load_text, load_whole_crd_source, load_with, parse_input, restore_crds, settle_crd_source,
 };
 pub use load::{read_capped, stream_too_large};
 use workspace::{Workspace, index_of};
@@ -198,29 +197,21 @@ pub fn run(opts: &Options) -> Report {
                 .collect();
             (crd_files, Some(index))
         }
-        // A CRD source serves only to validate the run's resources against it, and to say
-        // whether a CRD checked is defined differently elsewhere (`crd/duplicate`): only its
-        // CRDs of those groups and kinds are read, unless an old revision, `resources` or `diff`
-        // use the sources otherwise.
-        None if opts.base.is_none() && opts.resources.is_empty() && !opts.diff => {
-            let used: std::collections::HashSet<(&str, &str)> = (wanted.iter())
-                .map(|(g, k)| (g.as_str(), k.as_str()))
-                .chain(
-                    files
-                        .iter()
-                        .flat_map(|f| f.crds().iter().map(|c| (c.group.as_str(), c.kind.as_str()))),
-                )
-                .collect();
-            let crd_files: Vec<Loaded> = crd_only
-                .par_iter()
-                .map(|i| load_used_crd_source(i, opts, &wanted, &used))
-                .collect();
-            (crd_files, None)
-        }
         None => {
+            // When the sources serve only the run's resources and the comparison of checked CRDs
+            // with them (`crd/duplicate`), only their CRDs of those groups and kinds are read.
+            let used: Option<std::collections::HashSet<(&str, &str)>> =
+                sources_serve_only_the_run(opts).then(|| {
+                    (wanted.iter())
+                        .map(|(g, k)| (g.as_str(), k.as_str()))
+                        .chain(files.iter().flat_map(|f| {
+                            f.crds().iter().map(|c| (c.group.as_str(), c.kind.as_str()))
+                        }))
+                        .collect()
+                });
             let crd_files: Vec<Loaded> = crd_only
                 .par_iter()
-                .map(|i| load_crd_source(i, opts, &wanted))
+                .map(|i| load_crd_source(i, opts, &wanted, used.as_ref()))
                 .collect();
             (crd_files, None)
         }
@@ -320,7 +311,7 @@ const EARLY_CHECK_SOURCES_PER_FILE: u64 = 64 << 10;
 
 impl EarlyCheck {
     fn new(opts: &Options, inputs: &[Input], crd_only: &[&Input]) -> Option<Self> {
-        if opts.diff || opts.base.is_some() || !opts.resources.is_empty() {
+        if !sources_serve_only_the_run(opts) {
             return None;
         }
         let limit = EARLY_CHECK_SOURCES
@@ -377,6 +368,13 @@ impl EarlyCheck {
             ..Loaded::named(&name)
         }
     }
+}
+
+/// Whether the CRD sources serve only to validate the run's resources (and to compare the
+/// checked CRDs with them): not with an old revision, `resources` or `diff`, which use them
+/// otherwise.
+fn sources_serve_only_the_run(opts: &Options) -> bool {
+    opts.base.is_none() && opts.resources.is_empty() && !opts.diff
 }
 
 /// Sort the diagnostics and files of a report, and count them in its summary.

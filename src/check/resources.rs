@@ -41,7 +41,7 @@ pub(super) fn load(
         .par_iter()
         .filter(|i| !checked.contains(i))
         .map(|i| {
-            let mut l = load_crd_source(i, opts, &kinds);
+            let mut l = load_crd_source(i, opts, &kinds, None);
             // Their CRDs are not the project's definitions: the checked ones are.
             if let Some(i) = &mut l.informs {
                 i.crds.clear();

@@ -267,13 +267,21 @@ pub fn read_crd_for_lint(root: &Node, origin: &str, document: usize) -> Option<C
 /// The group and kind a CRD document defines (`spec.group`, `spec.names.kind`), as [`read_crd`]
 /// reads them: None when it would read no CRD for the lack of them.
 pub fn group_kind(root: &Node) -> Option<(&str, &str)> {
+    spec_group_kind(root).map(|(_, group, kind)| (group, kind))
+}
+
+/// A CRD document's `spec` mapping, group and kind.
+fn spec_group_kind(root: &Node) -> Option<(&Node, &str, &str)> {
     let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
-    Some((str_at(spec, &["group"])?, str_at(spec, &["names", "kind"])?))
+    Some((
+        spec,
+        str_at(spec, &["group"])?,
+        str_at(spec, &["names", "kind"])?,
+    ))
 }
 
 fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Option<Crd> {
-    let (group, kind) = group_kind(root)?;
-    let spec = root.get("spec").filter(|s| s.as_map().is_some())?;
+    let (spec, group, kind) = spec_group_kind(root)?;
     let plural = str_at(spec, &["names", "plural"]);
     let versions_node = spec
         .get("versions")

@@ -23,8 +23,9 @@ fn non_empty_map(n: Option<&Node>) -> bool {
     n.and_then(Node::as_map).is_some_and(|m| !m.is_empty())
 }
 
-/// The keywords [`on_openapi`] reads, in this order, found in one pass over a node's keys:
-/// they are rare, and a lookup each scanned the keys of every schema node ten times.
+/// The keywords [`on_openapi`] reads, in this order, as [`At::get`] gives them (`null` is
+/// absent), found in one pass over a node's keys: they are rare, and a lookup each scanned the
+/// keys of every schema node ten times.
 fn keywords(n: &Node) -> [Option<&Node>; 10] {
     let found: [Option<&Entry>; 10] = n.entries_of(|k| {
         Some(match k {
@@ -41,17 +42,12 @@ fn keywords(n: &Node) -> [Option<&Node>; 10] {
             _ => return None,
         })
     });
-    found.map(|e| e.map(|e| &e.value))
-}
-
-/// A keyword's value as [`At::get`] gives it: `null` is absent.
-fn set(n: Option<&Node>) -> Option<&Node> {
-    n.filter(|n| !n.is_null())
+    found.map(|e| e.map(|e| &e.value).filter(|v| !v.is_null()))
 }
 
 /// A string keyword as [`At::str`] gives it: `""` when absent.
 fn str_of(n: Option<&Node>) -> &str {
-    set(n).and_then(Node::as_str).unwrap_or_default()
+    n.and_then(Node::as_str).unwrap_or_default()
 }
 
 /// The checks at one node of the OpenAPI-schema walk.
@@ -74,19 +70,19 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
     if !str_of(id).is_empty() {
         forbid("id", "id is not supported");
     }
-    if set(additional_items).is_some() {
+    if additional_items.is_some() {
         forbid("additionalItems", "additionalItems is not supported");
     }
-    if non_empty_map(set(pattern_properties)) {
+    if non_empty_map(pattern_properties) {
         forbid("patternProperties", "patternProperties is not supported");
     }
-    if non_empty_map(set(definitions)) {
+    if non_empty_map(definitions) {
         forbid("definitions", "definitions is not supported");
     }
-    if set(dependencies).is_some() {
+    if dependencies.is_some() {
         forbid("dependencies", "dependencies is not supported");
     }
-    if set(ref_).is_some() {
+    if ref_.is_some() {
         forbid("$ref", "$ref is not supported");
     }
     if str_of(type_) == "null" {
@@ -95,16 +91,15 @@ pub fn on_openapi(at: &At, _ctx: &OpenApi, problems: &mut Vec<Finding>) {
             "type cannot be set to null, use nullable as an alternative",
         );
     }
-    if set(unique_items).and_then(Node::as_bool) == Some(true) {
+    if unique_items.and_then(Node::as_bool) == Some(true) {
         forbid(
             "uniqueItems",
             "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
         );
     }
     // `additionalProperties: true` beside properties is allowed (it changes nothing).
-    let additional = set(additional_properties);
-    if non_empty_map(set(properties))
-        && additional.is_some_and(|a| a.as_map().is_some() || a.as_bool() == Some(false))
+    if non_empty_map(properties)
+        && additional_properties.is_some_and(|a| a.as_map().is_some() || a.as_bool() == Some(false))
     {
         forbid(
             "additionalProperties",
