@@ -578,7 +578,14 @@ fn parse_input_of(
             return failed(&name, text, "input/encoding", message, Some(span));
         }
     };
-    let docs = yaml::parse_stream(&text);
+    // Of a source read for the run, the documents surely not of a used CRD are passed over
+    // (a CRD file family: its CRDs' kinds are in their first lines).
+    let docs = match used {
+        Some(used) => yaml::parse_stream_passing_over(&text, yaml::MAX_DOCUMENTS, |doc| {
+            crd::surely_none_of(doc, used)
+        }),
+        None => yaml::parse_stream(&text),
+    };
     let mut l = Loaded {
         docs,
         ..Loaded::empty(SourceFile::new(name.clone(), text))
@@ -642,6 +649,11 @@ fn parse_input_of(
             }
             _ => {}
         }
+    }
+    if used.is_some() {
+        // A source read for the run serves only its CRDs from here on: its text is let go
+        // before the next is read.
+        l.source = SourceFile::new(name, String::new());
     }
     l
 }

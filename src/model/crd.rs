@@ -270,6 +270,34 @@ pub fn group_kind(root: &Node) -> Option<(&str, &str)> {
     spec_group_kind(root).map(|(_, group, kind)| (group, kind))
 }
 
+/// Whether the text of a document, read only as far as it must be
+/// ([`crate::yaml::peek::settled`]), surely defines no CRD of a group and kind in `used`: not a
+/// CRD (its `apiVersion` or `kind` is another's), or one of a group or kind not used. False when
+/// unsure (the document must then be read whole to know).
+pub fn surely_none_of(text: &str, used: &std::collections::HashSet<(&str, &str)>) -> bool {
+    const PATHS: [&[&str]; 4] = [
+        &["apiVersion"],
+        &["kind"],
+        &["spec", "group"],
+        &["spec", "names", "kind"],
+    ];
+    crate::yaml::peek::settled(text, &PATHS, |read| {
+        let [api_version, kind, group, crd_kind] = read else {
+            return None;
+        };
+        if kind.is_some_and(|k| k != "CustomResourceDefinition")
+            || api_version.is_some_and(|a| super::split_api_version(a) != (super::CRD_GROUP, "v1"))
+        {
+            return Some(true);
+        }
+        let group = (*group)?;
+        if !used.iter().any(|(g, _)| *g == group) {
+            return Some(true);
+        }
+        crd_kind.map(|k| !used.contains(&(group, k)))
+    })
+}
+
 /// A CRD document's `spec` mapping, group and kind.
 fn spec_group_kind(root: &Node) -> Option<(&Node, &str, &str)> {
     let spec = root.get("spec").filter(|s| s.as_map().is_some())?;

@@ -7,6 +7,7 @@
 
 pub mod goyaml;
 pub mod node;
+pub mod peek;
 pub mod resolve;
 pub mod split;
 
@@ -75,6 +76,16 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
 /// file is not read: it becomes one last document without a root whose only problem is a
 /// [`ProblemKind::Limit`] giving the number of documents in the file.
 pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
+    parse_stream_passing_over(text, max_documents, |_| false)
+}
+
+/// [`parse_stream_limited`], passing over (not parsing: no root, no problems) the documents
+/// whose text `pass_over` answers true for.
+pub fn parse_stream_passing_over(
+    text: &str,
+    max_documents: usize,
+    pass_over: impl Fn(&str) -> bool + Sync,
+) -> Vec<Document> {
     // Which chunks are documents to parse is decided first, in order (a limit or a bad
     // separator ends the stream); the documents are then parsed independently, in parallel
     // when there are several (a long stream is one file, read by one thread otherwise).
@@ -149,7 +160,7 @@ pub fn parse_stream_limited(text: &str, max_documents: usize) -> Vec<Document> {
         });
     }
     let parse = |(doc, text): (&mut Document, &&str)| {
-        if !is_empty_document(text) {
+        if !is_empty_document(text) && !pass_over(text) {
             (doc.root, doc.problems) = parse_chunk(text, doc.span.start);
         }
     };
@@ -984,30 +995,8 @@ fn block_scalar_content(text: &str, start: usize, end: usize) -> (usize, usize) 
 /// Parse one chunk as sigs.k8s.io/yaml does: its first document only (go-yaml's `Unmarshal`
 /// reads no further).
 fn parse_chunk(original: &str, base: usize) -> (Option<Node>, Vec<Problem>) {
-    // apimachinery's YAMLReader reads lines with bufio's ReadLine, which drops a CR before a
-    // line feed, and ends every line it keeps with a line feed: the text go-yaml parses.
-    // `cr` lists where CRs were dropped (as positions in that text), to map spans back.
-    let mut cr = Vec::new();
-    let owned;
-    let text = if original.ends_with('\n')
-        && memchr::memmem::find(original.as_bytes(), b"\r\n").is_none()
-    {
-        original
-    } else {
-        let mut t = String::with_capacity(original.len() + 1);
-        let mut from = 0;
-        for i in memchr::memmem::find_iter(original.as_bytes(), b"\r\n") {
-            t.push_str(&original[from..i]);
-            cr.push(t.len());
-            from = i + 1;
-        }
-        t.push_str(&original[from..]);
-        if !t.ends_with('\n') {
-            t.push('\n');
-        }
-        owned = t;
-        &owned
-    };
+    let (text, cr) = kubectl_text(original);
+    let text: &str = &text;
     let mut parser = goyaml::parser::Parser::new(text);
     let mut b = Builder::new(base, original.len(), cr);
     while let Some(ev) = parser.next_event() {
@@ -1037,6 +1026,34 @@ fn parse_chunk(original: &str, base: usize) -> (Option<Node>, Vec<Problem>) {
         }
     }
     b.finish()
+}
+
+/// A document's text as go-yaml reads it from kubectl: apimachinery's YAMLReader reads lines
+/// with bufio's ReadLine, which drops a CR before a line feed, and ends every line it keeps with
+/// a line feed.
+pub fn as_kubectl_reads(original: &str) -> std::borrow::Cow<'_, str> {
+    kubectl_text(original).0
+}
+
+/// [`as_kubectl_reads`], and where CRs were dropped (as positions in the text read), to map
+/// spans back.
+fn kubectl_text(original: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+    let mut cr = Vec::new();
+    if original.ends_with('\n') && memchr::memmem::find(original.as_bytes(), b"\r\n").is_none() {
+        return (std::borrow::Cow::Borrowed(original), cr);
+    }
+    let mut t = String::with_capacity(original.len() + 1);
+    let mut from = 0;
+    for i in memchr::memmem::find_iter(original.as_bytes(), b"\r\n") {
+        t.push_str(&original[from..i]);
+        cr.push(t.len());
+        from = i + 1;
+    }
+    t.push_str(&original[from..]);
+    if !t.ends_with('\n') {
+        t.push('\n');
+    }
+    (std::borrow::Cow::Owned(t), cr)
 }
 
 #[cfg(test)]

@@ -1,0 +1,181 @@
+//! A CRD source read for a run passes over the documents that surely define no CRD the run
+//! uses, read only to their CRD's kind (`model::crd::surely_none_of`, `yaml::peek`). Passing
+//! over one the whole parse would have found used would be a false `resource/missing-crd`:
+//! here every document of the repository's YAML, and thousands of variants of its CRDs with a
+//! key inserted that might change what they define, are read both ways.
+//!
+//! `CRDLINT_PEEK_DIRS` (directories, `:`-separated) adds more YAML: run it over a real corpus,
+//! with `CRDLINT_PEEK_STEP` (lines between insertions past the first 40; default 97) larger for
+//! large CRDs.
+
+use crdlint::model::{self, DocKind, crd};
+use crdlint::yaml;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// The documents of the YAML under `dirs`, as the text of each.
+fn documents(dirs: &[PathBuf]) -> Vec<String> {
+    let mut files = Vec::new();
+    for d in dirs {
+        yaml_files(d, &mut files);
+    }
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .flat_map(|text| {
+            yaml::split::split_documents(&text)
+                .into_iter()
+                .map(|c| c.text.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whether the whole parse finds in `doc` a CRD of a group and kind in `used` (as
+/// `check::load` reads a source).
+fn defines_used(doc: &str, used: &HashSet<(&str, &str)>) -> bool {
+    yaml::parse_stream(doc).iter().any(|d| {
+        d.root.as_ref().is_some_and(|root| {
+            model::classify(root) == DocKind::Crd
+                && crd::group_kind(root).is_some_and(|gk| used.contains(&gk))
+        })
+    })
+}
+
+/// What the whole parse reads as the group and kind of a CRD document.
+fn identity(doc: &str) -> Option<(String, String)> {
+    let docs = yaml::parse_stream(doc);
+    let root = docs.first()?.root.as_ref()?;
+    (model::classify(root) == DocKind::Crd)
+        .then(|| crd::group_kind(root))
+        .flatten()
+        .map(|(g, k)| (g.to_string(), k.to_string()))
+}
+
+fn dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("fixtures"), PathBuf::from("examples")];
+    if let Ok(more) = std::env::var("CRDLINT_PEEK_DIRS") {
+        dirs.extend(more.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+    }
+    dirs
+}
+
+#[test]
+fn documents_passed_over_define_no_crd_used_and_most_crds_are_passed_over() {
+    let docs = documents(&dirs());
+    let (mut crds, mut passed, mut checked) = (0usize, 0usize, 0usize);
+    for doc in &docs {
+        let own = identity(doc);
+        // Another kind: the CRD is not used; its own: it is.
+        let other = HashSet::from([("other.example.com", "Other")]);
+        let passes = crd::surely_none_of(doc, &other);
+        assert!(!(passes && defines_used(doc, &other)), "{doc}");
+        if let Some((g, k)) = &own {
+            crds += 1;
+            passed += usize::from(passes);
+            let itself = HashSet::from([(g.as_str(), k.as_str())]);
+            assert!(!crd::surely_none_of(doc, &itself), "{doc}");
+            // The same group, another kind.
+            let sibling = HashSet::from([(g.as_str(), "Other")]);
+            assert!(
+                !(crd::surely_none_of(doc, &sibling) && defines_used(doc, &sibling)),
+                "{doc}"
+            );
+        }
+        checked += 1;
+    }
+    eprintln!("{checked} documents, {crds} CRDs, {passed} passed over");
+    assert!(crds >= 200, "{crds} CRDs");
+    // The point of it: CRDs of other kinds are read only to their kind (those it gives up on
+    // hold flow style, duplicate keys and the like).
+    assert!(
+        passed * 10 >= crds * 9,
+        "{passed} of {crds} CRDs passed over"
+    );
+}
+
+/// Keys that may change what a document defines, inserted at the indentation of each of the
+/// mappings looked at.
+const INSERTED: [&str; 10] = [
+    "group: yy.example.com",
+    "kind: Zz",
+    "spec:\n{i}  group: yy.example.com",
+    "names:\n{i}  kind: Zz",
+    "\"group\": yy.example.com",
+    "'kind': Zz",
+    "<<: {group: yy.example.com}",
+    "group : yy.example.com",
+    "apiVersion: apiextensions.k8s.io/v1",
+    "kind: CustomResourceDefinition",
+];
+
+#[test]
+fn keys_inserted_after_the_kind_is_read_are_found() {
+    let step: usize = std::env::var("CRDLINT_PEEK_STEP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(97);
+    let docs = documents(&dirs());
+    let counts: Vec<(usize, usize)> = docs
+        .par_iter()
+        .filter_map(|doc| identity(doc).map(|gk| (doc, gk)))
+        .map(|(doc, (g, k))| {
+            // What the variants may come to define; not what the document defines.
+            let used = HashSet::from([
+                ("yy.example.com", k.as_str()),
+                (g.as_str(), "Zz"),
+                ("yy.example.com", "Zz"),
+            ]);
+            let lines: Vec<&str> = doc.split_inclusive('\n').collect();
+            // Around where the kind is read, then here and there.
+            let at = (0..lines.len().min(40)).chain((40..lines.len()).step_by(step));
+            let (mut variants, mut used_variants) = (0, 0);
+            for line in at {
+                for indent in [0usize, 2, 4] {
+                    for inserted in INSERTED {
+                        let i = " ".repeat(indent);
+                        let inserted = inserted.replace("{i}", &i);
+                        let mut variant: String = lines[..=line].concat();
+                        if !variant.ends_with('\n') {
+                            variant.push('\n');
+                        }
+                        variant.push_str(&format!("{i}{inserted}\n"));
+                        variant.push_str(&lines[line + 1..].concat());
+                        let defines = defines_used(&variant, &used);
+                        variants += 1;
+                        used_variants += usize::from(defines);
+                        assert!(
+                            !(defines && crd::surely_none_of(&variant, &used)),
+                            "passed over a used CRD:\n{variant}"
+                        );
+                    }
+                }
+            }
+            (variants, used_variants)
+        })
+        .collect();
+    let variants: usize = counts.iter().map(|c| c.0).sum();
+    let used_variants: usize = counts.iter().map(|c| c.1).sum();
+    eprintln!("{variants} variants, {used_variants} of them define a CRD used");
+    // The variants do reach CRDs used (else this would test nothing).
+    assert!(used_variants >= 1000, "{used_variants}");
+}
