@@ -203,6 +203,8 @@ fn main() {
         }
     }
     let crds = std::fs::canonicalize(&crds).expect("the CRD directory");
+    // The server runs in the workspace: a relative path would be looked up from there.
+    let crdlint = std::fs::canonicalize(&crdlint).expect("the crdlint binary");
     let crd_files = walk(&crds)
         .iter()
         .filter(|p| {
