@@ -179,3 +179,61 @@ fn keys_inserted_after_the_kind_is_read_are_found() {
     // The variants do reach CRDs used (else this would test nothing).
     assert!(used_variants >= 1000, "{used_variants}");
 }
+
+#[test]
+fn lines_of_the_head_repeated_further_down_are_found() {
+    // The lines a CRD's identity is read from, repeated (with what follows them on the next
+    // line) at other places further down: realistic duplicates at exact indentations.
+    let docs = documents(&dirs());
+    let counts: Vec<(usize, usize)> = docs
+        .par_iter()
+        .filter_map(|doc| identity(doc).map(|gk| (doc, gk)))
+        .map(|(doc, (g, k))| {
+            let lines: Vec<&str> = doc.split_inclusive('\n').collect();
+            let head = lines.len().min(30);
+            let (mut variants, mut used_variants) = (0, 0);
+            // A small generator, seeded per document: the same variants on every run.
+            let mut seed = doc.len() as u64 | 1;
+            let mut next = |n: usize| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed % n as u64) as usize
+            };
+            for _ in 0..60 {
+                let from = next(head);
+                let take = 1 + next(2);
+                let to = from + 1 + next(lines.len() - from);
+                let mut variant: String = lines[..to].concat();
+                if !variant.ends_with('\n') {
+                    variant.push('\n');
+                }
+                for l in &lines[from..(from + take).min(lines.len())] {
+                    let changed = l.replace(&g, "yy.example.com").replace(&k, "Zz");
+                    variant.push_str(&changed);
+                    if !changed.ends_with('\n') {
+                        variant.push('\n');
+                    }
+                }
+                variant.push_str(&lines[to..].concat());
+                let used = HashSet::from([
+                    ("yy.example.com", k.as_str()),
+                    (g.as_str(), "Zz"),
+                    ("yy.example.com", "Zz"),
+                ]);
+                let defines = defines_used(&variant, &used);
+                variants += 1;
+                used_variants += usize::from(defines);
+                assert!(
+                    !(defines && crd::surely_none_of(&variant, &used)),
+                    "passed over a used CRD:\n{variant}"
+                );
+            }
+            (variants, used_variants)
+        })
+        .collect();
+    let variants: usize = counts.iter().map(|c| c.0).sum();
+    let used_variants: usize = counts.iter().map(|c| c.1).sum();
+    eprintln!("{variants} variants with head lines repeated, {used_variants} define a CRD used");
+    assert!(used_variants >= 200, "{used_variants}");
+}
