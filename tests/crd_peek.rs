@@ -128,12 +128,11 @@ const INSERTED: [&str; 10] = [
     "kind: CustomResourceDefinition",
 ];
 
-#[test]
-fn keys_inserted_after_the_kind_is_read_are_found() {
-    let step: usize = std::env::var("CRDLINT_PEEK_STEP")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(97);
+/// Over every CRD document of the YAML, the variants `make` gives of it (from its text, group
+/// and kind) read both ways: none that defines a CRD the run uses (the document's group with
+/// kind `Zz`, or group `yy.example.com`) is passed over. The number of variants, and of those
+/// that define such a CRD.
+fn variants_hold(make: impl Fn(&str, &str, &str) -> Vec<String> + Sync) -> (usize, usize) {
     let docs = documents(&dirs());
     let counts: Vec<(usize, usize)> = docs
         .par_iter()
@@ -145,95 +144,89 @@ fn keys_inserted_after_the_kind_is_read_are_found() {
                 (g.as_str(), "Zz"),
                 ("yy.example.com", "Zz"),
             ]);
-            let lines: Vec<&str> = doc.split_inclusive('\n').collect();
-            // Around where the kind is read, then here and there.
-            let at = (0..lines.len().min(40)).chain((40..lines.len()).step_by(step));
-            let (mut variants, mut used_variants) = (0, 0);
-            for line in at {
-                for indent in [0usize, 2, 4] {
-                    for inserted in INSERTED {
-                        let i = " ".repeat(indent);
-                        let inserted = inserted.replace("{i}", &i);
-                        let mut variant: String = lines[..=line].concat();
-                        if !variant.ends_with('\n') {
-                            variant.push('\n');
-                        }
-                        variant.push_str(&format!("{i}{inserted}\n"));
-                        variant.push_str(&lines[line + 1..].concat());
-                        let defines = defines_used(&variant, &used);
-                        variants += 1;
-                        used_variants += usize::from(defines);
-                        assert!(
-                            !(defines && crd::surely_none_of(&variant, &used)),
-                            "passed over a used CRD:\n{variant}"
-                        );
-                    }
-                }
+            let variants = make(doc, &g, &k);
+            let defining = variants.iter().filter(|v| defines_used(v, &used)).count();
+            for variant in &variants {
+                assert!(
+                    !(crd::surely_none_of(variant, &used) && defines_used(variant, &used)),
+                    "passed over a used CRD:\n{variant}"
+                );
             }
-            (variants, used_variants)
+            (variants.len(), defining)
         })
         .collect();
-    let variants: usize = counts.iter().map(|c| c.0).sum();
-    let used_variants: usize = counts.iter().map(|c| c.1).sum();
-    eprintln!("{variants} variants, {used_variants} of them define a CRD used");
+    counts.iter().fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+}
+
+/// `lines` with `inserted` (lines, each ending in a line feed) before line `at`.
+fn spliced(lines: &[&str], at: usize, inserted: &str) -> String {
+    let mut variant: String = lines[..at].concat();
+    if !variant.is_empty() && !variant.ends_with('\n') {
+        variant.push('\n');
+    }
+    variant.push_str(inserted);
+    variant.push_str(&lines[at..].concat());
+    variant
+}
+
+#[test]
+fn keys_inserted_after_the_kind_is_read_are_found() {
+    let step: usize = std::env::var("CRDLINT_PEEK_STEP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(97);
+    let (variants, defining) = variants_hold(|doc, _, _| {
+        let lines: Vec<&str> = doc.split_inclusive('\n').collect();
+        // Around where the kind is read, then here and there.
+        let at = (0..lines.len().min(40)).chain((40..lines.len()).step_by(step));
+        let mut out = Vec::new();
+        for line in at {
+            for indent in [0usize, 2, 4] {
+                let i = " ".repeat(indent);
+                for inserted in INSERTED {
+                    let inserted = format!("{i}{}\n", inserted.replace("{i}", &i));
+                    out.push(spliced(&lines, line + 1, &inserted));
+                }
+            }
+        }
+        out
+    });
+    eprintln!("{variants} variants, {defining} of them define a CRD used");
     // The variants do reach CRDs used (else this would test nothing).
-    assert!(used_variants >= 1000, "{used_variants}");
+    assert!(defining >= 1000, "{defining}");
 }
 
 #[test]
 fn lines_of_the_head_repeated_further_down_are_found() {
-    // The lines a CRD's identity is read from, repeated (with what follows them on the next
-    // line) at other places further down: realistic duplicates at exact indentations.
-    let docs = documents(&dirs());
-    let counts: Vec<(usize, usize)> = docs
-        .par_iter()
-        .filter_map(|doc| identity(doc).map(|gk| (doc, gk)))
-        .map(|(doc, (g, k))| {
-            let lines: Vec<&str> = doc.split_inclusive('\n').collect();
-            let head = lines.len().min(30);
-            let (mut variants, mut used_variants) = (0, 0);
-            // A small generator, seeded per document: the same variants on every run.
-            let mut seed = doc.len() as u64 | 1;
-            let mut next = |n: usize| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                (seed % n as u64) as usize
-            };
-            for _ in 0..60 {
+    // The lines a CRD's identity is read from, repeated (renamed) at other places further
+    // down: realistic duplicates at exact indentations.
+    let (variants, defining) = variants_hold(|doc, g, k| {
+        let lines: Vec<&str> = doc.split_inclusive('\n').collect();
+        let head = lines.len().min(30);
+        // A small generator, seeded per document: the same variants on every run.
+        let mut seed = doc.len() as u64 | 1;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        (0..60)
+            .map(|_| {
                 let from = next(head);
                 let take = 1 + next(2);
                 let to = from + 1 + next(lines.len() - from);
-                let mut variant: String = lines[..to].concat();
-                if !variant.ends_with('\n') {
-                    variant.push('\n');
-                }
-                for l in &lines[from..(from + take).min(lines.len())] {
-                    let changed = l.replace(&g, "yy.example.com").replace(&k, "Zz");
-                    variant.push_str(&changed);
-                    if !changed.ends_with('\n') {
-                        variant.push('\n');
-                    }
-                }
-                variant.push_str(&lines[to..].concat());
-                let used = HashSet::from([
-                    ("yy.example.com", k.as_str()),
-                    (g.as_str(), "Zz"),
-                    ("yy.example.com", "Zz"),
-                ]);
-                let defines = defines_used(&variant, &used);
-                variants += 1;
-                used_variants += usize::from(defines);
-                assert!(
-                    !(defines && crd::surely_none_of(&variant, &used)),
-                    "passed over a used CRD:\n{variant}"
-                );
-            }
-            (variants, used_variants)
-        })
-        .collect();
-    let variants: usize = counts.iter().map(|c| c.0).sum();
-    let used_variants: usize = counts.iter().map(|c| c.1).sum();
-    eprintln!("{variants} variants with head lines repeated, {used_variants} define a CRD used");
-    assert!(used_variants >= 200, "{used_variants}");
+                let repeated: String = lines[from..(from + take).min(lines.len())]
+                    .iter()
+                    .map(|l| {
+                        let l = l.replace(g, "yy.example.com").replace(k, "Zz");
+                        if l.ends_with('\n') { l } else { l + "\n" }
+                    })
+                    .collect();
+                spliced(&lines, to, &repeated)
+            })
+            .collect()
+    });
+    eprintln!("{variants} variants with head lines repeated, {defining} define a CRD used");
+    assert!(defining >= 200, "{defining}");
 }

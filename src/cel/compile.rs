@@ -180,7 +180,13 @@ pub fn verdict(expression: &str) -> Option<Verdict> {
 pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
     let source = version.cel_source.as_ref()?;
     Some(version.cel.get_or_init(|| {
-        let (adapted, dates) = super::escaping::adapt_schema(source.clone());
+        // Compiled once: the JSON is taken, not copied (for a large CRD, megabytes). Only a
+        // compile that panicked took it and left `cel` unset: this one panics as that did.
+        let taken = source
+            .lock()
+            .map_or_else(|poisoned| poisoned.into_inner().take(), |mut s| s.take());
+        let source = taken.expect("the CEL rules of this version failed to compile before");
+        let (adapted, dates) = super::escaping::adapt_schema(source);
         let mut schema = kube_cel::compile_schema(&adapted);
         withhold(&mut schema);
         super::eval::prune_for_evaluation(&mut schema);
@@ -191,6 +197,31 @@ pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules of a version are compiled once, from its schema's JSON, which is then let go.
+    #[test]
+    fn a_version_s_rules_are_compiled_once_and_its_json_let_go() {
+        let text = include_str!("../../fixtures/crds/cel-runtime/crd.yaml");
+        let root = crate::yaml::parse_stream(text).remove(0).root.unwrap();
+        let crd = crate::model::crd::read_crd(&root, "crd.yaml", 0).unwrap();
+        let version = &crd.versions[0];
+        let slot = version.cel_source.as_ref().unwrap();
+        let json = || slot.lock().unwrap().is_some();
+        assert!(version.has_cel_rules() && json());
+        let first = rules_of(version).unwrap();
+        assert!(!json(), "the JSON is let go once compiled");
+        assert!(version.has_cel_rules());
+        assert!(std::ptr::eq(first, rules_of(version).unwrap()));
+        fn rules(c: &kube_cel::CompiledSchema) -> usize {
+            c.validations.iter().flatten().count()
+                + (c.properties.values())
+                    .chain(c.items.as_deref())
+                    .chain(c.additional_properties.as_deref())
+                    .map(rules)
+                    .sum::<usize>()
+        }
+        assert!(rules(&first.schema) > 0);
+    }
 
     #[test]
     fn a_parse_is_kept_for_the_next_asker_with_the_same_result() {

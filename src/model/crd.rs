@@ -5,7 +5,7 @@ use super::schema::{CompileError, Schema};
 use crate::source::Span;
 use crate::yaml::{Node, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct CrdVersion {
     pub name: String,
@@ -26,8 +26,9 @@ pub struct CrdVersion {
     pub schema_path: String,
     /// What the schema holds that cannot be compiled.
     pub compile_errors: Vec<CompileError>,
-    /// The schema as JSON, kept only when it holds `x-kubernetes-validations`.
-    pub cel_source: Option<serde_json::Value>,
+    /// The schema as JSON, kept only when it holds `x-kubernetes-validations`, until the CEL
+    /// rules are compiled from it (`crate::cel::compile::rules_of` takes it).
+    pub cel_source: Option<Mutex<Option<serde_json::Value>>>,
     /// The CEL rules, compiled by `crate::cel` on first use (most CRDs in scope never
     /// validate a resource).
     pub cel: OnceLock<CompiledCel>,
@@ -367,7 +368,7 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
             compile_errors,
             cel_source: node
                 .filter(|n| for_validation && has_cel_rules(n))
-                .map(Node::to_serde),
+                .map(|n| Mutex::new(Some(n.to_serde()))),
             cel: OnceLock::new(),
         });
     }
