@@ -212,15 +212,7 @@ mod tests {
         assert!(!json(), "the JSON is let go once compiled");
         assert!(version.has_cel_rules());
         assert!(std::ptr::eq(first, rules_of(version).unwrap()));
-        fn rules(c: &kube_cel::CompiledSchema) -> usize {
-            c.validations.iter().flatten().count()
-                + (c.properties.values())
-                    .chain(c.items.as_deref())
-                    .chain(c.additional_properties.as_deref())
-                    .map(rules)
-                    .sum::<usize>()
-        }
-        assert!(rules(&first.schema) > 0);
+        assert!(super::super::eval::has_rules(&first.schema));
     }
 
     #[test]

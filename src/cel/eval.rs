@@ -38,7 +38,7 @@ pub fn children_mut(c: &mut CompiledSchema) -> impl Iterator<Item = &mut Compile
 }
 
 /// Whether a compiled subtree holds rules anywhere.
-fn has_rules(c: &CompiledSchema) -> bool {
+pub(super) fn has_rules(c: &CompiledSchema) -> bool {
     !c.validations.is_empty() || children(c).any(has_rules)
 }
 

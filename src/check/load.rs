@@ -586,6 +586,9 @@ fn parse_input_of(
         }),
         None => yaml::parse_stream(&text),
     };
+    // A source read for the run serves only its CRDs from here on: its text is let go before
+    // the next is read.
+    let text = if used.is_some() { String::new() } else { text };
     let mut l = Loaded {
         docs,
         ..Loaded::empty(SourceFile::new(name.clone(), text))
@@ -649,11 +652,6 @@ fn parse_input_of(
             }
             _ => {}
         }
-    }
-    if used.is_some() {
-        // A source read for the run serves only its CRDs from here on: its text is let go
-        // before the next is read.
-        l.source = SourceFile::new(name, String::new());
     }
     l
 }

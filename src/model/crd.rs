@@ -286,7 +286,7 @@ pub fn surely_none_of(text: &str, used: &std::collections::HashSet<(&str, &str)>
         let [api_version, kind, group, crd_kind] = read else {
             return None;
         };
-        if kind.is_some_and(|k| k != "CustomResourceDefinition")
+        if kind.is_some_and(|k| k != super::CRD_KIND)
             || api_version.is_some_and(|a| super::split_api_version(a) != (super::CRD_GROUP, "v1"))
         {
             return Some(true);

@@ -20,6 +20,7 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
 }
 
 pub const CRD_GROUP: &str = "apiextensions.k8s.io";
+pub const CRD_KIND: &str = "CustomResourceDefinition";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum DocKind {
@@ -45,7 +46,7 @@ pub fn classify(root: &Node) -> DocKind {
         return DocKind::Other;
     };
     let (group, version) = split_api_version(api_version);
-    if group == CRD_GROUP && kind == "CustomResourceDefinition" {
+    if group == CRD_GROUP && kind == CRD_KIND {
         return if kustomize::is_crd_patch(root) {
             DocKind::CrdPatch
         } else if version == "v1" {

@@ -220,7 +220,8 @@ fn stop(
 /// most `deepest` that is, or could be, a key of the paths — see the module's comment.
 fn no_later_key(text: &str, at: usize, deepest: usize, keys: &[&str]) -> bool {
     let bytes = text.as_bytes();
-    let rest = &bytes[at.min(bytes.len())..];
+    let at = at.min(bytes.len());
+    let rest = &bytes[at..];
     // go-yaml also breaks lines at a CR alone and at NEL, LS and PS (a CR before a line feed
     // is gone already, as kubectl drops it): lines not found by their line feeds.
     let odd_break = memchr::memchr3_iter(b'\r', 0xC2, 0xE2, rest).any(|i| match rest[i] {
@@ -234,16 +235,13 @@ fn no_later_key(text: &str, at: usize, deepest: usize, keys: &[&str]) -> bool {
     // The line `at` stands in: what is left of it after the value read must be blank or a
     // comment, unless only indentation precedes `at` (a block scalar's end), when the whole
     // line is looked at.
-    let line_start = memchr::memrchr(b'\n', &bytes[..at.min(bytes.len())]).map_or(0, |i| i + 1);
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
     let first_line_end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| at + i + 1);
-    if bytes[line_start..at.min(bytes.len())]
-        .iter()
-        .all(|&b| b == b' ')
-    {
+    if bytes[line_start..at].iter().all(|&b| b == b' ') {
         if !line_may_not_hold_key(&bytes[line_start..], deepest, keys) {
             return false;
         }
-    } else if !bytes[at.min(bytes.len())..first_line_end]
+    } else if !bytes[at..first_line_end]
         .iter()
         .position(|&b| b != b' ' && b != b'\t')
         .is_none_or(|i| matches!(bytes[at + i], b'#' | b'\n'))
