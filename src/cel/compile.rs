@@ -15,6 +15,7 @@
 //! from evaluation.
 
 use super::undeclared::bind_errors;
+use crate::model::cel_source::CelSource;
 use crate::model::crd::{CompiledCel, CrdVersion};
 use kube_cel::cel::Program;
 use kube_cel::cel::common::ast::{EntryExpr, Expr};
@@ -175,8 +176,7 @@ pub fn verdict(expression: &str) -> Option<Verdict> {
     }
 }
 
-/// The CEL rules of a version, compiled on first use: escaped and bound for kube-cel
-/// (`escaping`), rules crdlint does not evaluate withheld, and pruned for evaluation.
+/// The CEL rules of a version, compiled on first use ([`compiled`]).
 pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
     let source = version.cel_source.as_ref()?;
     Some(version.cel.get_or_init(|| {
@@ -185,13 +185,18 @@ pub fn rules_of(version: &CrdVersion) -> Option<&CompiledCel> {
         let taken = source
             .lock()
             .map_or_else(|poisoned| poisoned.into_inner().take(), |mut s| s.take());
-        let source = taken.expect("the CEL rules of this version failed to compile before");
-        let (adapted, dates) = super::escaping::adapt_schema(source);
-        let mut schema = kube_cel::compile_schema(&adapted);
-        withhold(&mut schema);
-        super::eval::prune_for_evaluation(&mut schema);
-        CompiledCel { schema, dates }
+        compiled(taken.expect("the CEL rules of this version failed to compile before"))
     }))
+}
+
+/// The CEL rules of a schema compiled for evaluation: escaped and bound for kube-cel
+/// (`escaping`), rules crdlint does not evaluate withheld, and pruned for evaluation.
+pub fn compiled(source: CelSource) -> CompiledCel {
+    let (adapted, dates) = super::escaping::adapt_schema(source);
+    let mut schema = kube_cel::compile_schema(&adapted);
+    withhold(&mut schema);
+    super::eval::prune_for_evaluation(&mut schema);
+    CompiledCel { schema, dates }
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 //! property whose two escapings differ into kube-cel's spelling. Only `.name` selectors are
 //! rewritten, never other text, so string literals keep their meaning.
 
+use crate::model::cel_source::CelSource;
 use regex::Regex;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Kubernetes' escaping of a property name used as a CEL field (`escaping.go` Escape).
 pub fn k8s_escape(name: &str) -> String {
@@ -25,19 +25,6 @@ pub fn kube_cel_escape(name: &str) -> String {
         .replace('.', "__dot__")
         .replace('-', "__dash__")
         .replace('/', "__slash__")
-}
-
-fn collect_names(v: &Value, names: &mut BTreeSet<String>) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::Object(props)) = m.get("properties") {
-                names.extend(props.keys().filter(|k| k.contains('_')).cloned());
-            }
-            m.values().for_each(|c| collect_names(c, names));
-        }
-        Value::Array(a) => a.iter().for_each(|c| collect_names(c, names)),
-        _ => {}
-    }
 }
 
 fn rewrite_rules(v: &mut Value, fixes: &[(Regex, String)]) {
@@ -90,38 +77,34 @@ fn bind_optional_old_self(v: &mut Value) {
 
 /// The server binds `format: date` strings as timestamps (apiserver `pkg/cel/common/schemas.go`);
 /// kube-cel 0.8 knows only `date-time`. Such nodes are marked `date-time` here, and their values
-/// are handed over as midnight UTC timestamps (`eval`). Returns whether any was found.
-fn dates_as_date_times(v: &mut Value) -> bool {
-    let mut found = false;
+/// are handed over as midnight UTC timestamps (`eval`; whether the schema has any is
+/// [`CelSource::has_dates`]).
+fn dates_as_date_times(v: &mut Value) {
     match v {
         Value::Object(m) => {
             if m.get("type") == Some(&Value::from("string"))
                 && m.get("format") == Some(&Value::from("date"))
             {
                 m.insert("format".into(), Value::from("date-time"));
-                found = true;
             }
-            for c in m.values_mut() {
-                found |= dates_as_date_times(c);
-            }
+            m.values_mut().for_each(dates_as_date_times);
         }
-        Value::Array(a) => {
-            for c in a {
-                found |= dates_as_date_times(c);
-            }
-        }
+        Value::Array(a) => a.iter_mut().for_each(dates_as_date_times),
         _ => {}
     }
-    found
 }
 
-/// The schema with its rules rewritten for kube-cel's escaping.
-/// The schema adapted for kube-cel, and whether it has `format: date` strings (whose values must
-/// be handed over as timestamps).
-pub fn adapt_schema(mut schema: Value) -> (Value, bool) {
-    let mut names = BTreeSet::new();
-    collect_names(&schema, &mut names);
-    let fixes: Vec<(Regex, String)> = names
+/// The schema adapted for kube-cel (its rules rewritten for kube-cel's escaping, with the
+/// property names of the whole schema; `optionalOldSelf` bound; `format: date` strings marked
+/// `date-time`), and whether the whole schema has `format: date` strings (whose values must be
+/// handed over as timestamps).
+pub fn adapt_schema(source: CelSource) -> (Value, bool) {
+    let CelSource {
+        mut schema,
+        underscored_names,
+        has_dates,
+    } = source;
+    let fixes: Vec<(Regex, String)> = underscored_names
         .iter()
         .filter(|n| k8s_escape(n) != kube_cel_escape(n))
         .filter_map(|n| {
@@ -133,8 +116,8 @@ pub fn adapt_schema(mut schema: Value) -> (Value, bool) {
         rewrite_rules(&mut schema, &fixes);
     }
     bind_optional_old_self(&mut schema);
-    let dates = dates_as_date_times(&mut schema);
-    (schema, dates)
+    dates_as_date_times(&mut schema);
+    (schema, has_dates)
 }
 
 #[cfg(test)]
@@ -157,7 +140,9 @@ mod tests {
             "properties": {"other_value": {"type": "string"}, "value": {"type": "string"}},
             "x-kubernetes-validations": [{"rule": "!has(self.other_value) || self.other_value == 'other_value'"}]
         });
-        let (out, _) = adapt_schema(s);
+        let text = s.to_string();
+        let node = crate::yaml::parse_stream(&text).remove(0).root.unwrap();
+        let (out, _) = adapt_schema(CelSource::of(&node));
         assert_eq!(
             out["x-kubernetes-validations"][0]["rule"],
             "!has(self.other__value) || self.other__value == 'other_value'"

@@ -1,6 +1,7 @@
 //! Reading a CustomResourceDefinition document into what validation needs. Reading reports
 //! nothing: a CRD it cannot use gives `None`, and lint says why (see `crate::lint`).
 
+use super::cel_source::CelSource;
 use super::schema::{CompileError, Schema};
 use crate::source::Span;
 use crate::yaml::{Node, Value};
@@ -26,9 +27,10 @@ pub struct CrdVersion {
     pub schema_path: String,
     /// What the schema holds that cannot be compiled.
     pub compile_errors: Vec<CompileError>,
-    /// The schema as JSON, kept only when it holds `x-kubernetes-validations`, until the CEL
-    /// rules are compiled from it (`crate::cel::compile::rules_of` takes it).
-    pub cel_source: Option<Mutex<Option<serde_json::Value>>>,
+    /// What the CEL rules are compiled from (the part of the schema they need, as JSON), kept
+    /// only when the schema holds `x-kubernetes-validations`, until they are compiled
+    /// (`crate::cel::compile::rules_of` takes it).
+    pub cel_source: Option<Mutex<Option<CelSource>>>,
     /// The CEL rules, compiled by `crate::cel` on first use (most CRDs in scope never
     /// validate a resource).
     pub cel: OnceLock<CompiledCel>,
@@ -368,7 +370,7 @@ fn read(root: &Node, origin: &str, document: usize, for_validation: bool) -> Opt
             compile_errors,
             cel_source: node
                 .filter(|n| for_validation && has_cel_rules(n))
-                .map(|n| Mutex::new(Some(n.to_serde()))),
+                .map(|n| Mutex::new(Some(CelSource::of(n)))),
             cel: OnceLock::new(),
         });
     }

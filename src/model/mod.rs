@@ -1,6 +1,7 @@
 //! What each document is (CRD, list, resource, other), and the CRDs indexed by group and kind
 //! with each version's schema compiled once.
 
+pub mod cel_source;
 pub mod crd;
 pub mod kustomize;
 pub mod regex;
