@@ -108,9 +108,12 @@ fn prune(c: &mut CompiledSchema, seen_by_rule: bool) {
 ///   runs); maps (additionalProperties) keep their null values;
 /// - `format: date` strings are the midnight-UTC timestamps the server binds them to (kube-cel
 ///   is told these nodes are `date-time`, see `escaping`).
-struct Walk<'a> {
+struct Walk<'a, 'c> {
     dates: bool,
     errors: &'a mut Vec<kube_cel::ValidationError>,
+    /// The rule entry of each of `errors`, from the node whose rules gave it: the same rule
+    /// text may sit at several nodes with different messages and field paths.
+    entries: Vec<Option<&'c kube_cel::Rule>>,
 }
 
 /// Which keys of a map rules can see.
@@ -160,11 +163,11 @@ fn is_date(text: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-impl Walk<'_> {
+impl<'c> Walk<'_, 'c> {
     fn node(
         &mut self,
         node: &Node,
-        c: &CompiledSchema,
+        c: &'c CompiledSchema,
         s: Option<&Schema>,
         keys: Keys,
         path: &str,
@@ -173,6 +176,7 @@ impl Walk<'_> {
         use kube_cel::walk_api;
         if depth > walk_api::MAX_SCHEMA_DEPTH {
             self.errors.push(walk_api::too_deep(path));
+            self.entries.push(None);
             return;
         }
         if !c.validations.is_empty() {
@@ -183,7 +187,9 @@ impl Walk<'_> {
                 }
                 _ => self.to_cel(node, Some(c), s, keys),
             };
+            let from = self.errors.len();
             walk_api::evaluate(&c.validations, value, path, self.errors);
+            self.note_entries(&c.validations, from);
         }
         if let Value::Map(entries) = &node.value {
             // In the document's order: the server's (a Go map's) is random, and the order
@@ -230,6 +236,23 @@ impl Walk<'_> {
         }
         for branch in c.all_of.iter().chain(&c.one_of).chain(&c.any_of) {
             self.node(node, branch, s, keys, path, depth + 1);
+        }
+    }
+
+    /// Record the rule entry of each error a node's rules added (from `from`): kube-cel runs
+    /// them in order, each giving at most one error, so each error is the next rule of its
+    /// text.
+    fn note_entries(
+        &mut self,
+        validations: &'c [Result<kube_cel::CompilationResult, kube_cel::CompilationError>],
+        from: usize,
+    ) {
+        let rules = || validations.iter().flatten().map(|r| &r.rule);
+        let mut next = rules();
+        for e in &self.errors[from..] {
+            let entry = (next.by_ref().find(|r| r.rule == e.rule))
+                .or_else(|| rules().find(|r| r.rule == e.rule));
+            self.entries.push(entry);
         }
     }
 
@@ -354,9 +377,11 @@ pub fn validate(
                 let mut walk = Walk {
                     dates: has_dates,
                     errors: &mut errors,
+                    entries: Vec::new(),
                 };
                 walk.node(root, rules, schema, Keys::Root, "", 0);
-                errors
+                let entries = walk.entries;
+                (errors, entries)
             }))
         },
     );
@@ -374,7 +399,7 @@ pub fn validate(
         ));
         return;
     };
-    let mut errors = evaluated;
+    let (mut errors, mut entries) = evaluated;
     if errors.is_empty() {
         return;
     }
@@ -394,9 +419,10 @@ pub fn validate(
     if let Some((k, _)) = message_stop {
         errors.truncate(k + 1);
     }
-    for (i, e) in errors.into_iter().enumerate() {
+    entries.resize(errors.len(), None);
+    for (i, (e, entry)) in errors.into_iter().zip(entries).enumerate() {
         let stop = message_stop.filter(|(k, _)| *k == i).map(|(_, stop)| stop);
-        if super::rule::report(e, stop, root, schema, rules, out) {
+        if super::rule::report(e, entry, stop, root, schema, out) {
             // The server runs no further rules: the errors of those kube-cel still walked
             // (each refused by the spent meter) are not its.
             return;

@@ -4,26 +4,24 @@
 //! `cel/unsupported`, what crdlint could not evaluate: never a silent pass.
 //! Followed: apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`.
 
-use super::eval::children;
 use super::runtime_cost;
 use crate::model::schema::{AdditionalProperties, Schema};
 use crate::source::Span;
 use crate::wording::field_path::child;
 use crate::wording::{BadValue, ErrorType, FieldError};
 use crate::yaml::{Node, Value};
-use kube_cel::CompiledSchema;
 
-/// Report one error of kube-cel's run over `root`. `message_stop`: the run stopped in this
-/// failed rule's messageExpression. Returns whether the server runs no further rules.
+/// Report one error of kube-cel's run over `root`; `entry`: its rule's entry, from the node
+/// whose rules gave it. `message_stop`: the run stopped in this failed rule's
+/// messageExpression. Returns whether the server runs no further rules.
 pub fn report(
     e: kube_cel::ValidationError,
+    entry: Option<&kube_cel::Rule>,
     message_stop: Option<cel::cost::Stop>,
     root: &Node,
     schema: Option<&Schema>,
-    rules: &CompiledSchema,
     out: &mut Vec<FieldError>,
 ) -> bool {
-    let entry = rule_entry(&e.rule, rules);
     // The rule's own node, and the path the server reports its failures at: with the rule's
     // fieldPath, normalized (validation.go:463, ValidFieldPath).
     let at = reach(root, schema, node_path(&e, entry));
@@ -103,22 +101,21 @@ pub fn report(
 /// trimmed, unless it is empty, holds a line break or passes 5 KiB (evalMessageExpression),
 /// else `ruleMessageOrDefault`: the trimmed message, or "failed rule: " and the trimmed rule.
 /// kube-cel keeps an empty or multi-line result and does not trim.
-/// `at_node`: the rule's entry in its node's `x-kubernetes-validations` (the same rule text may
-/// appear at other nodes with another message); else the first entry with its text.
+/// `entry`: the rule's compiled entry, from the node whose rules ran (the same rule text may
+/// appear at other nodes, or twice at one, with another message); else `at_node`, the first
+/// entry with its text in its node's `x-kubernetes-validations`.
 fn failure_detail(
     e: &kube_cel::ValidationError,
     at_node: Option<&Node>,
     entry: Option<&kube_cel::Rule>,
 ) -> String {
-    let (message, has_expression) = match at_node {
-        Some(n) => (
+    let (message, has_expression) = match (entry, at_node) {
+        (Some(r), _) => (r.message.as_deref(), r.message_expression.is_some()),
+        (None, Some(n)) => (
             n.get("message").and_then(Node::as_str),
             n.get("messageExpression").is_some_and(|m| !m.is_null()),
         ),
-        None => (
-            entry.and_then(|r| r.message.as_deref()),
-            entry.is_some_and(|r| r.message_expression.is_some()),
-        ),
+        (None, None) => (None, false),
     };
     let fallback = || match message.map(str::trim) {
         Some(m) if !m.is_empty() => m.to_string(),
@@ -376,16 +373,6 @@ fn message_stop_error(entry: Option<&kube_cel::Rule>, stop: cel::cost::Stop) -> 
     }
 }
 
-/// The entry of a rule in the compiled schema, found by its text (the first with it).
-fn rule_entry<'c>(rule: &str, c: &'c CompiledSchema) -> Option<&'c kube_cel::Rule> {
-    c.validations
-        .iter()
-        .flatten()
-        .map(|r| &r.rule)
-        .find(|r| r.rule == rule)
-        .or_else(|| children(c).find_map(|child| rule_entry(rule, child)))
-}
-
 /// validation.go `ruleErrorString`: the rule's message if it has one, else the rule.
 fn rule_error_string(rule: &str, entry: Option<&kube_cel::Rule>) -> String {
     match entry.and_then(|r| r.message.as_deref()).map(str::trim) {
@@ -398,6 +385,15 @@ fn rule_error_string(rule: &str, entry: Option<&kube_cel::Rule>) -> String {
 mod tests {
     use super::*;
     use crate::yaml::parse_stream;
+
+    /// The entry of a rule in a compiled schema of one node, found by its text.
+    fn rule_entry<'c>(rule: &str, c: &'c kube_cel::CompiledSchema) -> Option<&'c kube_cel::Rule> {
+        c.properties
+            .values()
+            .flat_map(|p| p.validations.iter().flatten())
+            .map(|r| &r.rule)
+            .find(|r| r.rule == rule)
+    }
 
     fn yaml(text: &str) -> Node {
         parse_stream(text).remove(0).root.unwrap()

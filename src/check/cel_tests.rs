@@ -294,3 +294,60 @@ spec:
         );
     }
 }
+
+mod same_rule_text_tests {
+    use crate::check::check_source;
+    use crate::model::CrdIndex;
+
+    /// One rule text at several nodes, each with its own message and fieldPath: each failure
+    /// is worded with its own node's entry (it was the first one found in a hash map's
+    /// order, which changed from run to run).
+    #[test]
+    fn each_failure_is_worded_with_its_own_node_s_rule() {
+        let text = super::GIZMO_CRD_HEAD.to_string()
+            + "            spec:
+              type: object
+              properties:
+                a:
+                  type: object
+                  properties: {x: {type: integer}}
+                  x-kubernetes-validations: [{rule: self.x == 1, message: A is wrong}]
+                b:
+                  type: object
+                  properties: {x: {type: integer}}
+                  x-kubernetes-validations: [{rule: self.x == 1, message: B is wrong, fieldPath: .x}]
+                c:
+                  type: object
+                  properties: {x: {type: integer}}
+                  x-kubernetes-validations:
+                    - {rule: self.x == 1, message: C1 is wrong}
+                    - {rule: self.x == 1, message: C2 is wrong}
+---
+apiVersion: demo.example.com/v1
+kind: Gizmo
+metadata: {name: g}
+spec:
+  a: {}
+  b: {x: 2}
+  c: {x: 3}
+";
+        for _ in 0..8 {
+            let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
+            let messages: Vec<&str> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == "cel/rule")
+                .map(|d| d.message.as_str())
+                .collect();
+            assert_eq!(
+                messages,
+                [
+                    "spec.a: Invalid value: \"object\": no such key: x evaluating rule: A is wrong",
+                    "spec.b.x: Invalid value: B is wrong",
+                    "spec.c: Invalid value: C1 is wrong",
+                    "spec.c: Invalid value: C2 is wrong",
+                ]
+            );
+        }
+    }
+}
