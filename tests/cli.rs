@@ -722,11 +722,12 @@ fn files_checked_as_read_are_checked_again_when_a_checked_kustomization_makes_on
 }
 
 #[test]
-fn files_checked_as_read_are_checked_again_when_the_run_would_not_read_a_crd_source() {
-    // A CRD source is read when it names a kind of the run and its group (a text scan). This one
-    // writes its kind with an escape, so the run does not read it: its Things have no CRD. The
-    // early check read every source whole and found it; its checks must not stand.
-    // (The API server would read the escape; the text scan is crdlint's own shortcut.)
+fn files_checked_as_read_stand_when_a_crd_source_spells_its_kind_with_an_escape() {
+    // A CRD source is read when it names a kind of the run and its group (a text scan), or
+    // holds an escape that could spell them. This one writes its kind with an escape: the
+    // early check read every source whole and found it, and the run reads it too, as the API
+    // server would, so its Things are validated against it (over its maximum of 10). (The
+    // scan used to miss it: 30 false `resource/missing-crd`.)
     let escaped = thing_crd(10)
         .replace("kind: Thing,", "kind: \"Th\\u0069ng\",")
         .replace("listKind: ThingList", "listKind: TList");
@@ -735,12 +736,10 @@ fn files_checked_as_read_are_checked_again_when_the_run_would_not_read_a_crd_sou
     let root = things_repo(dir.path(), &escaped);
     let args = THINGS_CHECK;
     let v = json(&crdlint(&args, Some(&root), None));
+    let expected: Vec<String> = (0..30).map(|i| format!("a{i:02}.yaml")).collect();
+    assert_eq!(error_files(&v), expected);
     let diags = v["diagnostics"].as_array().unwrap();
-    assert_eq!(diags.len(), 30, "{v:#}");
-    assert!(
-        diags.iter().all(|d| d["rule"] == "resource/missing-crd"),
-        "{v:#}"
-    );
+    assert!(diags.iter().all(|d| d["rule"] == "schema/maximum"), "{v:#}");
 }
 
 /// A CRD source of several CRDs, too large to be read before the files (see check::run): of
@@ -781,4 +780,58 @@ fn of_a_crd_source_the_crds_used_by_the_run_or_defined_by_a_checked_crd_count() 
             .contains("sources/thing.yaml"),
         "{v:#}"
     );
+}
+
+/// A CRD source whose group or kind is spelled with YAML escapes (`\x`, `\u`, `\U`, an escaped
+/// line break) does not show them in its text (nor does anything else in it here: its name and
+/// list kind are other words); the scan that picks the `--crds` sources a run
+/// reads must not pass over it (that was a false `resource/missing-crd`).
+#[test]
+fn crd_sources_with_escaped_group_or_kind_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let spellings = [
+        (r#""demo.example.com""#, r#""Gi\x7Amo""#),
+        (r#""demo.example\u002Ecom""#, r#""\u0047izmo""#),
+        (r#""demo.example.com""#, r#""\U00000047izmo""#),
+        ("\"demo.exam\\\n    ple.com\"", "Gizmo"),
+        ("\"demo.exam\\\r\n    ple.com\"", "Gizmo"),
+    ];
+    std::fs::write(
+        dir.path().join("r.yaml"),
+        "apiVersion: demo.example.com/v1\nkind: Gizmo\nmetadata: {name: g}\nspec: {size: big}\n",
+    )
+    .unwrap();
+    for (group, kind) in spellings {
+        let crd = format!(
+            "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: gizmos}}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: gizmos, singular: gizmo, listKind: List}}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {{type: object, properties: {{size: {{type: integer}}}}}}
+# {}
+",
+            // Past what a run reads whole before it knows its kinds (64 KiB per checked
+            // file): the source is scanned for them.
+            "padding ".repeat(10_000)
+        );
+        std::fs::write(dir.path().join("crd.yaml"), crd).unwrap();
+        let out = crdlint(
+            &["check", "--format", "json", "--crds", "crd.yaml", "r.yaml"],
+            Some(dir.path()),
+            None,
+        );
+        let found = rules(&json(&out));
+        assert_eq!(found, ["schema/type"], "{group} {kind}");
+    }
 }

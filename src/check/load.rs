@@ -106,9 +106,28 @@ fn open_checked(p: &std::path::Path, opts: &Options) -> Result<(std::fs::File, u
     Ok((file, meta.len()))
 }
 
-/// Whether an input holds both strings of one of the pairs `wanted`, read a block at a time
-/// into a buffer of the thread's (no whole copy of a large file, no fresh memory per file). The
-/// same errors as [`read_input`] (a directory, over the size limit, unreadable).
+/// Whether `text` holds an escape of a double-quoted YAML (or JSON) string that can spell the
+/// characters of a group or kind otherwise than literally: `\x`, `\u`, `\U` or an escaped
+/// line break (LF, CR, NEL, LS, PS), which joins two lines. (The other escapes stand for
+/// characters no group or kind holds.) A source holding one may define a CRD whose group and
+/// kind its text does not show. One pass for the backslashes, which are rare.
+fn holds_name_hiding_escape(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', text).any(|i| {
+        let after = &text[i + 1..];
+        matches!(after.first(), Some(b'x' | b'u' | b'U' | b'\n' | b'\r'))
+            || ["\u{85}", "\u{2028}", "\u{2029}"]
+                .iter()
+                .any(|b| after.starts_with(b.as_bytes()))
+    })
+}
+
+/// The longest [`holds_name_hiding_escape`] looks for: a backslash and LS or PS.
+const LONGEST_ESCAPE: usize = 4;
+
+/// Whether an input holds both strings of one of the pairs `wanted`, or an escape that could
+/// spell them ([`holds_name_hiding_escape`]), read a block at a time into a buffer of the
+/// thread's (no whole copy of a large file, no fresh memory per file). The same errors as
+/// [`read_input`] (a directory, over the size limit, unreadable).
 fn mentions_any_pair(
     input: &Input,
     opts: &Options,
@@ -123,7 +142,7 @@ fn mentions_any_pair(
         for (i, n) in needles.iter().enumerate() {
             found[i] = found[i] || memchr::memmem::find(text, n).is_some();
         }
-        found.chunks(2).any(|pair| pair.iter().all(|f| *f))
+        found.chunks(2).any(|pair| pair.iter().all(|f| *f)) || holds_name_hiding_escape(text)
     };
     let file = match input {
         Input::Stdin { .. } => {
@@ -144,8 +163,7 @@ fn mentions_any_pair(
     let overlap = needles
         .iter()
         .map(|n| n.len())
-        .max()
-        .unwrap_or(1)
+        .fold(LONGEST_ESCAPE, usize::max)
         .saturating_sub(1);
     SCAN.with(|buf| {
         let mut buf = buf.borrow_mut();
@@ -726,6 +744,12 @@ mod tests {
             assert_eq!(mentions_any_pair(&input, &opts, &wanted), Ok(true), "{at}");
             std::fs::write(&file, &text).unwrap();
             assert_eq!(mentions_any_pair(&input, &opts, &wanted), Ok(false), "{at}");
+            // A kind that may be spelled with escapes, split anywhere across the blocks.
+            for escape in ["kind: \"W\\x69dget\"", "k: \"\\\u{2028}\""] {
+                let (before, after) = text.split_at(at + 30);
+                std::fs::write(&file, format!("{before}{escape}{after}")).unwrap();
+                assert_eq!(mentions_any_pair(&input, &opts, &wanted), Ok(true), "{at}");
+            }
         }
         let small = Options {
             max_file_size: 10,
