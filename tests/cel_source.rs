@@ -9,6 +9,10 @@
 //! `CRDLINT_CEL_DIRS` (directories, `:`-separated) adds more YAML (a corpus);
 //! `CRDLINT_CEL_VARIANTS` sets the variants made of each schema (default 12).
 
+mod common;
+
+use common::yaml_files;
+
 use crdlint::cel::compile::compiled;
 use crdlint::model::cel_source::CelSource;
 use crdlint::model::crd::CompiledCel;
@@ -19,25 +23,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
-}
+use std::path::PathBuf;
 
 /// Every `openAPIV3Schema` of every CRD under the directories, as JSON.
 fn schemas() -> Vec<Value> {

@@ -8,29 +8,15 @@
 //! with `CRDLINT_PEEK_STEP` (lines between insertions past the first 40; default 97) larger for
 //! large CRDs.
 
+mod common;
+
+use common::yaml_files;
+
 use crdlint::model::{self, DocKind, crd};
 use crdlint::yaml;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
-        }
-    }
-}
+use std::path::PathBuf;
 
 /// The documents of the YAML under `dirs`, as the text of each.
 fn documents(dirs: &[PathBuf]) -> Vec<String> {

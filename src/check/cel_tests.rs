@@ -20,6 +20,16 @@ spec:
           properties:
 ";
 
+/// The messages of a report's `cel/rule` diagnostics, in order.
+fn cel_rule_messages(report: &crate::check::Report) -> Vec<&str> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "cel/rule")
+        .map(|d| d.message.as_str())
+        .collect()
+}
+
 mod pruning_tests {
     use crate::check::check_source;
     use crate::model::CrdIndex;
@@ -55,12 +65,7 @@ spec:
   plain: {count: 1}
 ";
         let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
-        let messages: Vec<&str> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.rule == "cel/rule")
-            .map(|d| d.message.as_str())
-            .collect();
+        let messages = super::cel_rule_messages(&report);
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages.iter().any(|m| m.contains("too late")),
@@ -333,14 +338,8 @@ spec:
 ";
         for _ in 0..8 {
             let report = check_source("g.yaml", &text, &CrdIndex::default(), &Default::default());
-            let messages: Vec<&str> = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.rule == "cel/rule")
-                .map(|d| d.message.as_str())
-                .collect();
             assert_eq!(
-                messages,
+                super::cel_rule_messages(&report),
                 [
                     "spec.a: Invalid value: \"object\": no such key: x evaluating rule: A is wrong",
                     "spec.b.x: Invalid value: B is wrong",
