@@ -40,9 +40,6 @@ pub struct CelSource {
     pub has_dates: bool,
 }
 
-/// kube-cel's `MAX_SCHEMA_DEPTH`: a schema node deeper than this compiles to an error.
-const KUBE_CEL_MAX_DEPTH: usize = 64;
-
 impl CelSource {
     /// Read from a version's `openAPIV3Schema`.
     pub fn of(schema: &Node) -> CelSource {
@@ -51,7 +48,8 @@ impl CelSource {
         survey(schema, &mut underscored_names, &mut has_dates);
         let mut subtrees = Subtrees::new();
         let (_, deepest) = survey_schemas(schema, 0, &mut subtrees);
-        let schema = if deepest < KUBE_CEL_MAX_DEPTH {
+        // A schema node deeper than kube-cel's limit compiles to an error.
+        let schema = if deepest < kube_cel::walk_api::MAX_SCHEMA_DEPTH {
             kept(schema, false, true, &subtrees)
         } else {
             schema.to_serde()
