@@ -11,55 +11,17 @@
 
 mod common;
 
-use common::yaml_files;
+use common::{Rng, crd_schemas, schema_nodes};
 
 use crdlint::cel::compile::compiled;
 use crdlint::model::cel_source::CelSource;
 use crdlint::model::crd::CompiledCel;
-use crdlint::model::{self, DocKind};
-use crdlint::yaml::{self, Node};
+use crdlint::yaml;
 use kube_cel::CompiledSchema;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
-
-/// Every `openAPIV3Schema` of every CRD under the directories, as JSON.
-fn schemas() -> Vec<Value> {
-    let mut dirs = vec![PathBuf::from("fixtures"), PathBuf::from("examples")];
-    if let Ok(more) = std::env::var("CRDLINT_CEL_DIRS") {
-        dirs.extend(more.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
-    }
-    let mut files = Vec::new();
-    for d in &dirs {
-        yaml_files(d, &mut files);
-    }
-    files
-        .par_iter()
-        .flat_map_iter(|f| {
-            let text = std::fs::read_to_string(f).unwrap_or_default();
-            let mut out = Vec::new();
-            for doc in yaml::parse_stream(&text) {
-                let Some(root) = doc.root else { continue };
-                if model::classify(&root) != DocKind::Crd {
-                    continue;
-                }
-                let versions = root
-                    .get("spec")
-                    .and_then(|s| s.get("versions"))
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default();
-                for v in versions {
-                    if let Some(s) = v.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
-                        out.push(s.to_serde());
-                    }
-                }
-            }
-            out
-        })
-        .collect()
-}
 
 /// How the rules were compiled before: from the whole schema's JSON, with the names and dates
 /// searched in that JSON (the code `cel::escaping` had).
@@ -159,48 +121,6 @@ fn both_ways(schema: &Value) -> (String, String) {
     let part = dumped(&compiled(CelSource::of(&node)));
     let whole = dumped(&from_the_whole(&node.to_serde()));
     (part, whole)
-}
-
-/// A small deterministic generator (xorshift), so every run makes the same variants.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-/// The JSON pointers of the schema nodes below (and at) `at`, as kube-cel compiles them.
-fn schema_nodes(v: &Value, at: String, out: &mut Vec<String>) {
-    let Value::Object(m) = v else { return };
-    out.push(at.clone());
-    let esc = |k: &str| k.replace('~', "~0").replace('/', "~1");
-    if let Some(Value::Object(props)) = m.get("properties") {
-        for (k, p) in props {
-            schema_nodes(p, format!("{at}/properties/{}", esc(k)), out);
-        }
-    }
-    for k in ["items", "additionalProperties"] {
-        if let Some(c) = m.get(k) {
-            schema_nodes(c, format!("{at}/{k}"), out);
-        }
-    }
-    for k in ["allOf", "oneOf", "anyOf"] {
-        if let Some(Value::Array(branches)) = m.get(k) {
-            for (i, b) in branches.iter().enumerate() {
-                schema_nodes(b, format!("{at}/{k}/{i}"), out);
-            }
-        }
-    }
 }
 
 /// A change to a schema node: the keyword set, and its value.
@@ -348,7 +268,7 @@ fn variants_each() -> usize {
 
 #[test]
 fn compiled_rules_are_those_of_the_whole_schema() {
-    let schemas = schemas();
+    let schemas = crd_schemas("CRDLINT_CEL_DIRS");
     assert!(schemas.len() > 150, "{} schemas", schemas.len());
     let each = variants_each();
     let compared: Vec<(bool, bool, usize)> = schemas

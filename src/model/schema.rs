@@ -201,6 +201,7 @@ pub struct Below {
     embedded_resource: bool,
     list_set_or_map: bool,
     validations: bool,
+    defaults: bool,
 }
 
 impl Below {
@@ -219,12 +220,18 @@ impl Below {
         !self.known || self.validations
     }
 
+    /// Whether a `default` may be in the subtree (the node's own included).
+    pub fn may_have_defaults(&self) -> bool {
+        !self.known || self.defaults
+    }
+
     fn of(s: &Schema) -> Below {
         let mut b = Below {
             known: true,
             embedded_resource: s.embedded_resource,
             list_set_or_map: matches!(s.list_type, Some(ListType::Set | ListType::Map)),
             validations: s.validations.is_some(),
+            defaults: s.default.is_some(),
         };
         let additional = match &s.additional_properties {
             Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
@@ -241,6 +248,7 @@ impl Below {
             b.embedded_resource |= c.below.may_embed();
             b.list_set_or_map |= c.below.may_have_set_or_map();
             b.validations |= c.below.may_have_validations();
+            b.defaults |= c.below.may_have_defaults();
         }
         b
     }

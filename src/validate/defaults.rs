@@ -11,6 +11,10 @@ fn is_non_nullable_null(n: &Node, s: &Schema) -> bool {
 }
 
 pub fn apply(node: &mut Node, s: &Schema) {
+    // Nothing to default below: nothing changes (most of a resource's subtrees).
+    if !s.below.may_have_defaults() {
+        return;
+    }
     let parent_span = node.span;
     match &mut node.value {
         Value::Map(entries) => {
@@ -76,5 +80,27 @@ mod tests {
         let mut v = parse_stream("a: null\nb: 1").remove(0).root.unwrap();
         apply(&mut v, &s);
         assert_eq!(v.to_json(), r#"{"a":7,"b":1}"#);
+    }
+
+    /// Defaults deep below (under a list's items, a property, a default's own properties) are
+    /// reached: the walk passes over only subtrees with no default at all.
+    #[test]
+    fn defaults_deep_below_apply() {
+        let s = parse_stream(
+            "type: object\nproperties:\n  m: {type: object, properties: {x: {type: string}}}\n  a:\n    type: array\n    items:\n      type: object\n      properties:\n        b: {type: object, default: {}, properties: {c: {type: integer, default: 3}}}",
+        )
+        .remove(0)
+        .root
+        .unwrap();
+        let s = Schema::compile(&s, "s", &mut Vec::new());
+        let mut v = parse_stream("m: {x: null}\na: [{}, {b: {}}, {b: {c: 1}}]")
+            .remove(0)
+            .root
+            .unwrap();
+        apply(&mut v, &s);
+        assert_eq!(
+            v.to_json(),
+            r#"{"a":[{"b":{"c":3}},{"b":{"c":3}},{"b":{"c":1}}],"m":{"x":null}}"#
+        );
     }
 }

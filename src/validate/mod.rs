@@ -42,7 +42,6 @@ pub fn validate_resource(
     }
     if let Some(s) = schema {
         prune::prune_root(&mut obj, s, &mut out);
-        prune::prune_nulls(&mut obj, Some(s));
         if let Some(e) = embedded::decode_error(&obj, s, "") {
             return vec![e];
         }

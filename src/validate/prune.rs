@@ -6,13 +6,20 @@
 use crate::model::schema::{AdditionalProperties, Schema};
 use crate::wording::field_path as path;
 use crate::wording::{BadValue, ErrorType, FieldError};
-use crate::yaml::{Node, Value};
+use crate::yaml::{Entry, Node, Value};
 
 pub const RULE: &str = "schema/unknown-field";
 
 const META_FIELDS: [&str; 3] = ["apiVersion", "kind", "metadata"];
 
-/// Prune a resource from its root (where apiVersion, kind and metadata are implicit).
+/// Prune a resource from its root (where apiVersion, kind and metadata are implicit), and drop
+/// the nulls its schema does not allow (apiextensions-apiserver
+/// `PruneNonNullableNullsWithoutDefaults`, `defaulting/prunenulls.go`, which the server runs
+/// right after pruning): a `null` map value whose schema is neither nullable nor defaulted is
+/// dropped, as if it were not there (so `spec:` with only a comment under it is an absent
+/// `spec`, and a required field left `null` is reported as `Required value`). List items stay.
+/// Both in one walk: each decides for one entry alone, from its value and its schema, so the
+/// entries kept are the same as with one walk after the other.
 pub fn prune_root(node: &mut Node, schema: &Schema, out: &mut Vec<FieldError>) {
     prune(node, Some(schema), true, &mut String::new(), out);
 }
@@ -33,6 +40,11 @@ fn additional(s: &Schema) -> Option<Option<&Schema>> {
     }
 }
 
+/// Whether the null pruning drops a map value of this schema.
+fn null_dropped(value: &Node, s: &Schema) -> bool {
+    value.is_null() && !s.nullable && s.default.is_none()
+}
+
 /// `at` is the node's path, in a buffer the walk extends and truncates as it goes down.
 fn prune(
     node: &mut Node,
@@ -49,7 +61,7 @@ fn prune(
         Value::Map(entries) => {
             entries.retain_mut(|e| {
                 if embedded && META_FIELDS.contains(&e.key.as_str()) {
-                    return true;
+                    return keep_null_pruned(e, s);
                 }
                 let len = path::push_child(at, &e.key);
                 let keep = match s {
@@ -60,11 +72,11 @@ fn prune(
                     Some(s) => {
                         if let Some(prop) = s.properties.get(e.key.as_str()) {
                             prune(&mut e.value, Some(prop), prop.embedded_resource, at, out);
-                            true
+                            !null_dropped(&e.value, prop)
                         } else if let Some(add) = additional(s) {
                             let emb = add.is_some_and(|a| a.embedded_resource);
                             prune(&mut e.value, add, emb, at, out);
-                            true
+                            !add.is_some_and(|a| null_dropped(&e.value, a))
                         } else {
                             out.push(unknown(at.clone(), e.key_span));
                             false
@@ -97,18 +109,23 @@ fn skip_prune(
 ) {
     match &mut node.value {
         Value::Map(entries) => {
-            for e in entries.iter_mut() {
+            entries.retain_mut(|e| {
                 if embedded && META_FIELDS.contains(&e.key.as_str()) {
-                    continue;
+                    return keep_null_pruned(e, Some(s));
                 }
                 let len = path::push_child(at, &e.key);
-                if let Some(prop) = s.properties.get(e.key.as_str()) {
+                let keep = if let Some(prop) = s.properties.get(e.key.as_str()) {
                     prune(&mut e.value, Some(prop), prop.embedded_resource, at, out);
+                    !null_dropped(&e.value, prop)
                 } else if let Some(Some(add)) = additional(s) {
                     prune(&mut e.value, Some(add), add.embedded_resource, at, out);
-                }
+                    !null_dropped(&e.value, add)
+                } else {
+                    true
+                };
                 at.truncate(len);
-            }
+                keep
+            });
         }
         Value::Seq(items) => {
             if let Some(item_schema) = s.items.as_deref() {
@@ -123,24 +140,24 @@ fn skip_prune(
     }
 }
 
-/// apiextensions-apiserver `PruneNonNullableNullsWithoutDefaults` (`defaulting/prunenulls.go`),
-/// run right after pruning: a `null` map value whose schema is neither nullable nor defaulted is
-/// dropped, as if it were not there (so `spec:` with only a comment under it is an absent
-/// `spec`, and a required field left `null` is reported as `Required value`). List items stay.
-pub fn prune_nulls(node: &mut Node, s: Option<&Schema>) {
+/// The null pruning alone, for an entry the unknown-field pruning passes over (an embedded
+/// resource's apiVersion, kind and metadata): whether the entry stays; its value is walked.
+fn keep_null_pruned(e: &mut Entry, s: Option<&Schema>) -> bool {
+    let schema = s.and_then(|s| s.property_schema(&e.key));
+    if schema.is_some_and(|schema| null_dropped(&e.value, schema)) {
+        return false;
+    }
+    prune_nulls(&mut e.value, schema);
+    true
+}
+
+fn prune_nulls(node: &mut Node, s: Option<&Schema>) {
     // Without a schema nothing below is dropped: nothing to walk.
     if s.is_none() {
         return;
     }
     match &mut node.value {
-        Value::Map(entries) => entries.retain_mut(|e| {
-            let schema = s.and_then(|s| s.property_schema(&e.key));
-            if e.value.is_null() && schema.is_some_and(|s| !s.nullable && s.default.is_none()) {
-                return false;
-            }
-            prune_nulls(&mut e.value, schema);
-            true
-        }),
+        Value::Map(entries) => entries.retain_mut(|e| keep_null_pruned(e, s)),
         Value::Seq(items) => {
             let schema = s.and_then(|s| s.items.as_deref());
             for item in items {

@@ -96,3 +96,88 @@ pub fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Every `openAPIV3Schema` of every CRD version in the repository's `fixtures/` and `examples/`,
+/// and under the directories the environment variable `more_dirs` lists (`:`-separated: a
+/// corpus), as JSON.
+pub fn crd_schemas(more_dirs: &str) -> Vec<serde_json::Value> {
+    use crdlint::model::{self, DocKind};
+    use crdlint::yaml::{self, Node};
+    use rayon::prelude::*;
+    let mut dirs = vec![PathBuf::from("fixtures"), PathBuf::from("examples")];
+    if let Ok(more) = std::env::var(more_dirs) {
+        dirs.extend(more.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+    }
+    let mut files = Vec::new();
+    for d in &dirs {
+        yaml_files(d, &mut files);
+    }
+    files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            let mut out = Vec::new();
+            for doc in yaml::parse_stream(&text) {
+                let Some(root) = doc.root else { continue };
+                if model::classify(&root) != DocKind::Crd {
+                    continue;
+                }
+                let versions = root
+                    .get("spec")
+                    .and_then(|s| s.get("versions"))
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default();
+                for v in versions {
+                    if let Some(s) = v.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
+                        out.push(s.to_serde());
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// A small deterministic generator (xorshift), so every run makes the same cases.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The JSON pointers of the schema nodes below (and at) `at`: properties, items,
+/// additionalProperties and the allOf, oneOf and anyOf branches.
+pub fn schema_nodes(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let Value::Object(m) = v else { return };
+    out.push(at.clone());
+    let esc = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    if let Some(Value::Object(props)) = m.get("properties") {
+        for (k, p) in props {
+            schema_nodes(p, format!("{at}/properties/{}", esc(k)), out);
+        }
+    }
+    for k in ["items", "additionalProperties"] {
+        if let Some(c) = m.get(k) {
+            schema_nodes(c, format!("{at}/{k}"), out);
+        }
+    }
+    for k in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(branches)) = m.get(k) {
+            for (i, b) in branches.iter().enumerate() {
+                schema_nodes(b, format!("{at}/{k}/{i}"), out);
+            }
+        }
+    }
+}
