@@ -328,7 +328,7 @@ impl<'c> Walk<'_, 'c> {
             let key = if c.is_some_and(|c| c.is_map) {
                 std::borrow::Cow::Borrowed(e.key.as_str())
             } else {
-                std::borrow::Cow::Owned(kube_cel::walk_api::escape_field_name(&e.key))
+                kube_cel::walk_api::escape_field_name(&e.key)
             };
             if only.is_some_and(|fields| fields.binary_search_by(|f| f.as_str().cmp(&key)).is_err())
             {
@@ -426,6 +426,38 @@ pub fn validate(
             // The server runs no further rules: the errors of those kube-cel still walked
             // (each refused by the spent meter) are not its.
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    /// Property names as CEL keys (kube-cel's escaping, patched to borrow the names it leaves
+    /// as they are): escaped exactly as before, borrowed exactly when unchanged.
+    #[test]
+    fn field_names_escape_and_borrow() {
+        let cases = [
+            ("namespace", "__namespace__"),
+            ("in", "__in__"),
+            ("true", "__true__"),
+            ("default", "default"),
+            ("inx", "inx"),
+            ("True", "True"),
+            ("a_b", "a__b"),
+            ("a.b", "a__dot__b"),
+            ("a-b", "a__dash__b"),
+            ("a/b", "a__slash__b"),
+            ("x.y-z/w_v", "x__dot__y__dash__z__slash__w__v"),
+            ("plain", "plain"),
+            ("émoji", "émoji"),
+            ("", ""),
+        ];
+        for (name, escaped) in cases {
+            let got = kube_cel::walk_api::escape_field_name(name);
+            assert_eq!(got, escaped, "{name}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), name == escaped, "{name}");
         }
     }
 }

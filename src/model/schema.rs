@@ -220,7 +220,8 @@ impl Below {
         !self.known || self.validations
     }
 
-    /// Whether a `default` may be in the subtree (the node's own included).
+    /// Whether a `default` may be below the node (the node's own not counted: defaulting an
+    /// object uses its properties' defaults, and theirs below).
     pub fn may_have_defaults(&self) -> bool {
         !self.known || self.defaults
     }
@@ -231,7 +232,7 @@ impl Below {
             embedded_resource: s.embedded_resource,
             list_set_or_map: matches!(s.list_type, Some(ListType::Set | ListType::Map)),
             validations: s.validations.is_some(),
-            defaults: s.default.is_some(),
+            defaults: false,
         };
         let additional = match &s.additional_properties {
             Some(AdditionalProperties::Schema(a)) => Some(a.as_ref()),
@@ -248,7 +249,7 @@ impl Below {
             b.embedded_resource |= c.below.may_embed();
             b.list_set_or_map |= c.below.may_have_set_or_map();
             b.validations |= c.below.may_have_validations();
-            b.defaults |= c.below.may_have_defaults();
+            b.defaults |= c.default.is_some() || c.below.may_have_defaults();
         }
         b
     }

@@ -4,10 +4,47 @@
 //! too, so nested defaults apply.
 
 use crate::model::schema::{AdditionalProperties, Schema};
+use crate::source::Span;
 use crate::yaml::{Entry, Node, Value};
 
 fn is_non_nullable_null(n: &Node, s: &Schema) -> bool {
     n.is_null() && !s.nullable
+}
+
+/// algorithm.go's first step on an object: a missing property (or a non-nullable `null` one)
+/// takes its default, added after the object's keys in the properties' order. With `walk`, each
+/// property's value is defaulted below too.
+fn defaults_of_properties(entries: &mut Vec<Entry>, s: &Schema, parent_span: Span, walk: bool) {
+    for (k, prop) in &s.properties {
+        let below = walk && prop.below.may_have_defaults();
+        if prop.default.is_none() && !below {
+            continue;
+        }
+        let i = match entries.iter().position(|e| e.key == *k) {
+            Some(i) => {
+                if let Some(default) = &prop.default
+                    && is_non_nullable_null(&entries[i].value, prop)
+                {
+                    entries[i].value = default.respanned(entries[i].value.span);
+                }
+                i
+            }
+            None => {
+                let Some(default) = &prop.default else {
+                    continue;
+                };
+                entries.push(Entry {
+                    key: k.as_str().into(),
+                    key_span: parent_span,
+                    value: default.respanned(parent_span),
+                });
+                entries.len() - 1
+            }
+        };
+        if below {
+            apply(&mut entries[i].value, prop);
+        }
+    }
 }
 
 pub fn apply(node: &mut Node, s: &Schema) {
@@ -17,23 +54,13 @@ pub fn apply(node: &mut Node, s: &Schema) {
     }
     let parent_span = node.span;
     match &mut node.value {
-        Value::Map(entries) => {
-            for (k, prop) in &s.properties {
-                let Some(default) = &prop.default else {
-                    continue;
-                };
-                match entries.iter_mut().find(|e| e.key == *k) {
-                    Some(e) if is_non_nullable_null(&e.value, prop) => {
-                        e.value = default.respanned(e.value.span);
-                    }
-                    Some(_) => {}
-                    None => entries.push(Entry {
-                        key: k.as_str().into(),
-                        key_span: parent_span,
-                        value: default.respanned(parent_span),
-                    }),
-                }
-            }
+        Value::Map(entries)
+            if matches!(
+                s.additional_properties,
+                Some(AdditionalProperties::Schema(_))
+            ) =>
+        {
+            defaults_of_properties(entries, s, parent_span, false);
             for e in entries.iter_mut() {
                 if let Some(prop) = s.properties.get(e.key.as_str()) {
                     apply(&mut e.value, prop);
@@ -48,6 +75,10 @@ pub fn apply(node: &mut Node, s: &Schema) {
                 }
             }
         }
+        // Without a map's schema only properties hold defaults: each property is defaulted and
+        // walked in one step, found from the schema's side (keys are unique, and defaulting
+        // one property changes nothing of another).
+        Value::Map(entries) => defaults_of_properties(entries, s, parent_span, true),
         Value::Seq(items) => {
             let Some(item_schema) = s.items.as_deref() else {
                 return;

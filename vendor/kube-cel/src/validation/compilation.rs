@@ -204,7 +204,9 @@ pub struct CompiledSchema {
     /// Compiled validation rules at this schema node.
     pub validations: Vec<Result<CompilationResult, CompilationError>>,
     /// Compiled child property schemas.
-    pub properties: HashMap<String, CompiledSchema>,
+    /// crdlint patch: hashed with foldhash (SipHash was most of looking a property up, which
+    /// the walk does for every key of every object it visits); randomly seeded, as before.
+    pub properties: HashMap<String, CompiledSchema, foldhash::fast::RandomState>,
     /// Compiled array items schema.
     pub items: Option<Box<CompiledSchema>>,
     /// Compiled additionalProperties schema.
@@ -289,7 +291,7 @@ fn compile_schema_inner(schema: &serde_json::Value, depth: usize) -> CompiledSch
         // surface the truncation instead of dropping the deep rules.
         return CompiledSchema {
             validations: vec![Err(CompilationError::SchemaTooDeep { depth })],
-            properties: HashMap::new(),
+            properties: HashMap::default(),
             items: None,
             additional_properties: None,
             is_map: false,
@@ -309,7 +311,7 @@ fn compile_schema_inner(schema: &serde_json::Value, depth: usize) -> CompiledSch
 
     let validations = compile_schema_validations(schema);
 
-    let mut properties = HashMap::new();
+    let mut properties = HashMap::default();
     if let Some(props) = schema.get("properties").and_then(|p| p.as_object()) {
         for (name, prop_schema) in props {
             properties.insert(name.clone(), compile_schema_inner(prop_schema, depth + 1));

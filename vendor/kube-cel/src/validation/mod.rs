@@ -914,9 +914,14 @@ pub mod walk_api {
         schema_too_deep_error(path)
     }
 
-    /// A property name as a key of a CEL object (`escape_field_name`).
-    pub fn escape_field_name(name: &str) -> String {
-        crate::validation::escaping::escape_field_name(name)
+    /// A property name as a key of a CEL object (`escape_field_name`), borrowed when it needs
+    /// no escaping (most names: the copy cost more than the rest of the conversion).
+    pub fn escape_field_name(name: &str) -> std::borrow::Cow<'_, str> {
+        if crate::validation::escaping::needs_escaping(name) {
+            std::borrow::Cow::Owned(crate::validation::escaping::escape_field_name(name))
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
     }
 
     /// A string as the conversion to CEL reads it under a schema `format`.

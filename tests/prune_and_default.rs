@@ -1,9 +1,11 @@
-//! Decoding prunes a resource twice, as the API server does: unknown fields
-//! (`pruning/algorithm.go`), then the nulls the schema does not allow
-//! (`defaulting/prunenulls.go`). crdlint makes both in one walk (`validate::prune`). Here the
-//! one walk is compared with the two walks the server makes (the code crdlint had, kept below
-//! as the reference) on documents generated from every CRD version of the repository (and a
-//! corpus) and from variants of those schemas: nulls, unknown fields, `apiVersion`, `kind` and
+//! Decoding and defaulting walk a resource as the API server does, in fewer steps: crdlint
+//! prunes unknown fields (`pruning/algorithm.go`) and the nulls the schema does not allow
+//! (`defaulting/prunenulls.go`) in one walk (`validate::prune`), and defaults
+//! (`defaulting/algorithm.go`) only the subtrees with a default, each object's defaulted
+//! properties found from the schema's side (`validate::defaults`). Here each is compared with
+//! the straight port of the server's code that crdlint had before (kept below as the
+//! reference) on documents generated from every CRD version of the repository (and a corpus)
+//! and from variants of those schemas: nulls, unknown fields, `apiVersion`, `kind` and
 //! `metadata` (null or not), preserved unknown fields, maps, embedded resources, nullable and
 //! defaulted nodes, put at random. The tree left and the errors must be the same.
 //!
@@ -14,6 +16,7 @@ mod common;
 
 use common::{Rng, crd_schemas, schema_nodes};
 use crdlint::model::schema::{AdditionalProperties, Schema};
+use crdlint::validate::defaults;
 use crdlint::validate::prune::{prune_root, unknown};
 use crdlint::wording::FieldError;
 use crdlint::wording::field_path as path;
@@ -165,7 +168,68 @@ mod two_walks {
     }
 }
 
-/// Change one schema node in one of the ways that decide what the pruning keeps.
+/// Defaulting as crdlint made it before: every object walked, each key looked up.
+mod every_object {
+    use super::*;
+    use crdlint::yaml::Entry;
+
+    fn is_non_nullable_null(n: &Node, s: &Schema) -> bool {
+        n.is_null() && !s.nullable
+    }
+
+    pub fn apply(node: &mut Node, s: &Schema) {
+        let parent_span = node.span;
+        match &mut node.value {
+            Tree::Map(entries) => {
+                for (k, prop) in &s.properties {
+                    let Some(default) = &prop.default else {
+                        continue;
+                    };
+                    match entries.iter_mut().find(|e| e.key == *k) {
+                        Some(e) if is_non_nullable_null(&e.value, prop) => {
+                            e.value = default.respanned(e.value.span);
+                        }
+                        Some(_) => {}
+                        None => entries.push(Entry {
+                            key: k.as_str().into(),
+                            key_span: parent_span,
+                            value: default.respanned(parent_span),
+                        }),
+                    }
+                }
+                for e in entries.iter_mut() {
+                    if let Some(prop) = s.properties.get(e.key.as_str()) {
+                        apply(&mut e.value, prop);
+                    } else if let Some(AdditionalProperties::Schema(add)) = &s.additional_properties
+                    {
+                        if is_non_nullable_null(&e.value, add)
+                            && let Some(d) = &add.default
+                        {
+                            e.value = d.respanned(e.value.span);
+                        }
+                        apply(&mut e.value, add);
+                    }
+                }
+            }
+            Tree::Seq(items) => {
+                let Some(item_schema) = s.items.as_deref() else {
+                    return;
+                };
+                for item in items.iter_mut() {
+                    if is_non_nullable_null(item, item_schema)
+                        && let Some(d) = &item_schema.default
+                    {
+                        *item = d.respanned(item.span);
+                    }
+                    apply(item, item_schema);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Change one schema node in one of the ways that decide what pruning and defaulting do.
 fn mutate(schema: &mut Value, rng: &mut Rng) {
     let mut nodes = Vec::new();
     schema_nodes(schema, String::new(), &mut nodes);
@@ -177,6 +241,10 @@ fn mutate(schema: &mut Value, rng: &mut Rng) {
         ("nullable", json!(false)),
         ("default", json!({})),
         ("default", json!(null)),
+        ("default", json!("d")),
+        ("default", json!(3)),
+        ("default", json!({"a": "x", "zz": null})),
+        ("default", json!([null, {}])),
         ("x-kubernetes-preserve-unknown-fields", json!(true)),
         ("x-kubernetes-embedded-resource", json!(true)),
         ("additionalProperties", json!(true)),
@@ -326,11 +394,11 @@ fn cases_each() -> usize {
 }
 
 #[test]
-fn one_walk_prunes_as_the_two_walks_of_the_server() {
+fn pruned_and_defaulted_as_by_the_straight_port() {
     let schemas = crd_schemas("CRDLINT_PRUNE_DIRS");
     assert!(schemas.len() > 150, "{} schemas", schemas.len());
     let each = cases_each();
-    let counts: Vec<(usize, usize, usize)> = schemas
+    let counts: Vec<(usize, usize, bool)> = schemas
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, schema)| {
@@ -359,19 +427,25 @@ fn one_walk_prunes_as_the_two_walks_of_the_server() {
                         "schema {v}\ndocument {}",
                         doc.to_json()
                     );
-                    // What the cases reach: nulls dropped, unknown fields reported.
-                    counts.push((1, nulls, one_errors.len()));
+                    let pruned = one.clone();
+                    defaults::apply(&mut one, &compiled);
+                    every_object::apply(&mut two, &compiled);
+                    assert_eq!(one, two, "schema {v}\ndocument {}", pruned.to_json());
+                    // What the cases reach: nulls dropped, unknown fields reported, defaults
+                    // applied.
+                    counts.push((nulls, one_errors.len(), one != pruned));
                 }
             }
             counts
         })
         .collect();
     let documents = counts.len();
-    let with_nulls_dropped = counts.iter().filter(|c| c.1 > 0).count();
-    let with_unknown = counts.iter().filter(|c| c.2 > 0).count();
+    let with_nulls_dropped = counts.iter().filter(|c| c.0 > 0).count();
+    let with_unknown = counts.iter().filter(|c| c.1 > 0).count();
+    let defaulted = counts.iter().filter(|c| c.2).count();
     eprintln!(
-        "{documents} documents pruned both ways, the same: {with_nulls_dropped} with nulls \
-         dropped, {with_unknown} with unknown fields"
+        "{documents} documents pruned and defaulted both ways, the same: {with_nulls_dropped} \
+         with nulls dropped, {with_unknown} with unknown fields, {defaulted} with defaults applied"
     );
     assert!(
         with_nulls_dropped * 5 > documents,
@@ -381,4 +455,5 @@ fn one_walk_prunes_as_the_two_walks_of_the_server() {
         with_unknown * 4 > documents,
         "{with_unknown} of {documents}"
     );
+    assert!(defaulted * 8 > documents, "{defaulted} of {documents}");
 }
