@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Rng, crd_schemas, schema_nodes};
+use common::{Rng, crd_schemas, env_count, schema_nodes, variants};
 
 use crdlint::cel::compile::compiled;
 use crdlint::model::cel_source::CelSource;
@@ -259,31 +259,17 @@ fn mutate(schema: &mut Value, rng: &mut Rng) {
     }
 }
 
-fn variants_each() -> usize {
-    std::env::var("CRDLINT_CEL_VARIANTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(12)
-}
-
 #[test]
 fn compiled_rules_are_those_of_the_whole_schema() {
     let schemas = crd_schemas("CRDLINT_CEL_DIRS");
     assert!(schemas.len() > 150, "{} schemas", schemas.len());
-    let each = variants_each();
+    let each = env_count("CRDLINT_CEL_VARIANTS", 12);
     let compared: Vec<(bool, bool, usize)> = schemas
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, schema)| {
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
-            let mut variants = vec![schema.clone()];
-            for _ in 0..each {
-                let mut v = schema.clone();
-                for _ in 0..1 + rng.below(4) {
-                    mutate(&mut v, &mut rng);
-                }
-                variants.push(v);
-            }
+            let variants = variants(schema, &mut rng, each, 4, mutate);
             variants.into_iter().map(|v| {
                 let (part, whole) = both_ways(&v);
                 assert_eq!(part, whole, "schema {}", v);

@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{Rng, crd_schemas, schema_nodes};
+use common::{Rng, crd_schemas, env_count, schema_nodes, variants};
 use crdlint::model::schema::{AdditionalProperties, Schema};
 use crdlint::validate::defaults;
 use crdlint::validate::prune::{prune_root, unknown};
@@ -386,31 +386,17 @@ fn tree(v: &Value) -> Node {
     yaml::parse_stream(&v.to_string()).remove(0).root.unwrap()
 }
 
-fn cases_each() -> usize {
-    std::env::var("CRDLINT_PRUNE_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(6)
-}
-
 #[test]
 fn pruned_and_defaulted_as_by_the_straight_port() {
     let schemas = crd_schemas("CRDLINT_PRUNE_DIRS");
     assert!(schemas.len() > 150, "{} schemas", schemas.len());
-    let each = cases_each();
+    let each = env_count("CRDLINT_PRUNE_CASES", 6);
     let counts: Vec<(usize, usize, bool)> = schemas
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, schema)| {
             let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (i as u64 + 1));
-            let mut variants = vec![schema.clone()];
-            for _ in 0..4 {
-                let mut v = schema.clone();
-                for _ in 0..1 + rng.below(5) {
-                    mutate(&mut v, &mut rng);
-                }
-                variants.push(v);
-            }
+            let variants = variants(schema, &mut rng, 4, 5, mutate);
             let mut counts = Vec::new();
             for v in variants {
                 let compiled = Schema::compile(&tree(&v), "s", &mut Vec::new());

@@ -181,3 +181,30 @@ pub fn schema_nodes(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
         }
     }
 }
+
+/// A count from the environment variable `var`, or `default`.
+pub fn env_count(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `schema` and `count` variants of it, each changed by `mutate` one to `most_changes` times.
+pub fn variants(
+    schema: &serde_json::Value,
+    rng: &mut Rng,
+    count: usize,
+    most_changes: usize,
+    mutate: impl Fn(&mut serde_json::Value, &mut Rng),
+) -> Vec<serde_json::Value> {
+    let mut variants = vec![schema.clone()];
+    for _ in 0..count {
+        let mut v = schema.clone();
+        for _ in 0..1 + rng.below(most_changes) {
+            mutate(&mut v, rng);
+        }
+        variants.push(v);
+    }
+    variants
+}
