@@ -44,11 +44,6 @@ const CEL_RESERVED_WORDS: &[&str] = &[
 /// - `/` → `__slash__`
 #[must_use]
 #[inline]
-/// crdlint patch: whether [`escape_field_name`] changes `name` (its rules 1 and 2).
-pub(crate) fn needs_escaping(name: &str) -> bool {
-    CEL_RESERVED_WORDS.contains(&name) || name.contains(['_', '.', '-', '/'])
-}
-
 pub(crate) fn escape_field_name(name: &str) -> String {
     // Rule 1: exact match against reserved words
     if CEL_RESERVED_WORDS.contains(&name) {
@@ -72,6 +67,11 @@ pub(crate) fn escape_field_name(name: &str) -> String {
 
     // Rule 3: no escaping needed
     name.to_string()
+}
+
+/// crdlint patch: whether [`escape_field_name`] changes `name` (its rules 1 and 2).
+pub(crate) fn needs_escaping(name: &str) -> bool {
+    CEL_RESERVED_WORDS.contains(&name) || name.contains(['_', '.', '-', '/'])
 }
 
 #[cfg(test)]
